@@ -1,0 +1,31 @@
+@{
+    RootModule           = 'QTickets.Cmdlets.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3f6b1c52-9d1e-4a7b-8f0e-6c2d4b9a7e11'
+    Author               = 'QTickets.PowerShell contributors'
+    CompanyName          = 'QTickets.PowerShell'
+    Copyright            = '(c) QTickets.PowerShell contributors. MIT License.'
+    Description          = 'Loads ticket sales from the QTickets REST API into ClickHouse: paged, resilient, idempotent, without personal data.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    # Binary cmdlets only; every export is explicit so discovery never has to load the assembly.
+    CmdletsToExport      = @(
+        'Get-QTicketsConfig'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @(
+        'QTickets.Config.Format.ps1xml'
+    )
+    TypesToProcess       = @(
+        'QTickets.Types.ps1xml'
+    )
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('QTickets', 'ClickHouse', 'ETL', 'Tickets', 'Linux', 'PSEdition_Core')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: configuration, API client, sales rows, ClickHouse loader.'
+        }
+    }
+}

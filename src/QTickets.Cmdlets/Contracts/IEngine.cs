@@ -1,0 +1,12 @@
+namespace QTickets.Contracts;
+
+/// <summary>
+/// What the cmdlets ask of the engine. Implemented by QTickets.Engine.Engine, which lives in the module's
+/// own load context; the cmdlets see only this interface and the model types, all defined here in the
+/// default context. Each concern adds its factory method here.
+/// </summary>
+public interface IEngine
+{
+    /// <summary>Versions of the engine's third-party assemblies, as loaded (diagnostics and isolation tests).</summary>
+    IReadOnlyDictionary<string, string> DependencyVersions { get; }
+}

@@ -1,0 +1,14 @@
+using QTickets.Contracts;
+
+namespace QTickets.Engine;
+
+/// <summary>The engine's entry point, created by QTickets.Hosting.EngineHost inside the module's load context.</summary>
+public sealed class Engine : IEngine
+{
+    public IReadOnlyDictionary<string, string> DependencyVersions { get; } = new[]
+        {
+            typeof(Polly.ResiliencePipeline).Assembly,
+            typeof(ClickHouse.Driver.ADO.ClickHouseConnection).Assembly,
+        }
+        .ToDictionary(a => a.GetName().Name!, a => a.GetName().Version?.ToString() ?? "");
+}
