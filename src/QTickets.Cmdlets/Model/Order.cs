@@ -41,5 +41,11 @@ public sealed class Order
     /// </summary>
     public string PayloadJson { get; set; } = "{}";
 
+    /// <summary>
+    /// What could not be read from this order (a missing id, an unparsable timestamp). The parser is tolerant
+    /// so one bad order never fails a page; ConvertTo-QTicketsSalesRow reports these as errors.
+    /// </summary>
+    public IReadOnlyList<string> Problems { get; set; } = Array.Empty<string>();
+
     public override string ToString() => $"Order {Id}";
 }
