@@ -11,12 +11,15 @@
     # Binary cmdlets only; every export is explicit so discovery never has to load the assembly.
     CmdletsToExport      = @(
         'Get-QTicketsConfig'
+        'Get-QTicketsOrder'
+        'Get-QTicketsEvent'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @(
         'QTickets.Config.Format.ps1xml'
+        'QTickets.Api.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'

@@ -1,4 +1,6 @@
+using QTickets.Configuration;
 using QTickets.Contracts;
+using QTickets.Engine.Api;
 
 namespace QTickets.Engine;
 
@@ -11,4 +13,7 @@ public sealed class Engine : IEngine
             typeof(ClickHouse.Driver.ADO.ClickHouseConnection).Assembly,
         }
         .ToDictionary(a => a.GetName().Name!, a => a.GetName().Version?.ToString() ?? "");
+
+    public IQTicketsApi CreateApi(QTicketsConfig config, ApiOptions options, IRunObserver observer) =>
+        new QTicketsApiClient(config, options, observer);
 }

@@ -1,3 +1,5 @@
+using QTickets.Configuration;
+
 namespace QTickets.Contracts;
 
 /// <summary>
@@ -9,4 +11,10 @@ public interface IEngine
 {
     /// <summary>Versions of the engine's third-party assemblies, as loaded (diagnostics and isolation tests).</summary>
     IReadOnlyDictionary<string, string> DependencyVersions { get; }
+
+    /// <summary>
+    /// A QTickets REST client for <paramref name="config"/>'s base URL and token (which must be set). Requests
+    /// report through <paramref name="observer"/>: one verbose line each, retries, and paging progress.
+    /// </summary>
+    IQTicketsApi CreateApi(QTicketsConfig config, ApiOptions options, IRunObserver observer);
 }

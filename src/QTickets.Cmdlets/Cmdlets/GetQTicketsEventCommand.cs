@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using QTickets.Contracts;
+using QTickets.Model;
+
+namespace QTickets.Cmdlets;
+
+/// <summary>
+/// Reads events from the QTickets API (every page, deleted events included, in id order), each with its shows,
+/// its city's name and IANA time zone. -Id reads single events.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "QTicketsEvent", DefaultParameterSetName = AllSet)]
+[OutputType(typeof(Event))]
+public sealed class GetQTicketsEventCommand : QTicketsApiCmdlet
+{
+    const string AllSet = "All";
+    const string IdSet = "Id";
+
+    /// <summary>Event ids; also from the pipeline as numbers.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true)]
+    public long[] Id { get; set; } = Array.Empty<long>();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == IdSet)
+        {
+            var ids = Id;
+            RunApi(async (queue, cancellation) =>
+            {
+                foreach (var id in ids)
+                {
+                    try
+                    {
+                        queue.Output(await Api.GetEventAsync(id, cancellation).ConfigureAwait(false), cancellation);
+                    }
+                    catch (QTicketsNotFoundException ex)
+                    {
+                        WriteNotFound(queue, ex, "Event", cancellation);
+                    }
+                }
+            });
+            return;
+        }
+        RunApi(async (queue, cancellation) =>
+        {
+            await foreach (var e in Api.GetEventsAsync(cancellation).ConfigureAwait(false))
+                queue.Output(e, cancellation);
+        });
+    }
+}

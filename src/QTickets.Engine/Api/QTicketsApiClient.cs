@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using QTickets.Api;
+using QTickets.Configuration;
+using QTickets.Contracts;
+using QTickets.Model;
+
+namespace QTickets.Engine.Api;
+
+/// <summary>The QTickets REST v1 client: what to ask for and which answers to keep. Transport and retries are <see cref="ApiTransport"/>'s.</summary>
+internal sealed class QTicketsApiClient : IQTicketsApi
+{
+    const string SeatsBody = """{"select":["max_quantity","free_quantity"],"flat":true}""";
+
+    readonly ApiTransport _transport;
+    readonly PagedReader _pages;
+
+    public QTicketsApiClient(QTicketsConfig config, ApiOptions options, IRunObserver observer)
+    {
+        var token = config.Token ?? throw new ArgumentException("The configuration has no QTickets token.", nameof(config));
+        _transport = new ApiTransport(config.BaseUrl, token.Value, token.Fingerprint, options, observer);
+        _pages = new PagedReader(_transport, options, observer);
+    }
+
+    public void Dispose() => _transport.Dispose();
+
+    public async IAsyncEnumerable<Order> GetOrdersAsync(OrderQuery query, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var filter = new OrderFilter(query);
+        var personal = query.IncludePersonalData;
+        await foreach (var order in _pages.ReadAsync("/orders", filter.ServerConditions(),
+                           e => QTicketsJson.ParseOrder(e, personal), o => o.Id, "orders", cancellation).ConfigureAwait(false))
+        {
+            if (filter.Keep(order)) yield return order;
+        }
+    }
+
+    public async Task<Order> GetOrderAsync(long id, bool includePersonalData, CancellationToken cancellation = default)
+    {
+        var request = new ApiRequest($"/orders/{id}", null);
+        using var json = await _transport.SendAsync(request, cancellation).ConfigureAwait(false);
+        return QTicketsJson.ParseOrder(Single(json, request), includePersonalData);
+    }
+
+    public IAsyncEnumerable<Event> GetEventsAsync(CancellationToken cancellation = default) =>
+        _pages.ReadAsync("/events", Array.Empty<WhereCondition>(), QTicketsJson.ParseEvent, e => e.Id, "events", cancellation);
+
+    public async Task<Event> GetEventAsync(long id, CancellationToken cancellation = default)
+    {
+        var request = new ApiRequest($"/events/{id}", null);
+        using var json = await _transport.SendAsync(request, cancellation).ConfigureAwait(false);
+        return QTicketsJson.ParseEvent(Single(json, request));
+    }
+
+    public async Task<ShowSeatTotals> GetShowSeatsAsync(long showId, CancellationToken cancellation = default)
+    {
+        var request = new ApiRequest($"/shows/{showId}/seats", SeatsBody);
+        using var json = await _transport.SendAsync(request, cancellation).ConfigureAwait(false);
+        if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("data", out var data))
+            throw new QTicketsResponseException($"The answer to {request.Describe} has no data.", request.Describe, 200, "", 1);
+        // flat:true gives an object keyed by seat id; PHP renders an empty one as [].
+        var seats = data.ValueKind switch
+        {
+            JsonValueKind.Object => data.EnumerateObject().Select(p => p.Value).ToList(),
+            JsonValueKind.Array => data.EnumerateArray().ToList(),
+            _ => throw new QTicketsResponseException($"The answer to {request.Describe} has data of kind {data.ValueKind}.", request.Describe, 200, "", 1),
+        };
+        long max = 0, free = 0;
+        foreach (var seat in seats)
+        {
+            max += Quantity(seat, "max_quantity");
+            free += Quantity(seat, "free_quantity");
+        }
+        return new ShowSeatTotals(showId, seats.Count, max, free);
+    }
+
+    static long Quantity(JsonElement seat, string name)
+    {
+        if (seat.ValueKind != JsonValueKind.Object || !seat.TryGetProperty(name, out var v)) return 0;
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number when v.TryGetInt64(out var n) => n,
+            JsonValueKind.String when long.TryParse(v.GetString(), out var s) => s,
+            _ => 0,
+        };
+    }
+
+    static JsonElement Single(JsonDocument json, ApiRequest request)
+    {
+        var root = json.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+            return data;
+        throw new QTicketsResponseException($"The answer to {request.Describe} has no data object.", request.Describe, 200, "", 1);
+    }
+}
