@@ -7,20 +7,8 @@ namespace QTickets.Sandbox.Tests;
 
 internal static class Fixtures
 {
-    /// <summary>shared/fixtures: $QTICKETS_FIXTURES_DIR, or found by walking up from the test binaries (CI puts shared/ beside the clone).</summary>
-    public static string Dir { get; } = Find();
-
-    private static string Find()
-    {
-        var env = Environment.GetEnvironmentVariable("QTICKETS_FIXTURES_DIR");
-        if (!string.IsNullOrEmpty(env) && File.Exists(Path.Combine(env, "orders_page1.json"))) return env;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var c = Path.Combine(d.FullName, "shared", "fixtures");
-            if (File.Exists(Path.Combine(c, "orders_page1.json"))) return c;
-        }
-        throw new InvalidOperationException("shared/fixtures not found (set QTICKETS_FIXTURES_DIR)");
-    }
+    /// <summary>The genuine captures in tests/fixtures (or $QTICKETS_FIXTURES_DIR): one definition, in tests/Unit/Shared.</summary>
+    public static string Dir => QTickets.Tests.Shared.Fixtures.Dir;
 
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path.Combine(Dir, name));
 
