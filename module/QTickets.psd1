@@ -13,6 +13,8 @@
         'Get-QTicketsConfig'
         'Get-QTicketsOrder'
         'Get-QTicketsEvent'
+        'ConvertTo-QTicketsSalesRow'
+        'Get-QTicketsInventory'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -20,6 +22,7 @@
     FormatsToProcess     = @(
         'QTickets.Config.Format.ps1xml'
         'QTickets.Api.Format.ps1xml'
+        'QTickets.Transform.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'
