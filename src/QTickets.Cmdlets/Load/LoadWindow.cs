@@ -1,0 +1,26 @@
+namespace QTickets.Load;
+
+/// <summary>
+/// The half-open time window [Start, End) a run loads, and why. Payments in the window are loaded, and so are
+/// changes (refunds, cancellations) to any order updated since Start.
+/// </summary>
+public sealed record LoadWindow(DateTimeOffset Start, DateTimeOffset End, string Reason)
+{
+    /// <summary>
+    /// -SinceHours forces [now - h, now). Otherwise a stored watermark gives [watermark - lookback, now): the
+    /// lookback re-reads recent data into idempotent tables, covering payments the API reports late. With no
+    /// watermark (first run on an empty database) the initial backfill applies.
+    /// </summary>
+    public static LoadWindow Choose(DateTimeOffset now, DateTimeOffset? watermark, int? forcedSinceHours, int lookbackHours, int initialBackfillHours)
+    {
+        if (forcedSinceHours is { } forced)
+            return new(now.AddHours(-Math.Max(forced, 1)), now, $"forced: the last {forced} h (-SinceHours)");
+        if (watermark is { } mark)
+        {
+            var start = mark.AddHours(-lookbackHours);
+            if (start > now) start = now.AddHours(-lookbackHours);
+            return new(start, now, $"incremental: from the watermark {mark.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z minus {lookbackHours} h lookback");
+        }
+        return new(now.AddHours(-initialBackfillHours), now, $"initial backfill: the last {initialBackfillHours} h (no watermark yet)");
+    }
+}
