@@ -31,6 +31,11 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     [ValidateRange(1, 16)]
     public int Parallelism { get; set; } = 4;
 
+    /// <summary>Attempts per request before the command fails (429, 5xx, timeouts, network errors).</summary>
+    [Parameter]
+    [ValidateRange(1, 20)]
+    public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
+
     protected override void AddParameters(ConfigLoader loader) => loader
         .WithParameter("Token", Token)
         .WithParameter("BaseUrl", BaseUrl);
@@ -39,7 +44,7 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     {
         _config = LoadConfig(ConfigNeeds.Api);
         WriteVerbose($"QTickets API {_config.BaseUrl}, token {_config.TokenFingerprint}");
-        _api = Engine.CreateApi(_config, new ApiOptions { Parallelism = Parallelism }, _observer);
+        _api = Engine.CreateApi(_config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, _observer);
     }
 
     protected IQTicketsApi Api => _api ?? throw new InvalidOperationException("BeginProcessing has not run.");

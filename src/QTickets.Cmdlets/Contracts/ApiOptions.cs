@@ -4,7 +4,7 @@ namespace QTickets.Contracts;
 /// How the API client pages and retries. The defaults suit the real API (2–8 s per page, no documented rate
 /// limits); tests shrink the delays or pass a faster <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class ApiOptions
+public sealed record ApiOptions
 {
     /// <summary>Attempts per request, the first included (429, 5xx, timeouts, network errors, truncated bodies).</summary>
     public int MaxAttempts { get; init; } = 6;
@@ -28,8 +28,8 @@ public sealed class ApiOptions
     public int? PageSize { get; init; }
 
     /// <summary>
-    /// Consecutive-failure breaker shared by all requests of a client: after this many failed attempts in
-    /// <see cref="BreakerSamplingDuration"/>, all of them failed, every request fails at once for
+    /// Breaker shared by all requests of a client: after at least this many attempts in
+    /// <see cref="BreakerSamplingDuration"/>, 90% or more of them failed, every request fails at once for
     /// <see cref="BreakDuration"/>, so a dead API ends the run instead of retrying page after page.
     /// </summary>
     public int BreakerMinimumThroughput { get; init; } = 12;

@@ -198,7 +198,7 @@ internal sealed class ApiTransport : IDisposable
         catch (OperationCanceledException)
         {
             // The per-attempt timeout (Polly turns it into TimeoutRejectedException), the deadline, or Ctrl+C.
-            state.Record(null, "", "no answer within the attempt timeout");
+            // The last answer stays what it was: a deadline message should name the last real answer.
             Verbose(request, attemptNote, "no answer (timed out or cancelled)", started);
             throw;
         }
@@ -266,13 +266,15 @@ internal sealed class ApiTransport : IDisposable
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<ApiAttempt>
         {
             ShouldHandle = handle,
-            FailureRatio = 1.0,
+            // Not 1.0: one success early in the window (page 1) must not keep a dead API's breaker closed;
+            // an intermittent API (half its answers fail) stays well below it.
+            FailureRatio = 0.9,
             MinimumThroughput = Math.Max(2, o.BreakerMinimumThroughput),
             SamplingDuration = o.BreakerSamplingDuration,
             BreakDuration = o.BreakDuration,
             OnOpened = args =>
             {
-                _observer.Warning($"The QTickets API failed {o.BreakerMinimumThroughput} times in a row; requests stop for " +
+                _observer.Warning($"The QTickets API failed at least {o.BreakerMinimumThroughput} times in {o.BreakerSamplingDuration.TotalSeconds:0} s; requests stop for " +
                                   $"{o.BreakDuration.TotalSeconds:0} s. Last answer: {_lastFailure}.");
                 return default;
             },
