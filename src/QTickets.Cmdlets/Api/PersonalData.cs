@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace QTickets.Api;
@@ -22,6 +23,9 @@ public static class PersonalData
         "barcode", "pdf_url", "passbook_url", "gpass_url",
     };
 
+    static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_keys =
+        ((HashSet<string>)Keys).GetAlternateLookup<ReadOnlySpan<char>>();
+
     static readonly JsonWriterOptions s_options = new()
     {
         // Cyrillic stays readable in ClickHouse; the JSON stays valid.
@@ -29,12 +33,20 @@ public static class PersonalData
         Indented = false,
     };
 
+    // One buffer and writer per thread, reused: a fresh 4 KB buffer that grew to 8 KB per order was half of
+    // what parsing an order allocated (BENCHMARKS.md, "Parse and convert"). The string returned is the only copy kept.
+    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
+
     /// <summary>The element as compact JSON without any personal key, keys in their original order.</summary>
     public static string Scrub(JsonElement element)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer, s_options))
-            Write(writer, element);
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
+        writer.Reset(buffer);
+        Write(writer, element);
+        writer.Flush();
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
@@ -46,8 +58,21 @@ public static class PersonalData
                 writer.WriteStartObject();
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (Keys.Contains(property.Name)) continue;
-                    writer.WritePropertyName(property.Name);
+                    // The raw UTF-8 name, not property.Name: a string per key was most of what scrubbing allocated.
+                    var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                    if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
+                    {
+                        // Escaped or unusually long names (never seen) take the allocating path, which unescapes.
+                        if (Keys.Contains(property.Name)) continue;
+                        writer.WritePropertyName(property.Name);
+                    }
+                    else
+                    {
+                        Span<char> name = stackalloc char[64];
+                        var length = System.Text.Encoding.UTF8.GetChars(raw, name);
+                        if (s_keys.Contains(name[..length])) continue;
+                        writer.WritePropertyName(raw);
+                    }
                     Write(writer, property.Value);
                 }
                 writer.WriteEndObject();

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(QTickets.Benchmarks.ParseAndConvertBenchmarks).Assembly).Run(args);
