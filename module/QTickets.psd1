@@ -15,6 +15,8 @@
         'Get-QTicketsEvent'
         'ConvertTo-QTicketsSalesRow'
         'Get-QTicketsInventory'
+        'Test-QTicketsEndpoint'
+        'Save-QTicketsEndpointReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -23,6 +25,7 @@
         'QTickets.Config.Format.ps1xml'
         'QTickets.Api.Format.ps1xml'
         'QTickets.Transform.Format.ps1xml'
+        'QTickets.Diagnostics.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'

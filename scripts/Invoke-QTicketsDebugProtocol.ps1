@@ -1,0 +1,134 @@
+<#
+.SYNOPSIS
+    The QTickets API debug protocol in one command: the legacy team's manual steps A–F (plus a baseline, HEAD and
+    the documented GET-with-JSON-body form), their artifacts, and a verdict on why the API returns no sales.
+
+.DESCRIPTION
+    Runs Test-QTicketsEndpoint and writes, into -OutputDir:
+      step00_env.txt                      token fingerprint, base URL, organisation, clock (UTC and Moscow)
+      step<ID>_<name>.json|.html          each answer's body (personal data masked unless -IncludePersonalData)
+      step<ID>_<name>.headers.txt         the request (token as a fingerprint) and the response headers
+      step<ID>_<name>.outcome.txt         hypothesis, status, counts, and what the answer shows
+      final_report.md                     table step -> HTTP code -> items -> note, then the verdict
+      README_TESTING.md                   how this run differs from the manual protocol
+      support_ticket_draft.md             a ready-to-send request to QTickets support (fingerprint, times, requests)
+    and the whole folder as <OutputDir>.tar.gz beside it. The token appears in no file.
+
+    Runs in pwsh 7.6 and in out/qtickets-pwsh (the engine's core cmdlets only: this script uses .NET calls
+    instead of Join-Path, Test-Path, Get-Date and friends).
+
+    Exit codes: 0 the report is written and a request form returned paid orders in the window;
+                2 the report is written but no form did (API unavailable, token rejected, everything ignored/failing);
+                1 no report (configuration error, output folder refused, ...).
+
+.PARAMETER EnvFile
+    Dotenv file(s) with QTICKETS_TOKEN, QTICKETS_BASE_URL, ORG_NAME (as for every QTickets cmdlet).
+.PARAMETER OutputDir
+    The folder for the artifacts; default ./qtickets_debug_<UTC timestamp>. A non-empty folder is refused without -Force.
+.PARAMETER Force
+    Clears a non-empty -OutputDir first.
+.PARAMETER IncludeWriteProbes
+    Also sends E1/E2 (POST /orders/filter, POST /orders with a filter body). POST /orders may create an order on the real API.
+.PARAMETER IncludePersonalData
+    Saves bodies as received, with buyers' names, e-mails and phones. Do not share such a folder.
+.PARAMETER RetryDelaySeconds
+    How long step F waits before repeating the first request that got 503.
+.PARAMETER RunLoader
+    Step G: run the loader for the window where data was found and record ClickHouse counts (see the report's notes).
+.PARAMETER BaseUrl
+    Overrides QTICKETS_BASE_URL (e.g. a local sandbox).
+.PARAMETER Step
+    Runs only these steps (see Test-QTicketsEndpoint -Step).
+
+.EXAMPLE
+    ./scripts/Invoke-QTicketsDebugProtocol.ps1 -EnvFile ./secrets/.env.qtickets_api
+.EXAMPLE
+    out/qtickets-pwsh -File scripts/Invoke-QTicketsDebugProtocol.ps1 -EnvFile qtickets.env -OutputDir ./debug -Force -RetryDelaySeconds 30
+#>
+[CmdletBinding()]
+param(
+    [string[]] $EnvFile,
+    [string] $OutputDir,
+    [switch] $Force,
+    [switch] $IncludeWriteProbes,
+    [switch] $IncludePersonalData,
+    [ValidateRange(0, 600)]
+    [int] $RetryDelaySeconds = 10,
+    [switch] $RunLoader,
+    [string] $BaseUrl,
+    [string[]] $Step
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+if (-not (Get-Command Test-QTicketsEndpoint -ErrorAction SilentlyContinue)) {
+    # In a checkout the freshly built module wins; elsewhere the installed one.
+    $built = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
+    if ([System.IO.File]::Exists($built)) { Import-Module $built } else { Import-Module QTickets }
+}
+
+$invariant = [System.Globalization.CultureInfo]::InvariantCulture
+if (-not $OutputDir) {
+    $OutputDir = 'qtickets_debug_' + [DateTime]::UtcNow.ToString('yyyyMMdd_HHmmss', $invariant)
+}
+$dir = [System.IO.Path]::TrimEndingDirectorySeparator(
+    [System.IO.Path]::GetFullPath($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputDir)))
+
+function Assert-OutputDir {
+    # Refuses a non-empty folder without -Force, and never clears a root, the home folder or a repository.
+    if (-not [System.IO.Directory]::Exists($dir)) { return }
+    if ([System.IO.Directory]::GetFileSystemEntries($dir).Length -eq 0) { return }
+    if (-not $Force) {
+        throw "The output folder '$dir' is not empty. Give another -OutputDir, or -Force to clear it first."
+    }
+    $userHome = [System.IO.Path]::TrimEndingDirectorySeparator([Environment]::GetFolderPath('UserProfile'))
+    if ($dir -eq [System.IO.Path]::GetPathRoot($dir) -or $dir -eq $userHome -or
+        [System.IO.Directory]::Exists([System.IO.Path]::Combine($dir, '.git'))) {
+        throw "Refusing to clear '$dir' (a root, the home folder or a git checkout). Give a dedicated -OutputDir."
+    }
+}
+
+Assert-OutputDir
+
+$probe = @{
+    IncludeWriteProbes  = $IncludeWriteProbes.IsPresent
+    IncludePersonalData = $IncludePersonalData.IsPresent
+    RetryDelaySeconds   = $RetryDelaySeconds
+}
+if ($EnvFile) { $probe['EnvFile'] = $EnvFile }
+if ($BaseUrl) { $probe['BaseUrl'] = $BaseUrl }
+if ($Step) { $probe['Step'] = $Step }
+
+# Results are shown as they come; the verdict is the last object.
+$verdict = $null
+Test-QTicketsEndpoint @probe | ForEach-Object {
+    if ($_ -is [QTickets.Diagnostics.EndpointVerdict]) { $verdict = $_ }
+    $_
+}
+if ($null -eq $verdict) { throw 'Test-QTicketsEndpoint produced no verdict.' }
+
+# Step G needs the loader script, which comes with a later issue; the notes say what happened either way.
+$notes = [System.Collections.Generic.List[string]]::new()
+$loader = [System.IO.Path]::Combine($PSScriptRoot, 'Invoke-QTicketsLoader.ps1')
+$found = $verdict.Results | Where-Object { $verdict.WorkingSteps -contains $_.Step -and $null -ne $_.Window } | ForEach-Object { $_.Window }
+$window = if ($found) { "; data was found for $(@($found)[0])" } else { '; no request form returned paid orders, so there is no window to load' }
+if (-not $RunLoader) {
+    $notes.Add("Step G (run the loader for the window where data was found, then count rows in ClickHouse) was not run: -RunLoader was not given$window.")
+}
+elseif (-not [System.IO.File]::Exists($loader)) {
+    $notes.Add("Step G was not run: -RunLoader was given, but $loader does not exist (the loader script comes with a later issue)$window.")
+}
+else {
+    $notes.Add("Step G was not run: this version of the protocol does not drive $loader yet; run it for the window yourself and count the rows in ClickHouse$window.")
+}
+$notes.Add("Produced by scripts/Invoke-QTicketsDebugProtocol.ps1 in $($Host.Name) at $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm:ss', $invariant)) UTC.")
+
+Assert-OutputDir
+if ([System.IO.Directory]::Exists($dir)) { [System.IO.Directory]::Delete($dir, $true) }
+[void][System.IO.Directory]::CreateDirectory($dir)
+
+$verdict | Save-QTicketsEndpointReport -Path $dir -Note $notes.ToArray()
+
+if ($verdict.Kind -eq [QTickets.Diagnostics.VerdictKind]::WorkingFormFound) { exit 0 }
+exit 2

@@ -1,0 +1,73 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using QTickets.Api;
+
+namespace QTickets.Diagnostics;
+
+/// <summary>
+/// Masks personal data in saved answers. Unlike <see cref="PersonalData.Scrub"/> (which drops the keys for the
+/// warehouse), the protocol keeps every key and replaces the value, so a support engineer still sees the shape
+/// of the answer. Text that is not JSON (an HTML page, a cut-off body) gets e-mails and phone numbers masked.
+/// </summary>
+internal static partial class PersonalDataMask
+{
+    public const string Masked = "***";
+
+    static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
+
+    public static string Mask(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(body.Length + 256);
+            using (var writer = new Utf8JsonWriter(buffer, s_options))
+                Write(writer, doc.RootElement);
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        catch (JsonException)
+        {
+            return MaskText(body);
+        }
+    }
+
+    public static string MaskText(string text) => Phone().Replace(Email().Replace(text, Masked), Masked);
+
+    static void Write(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    if (PersonalData.Keys.Contains(property.Name) && property.Value.ValueKind != JsonValueKind.Null)
+                        writer.WriteStringValue(Masked);
+                    else
+                        Write(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                // Personal data under a key nobody listed yet (a new field, an error message quoting an e-mail).
+                writer.WriteStringValue(MaskText(element.GetString() ?? ""));
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"\+7[\s\-()]*\d{3}[\s\-()]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}\b")]
+    private static partial Regex Phone();
+}
