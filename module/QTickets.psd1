@@ -17,6 +17,10 @@
         'Get-QTicketsInventory'
         'Test-QTicketsEndpoint'
         'Save-QTicketsEndpointReport'
+        'Initialize-QTicketsClickHouse'
+        'Write-QTicketsClickHouse'
+        'Test-QTicketsClickHouse'
+        'Update-QTicketsDailyFacts'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

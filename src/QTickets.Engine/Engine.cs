@@ -1,5 +1,6 @@
 using QTickets.Configuration;
 using QTickets.Contracts;
+using QTickets.Engine.Storage;
 using QTickets.Engine.Api;
 
 namespace QTickets.Engine;
@@ -16,4 +17,7 @@ public sealed class Engine : IEngine
 
     public IQTicketsApi CreateApi(QTicketsConfig config, ApiOptions options, IRunObserver observer) =>
         new QTicketsApiClient(config, options, observer);
+
+    public IClickHouseStore CreateClickHouseStore(QTicketsConfig config, IRunObserver observer) =>
+        new ClickHouseStore(config, observer);
 }

@@ -17,4 +17,10 @@ public interface IEngine
     /// report through <paramref name="observer"/>: one verbose line each, retries, and paging progress.
     /// </summary>
     IQTicketsApi CreateApi(QTicketsConfig config, ApiOptions options, IRunObserver observer);
+
+    /// <summary>
+    /// The ClickHouse store for <paramref name="config"/>'s host, port, database, user and password; it reports
+    /// through <paramref name="observer"/> (one verbose line per statement, progress per batch).
+    /// </summary>
+    IClickHouseStore CreateClickHouseStore(QTicketsConfig config, IRunObserver observer);
 }

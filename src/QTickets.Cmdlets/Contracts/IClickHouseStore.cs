@@ -1,0 +1,68 @@
+using QTickets.Store;
+
+namespace QTickets.Contracts;
+
+/// <summary>
+/// The ClickHouse side of a load: schema, batched inserts, daily facts, job runs and the loader's state. One
+/// instance holds one HTTP connection pool for one user; every method takes a cancellation token so Ctrl+C and
+/// the scheduled loader's deadline stop it. Failures are <see cref="ClickHouseStoreException"/>s naming the
+/// host, user, table or column and the fix; no message ever carries the password.
+/// </summary>
+public interface IClickHouseStore : IDisposable
+{
+    /// <summary>"http://host:port as user, database db": what messages name (never the password).</summary>
+    string Endpoint { get; }
+
+    string Database { get; }
+
+    /// <summary>Every migration, in order, with <see cref="SchemaMigration.Applied"/> set from the version table.</summary>
+    Task<IReadOnlyList<SchemaMigration>> GetMigrationsAsync(SchemaOptions options, CancellationToken cancellation);
+
+    /// <summary>Runs one pending migration's statements and records it; a no-op for one already applied.</summary>
+    Task<SchemaMigration> ApplyMigrationAsync(SchemaMigration migration, SchemaOptions options, CancellationToken cancellation);
+
+    /// <summary>GRANT statements for the two roles (<see cref="GrantPlan"/> says why each exists).</summary>
+    IReadOnlyList<string> GetGrantStatements(GrantPlan plan);
+
+    Task ExecuteAsync(string statement, CancellationToken cancellation);
+
+    /// <summary>Column names and ClickHouse types of a table, in table order; empty if the table does not exist.</summary>
+    Task<IReadOnlyList<TableColumn>> DescribeTableAsync(string table, CancellationToken cancellation);
+
+    /// <summary>
+    /// A streaming writer for one table: rows go in through a bounded channel (so the producer slows down rather
+    /// than buffering the input), batches go out with an insert_deduplication_token hashed from their content.
+    /// </summary>
+    ITableWriter OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer);
+
+    /// <summary>
+    /// Recomputes fact_qtickets_sales_daily and fact_qtickets_sales_utm_daily for <paramref name="days"/> from
+    /// staging FINAL (whole days, so a short load window never leaves a partial sum); a key that lost all its
+    /// orders gets a zero row. Returns the fact rows written.
+    /// </summary>
+    Task<DailyFactsResult> RecomputeDailyFactsAsync(IReadOnlyCollection<DateOnly> days, ulong version, CancellationToken cancellation);
+
+    /// <summary>The distinct sale days (toDate(sale_ts)) of staging rows with _ver = <paramref name="version"/>.</summary>
+    Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation);
+
+    /// <summary>Appends a meta_job_runs row (legacy columns; status 'ok' or 'error').</summary>
+    Task RecordRunAsync(LoadRun run, CancellationToken cancellation);
+
+    /// <summary>The last watermark written for <paramref name="job"/>, or null before the first load.</summary>
+    Task<DateTimeOffset?> ReadWatermarkAsync(string job, CancellationToken cancellation);
+
+    Task WriteWatermarkAsync(string job, DateTimeOffset watermark, CancellationToken cancellation);
+
+    /// <summary>The legacy smoke checks (facts §3.12), one result each.</summary>
+    Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);
+}
+
+/// <summary>One table's streaming insert. Not thread-safe: one producer adds, then completes.</summary>
+public interface ITableWriter : IAsyncDisposable
+{
+    /// <summary>Queues one row (values in the writer's column order); waits while the channel is full.</summary>
+    ValueTask AddAsync(object?[] row, CancellationToken cancellation);
+
+    /// <summary>Flushes the last batch, waits for every insert, and tells what was written.</summary>
+    Task<WriteResult> CompleteAsync(CancellationToken cancellation);
+}

@@ -1,0 +1,16 @@
+namespace QTickets.Store;
+
+public sealed record WriteOptions
+{
+    /// <summary>Rows per INSERT (one deduplication token each).</summary>
+    public int BatchSize { get; init; } = 100_000;
+
+    /// <summary>Batches the pipeline may run ahead of the inserts: bounds memory at (this + 2) batches.</summary>
+    public int BatchesInFlight { get; init; } = 1;
+
+    /// <summary>Total rows when known in advance (percent in progress records); -1 otherwise.</summary>
+    public long ExpectedRows { get; init; } = -1;
+
+    /// <summary>Progress activity id, stable per table so the Completed record closes the right bar.</summary>
+    public int ProgressId { get; init; } = 1;
+}

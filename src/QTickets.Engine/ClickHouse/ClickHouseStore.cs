@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ClickHouse.Driver;
+using ClickHouse.Driver.ADO;
+using QTickets.Store;
+using QTickets.Configuration;
+using QTickets.Contracts;
+using static QTickets.Store.KnownTables;
+
+// Namespace Storage, not ClickHouse: a QTickets.Engine.ClickHouse namespace would shadow ClickHouse.Driver for all engine code.
+namespace QTickets.Engine.Storage;
+
+/// <summary>
+/// <see cref="IClickHouseStore"/> over ClickHouse.Driver's HTTP client. Every table name is qualified with the
+/// configured database (which may not exist before Initialize), so the connection names no database.
+/// </summary>
+public sealed class ClickHouseStore : IClickHouseStore
+{
+    readonly ClickHouseClient _client;
+    readonly ClickHouseErrors _errors;
+    readonly IRunObserver _observer;
+    readonly string _user;
+
+    public ClickHouseStore(QTicketsConfig config, IRunObserver observer)
+    {
+        if (string.IsNullOrWhiteSpace(config.ClickHouseDatabase) || !IsIdentifier(config.ClickHouseDatabase))
+            throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
+        Database = config.ClickHouseDatabase;
+        _user = config.ClickHouseUser;
+        _observer = observer;
+        var password = config.ClickHousePassword?.Value ?? "";
+        Endpoint = $"{config.ClickHouseUrl} as '{_user}', database {Database}";
+        _errors = new ClickHouseErrors(config.ClickHouseUrl, _user, password);
+        _client = new ClickHouseClient(new ClickHouseClientSettings
+        {
+            Host = config.ClickHouseHost,
+            Port = checked((ushort)config.ClickHousePort),
+            Protocol = config.ClickHouseSecure ? "https" : "http",
+            Username = _user,
+            Password = password,
+            SkipServerCertificateValidation = config.ClickHouseSecure && !config.ClickHouseVerifySsl,
+            // The driver otherwise sends JSON settings that a readonly=1 profile refuses on every call.
+            JsonReadMode = JsonReadMode.None,
+            JsonWriteMode = JsonWriteMode.None,
+            Timeout = TimeSpan.FromMinutes(5),
+        });
+    }
+
+    public string Endpoint { get; }
+
+    public string Database { get; }
+
+    static bool IsIdentifier(string name) => name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    // ---------------------------------------------------------------- statements
+
+    public async Task ExecuteAsync(string statement, CancellationToken cancellation)
+    {
+        _observer.Verbose($"ClickHouse {Endpoint}: {Shorten(statement)}");
+        try
+        {
+            await _client.ExecuteNonQueryAsync(statement, null, null, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            throw _errors.Translate(ex, TableOf(statement));
+        }
+    }
+
+    async Task<object?> ScalarAsync(string sql, CancellationToken cancellation)
+    {
+        try
+        {
+            var value = await _client.ExecuteScalarAsync(sql, null, null, cancellation).ConfigureAwait(false);
+            return value is DBNull ? null : value;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            throw _errors.Translate(ex, TableOf(sql));
+        }
+    }
+
+    async Task<List<object?[]>> RowsAsync(string sql, CancellationToken cancellation)
+    {
+        try
+        {
+            using var reader = await _client.ExecuteReaderAsync(sql, null, null, cancellation).ConfigureAwait(false);
+            var rows = new List<object?[]>();
+            while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                var row = new object?[reader.FieldCount];
+                reader.GetValues(row!);
+                for (var i = 0; i < row.Length; i++) if (row[i] is DBNull) row[i] = null;
+                rows.Add(row);
+            }
+            return rows;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            throw _errors.Translate(ex, TableOf(sql));
+        }
+    }
+
+    static string Shorten(string sql) => sql.Length <= 160 ? sql : sql[..157] + "...";
+
+    static string? TableOf(string sql)
+    {
+        foreach (var marker in new[] { "INSERT INTO ", " FROM ", "TABLE IF NOT EXISTS ", "ALTER TABLE " })
+        {
+            var i = sql.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+            if (i < 0) continue;
+            var rest = sql[(i + marker.Length)..].TrimStart();
+            var end = rest.IndexOfAny(new[] { ' ', '(', '\n' });
+            return end < 0 ? rest : rest[..end];
+        }
+        return null;
+    }
+
+    static string Literal(string value) =>
+        "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    // ---------------------------------------------------------------- schema
+
+    public async Task<IReadOnlyList<SchemaMigration>> GetMigrationsAsync(SchemaOptions options, CancellationToken cancellation)
+    {
+        var applied = new Dictionary<int, DateTime>();
+        var exists = Convert.ToUInt64(await ScalarAsync(
+            $"SELECT count() FROM system.tables WHERE database = {Literal(Database)} AND name = {Literal(SchemaMigrations)}",
+            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+        if (exists)
+            foreach (var row in await RowsAsync($"SELECT version, max(applied_at) FROM {Database}.{SchemaMigrations} GROUP BY version",
+                         cancellation).ConfigureAwait(false))
+                applied[Convert.ToInt32(row[0], CultureInfo.InvariantCulture)] = (DateTime)row[1]!;
+        return Schema.Migrations(Database, options)
+            .Select(m => applied.TryGetValue(m.Version, out var at)
+                ? With(m, applied: true, at, "already applied")
+                : m)
+            .ToList();
+    }
+
+    static SchemaMigration With(SchemaMigration m, bool applied, DateTime? at, string outcome) => new()
+    {
+        Version = m.Version, Name = m.Name, Description = m.Description, Statements = m.Statements,
+        Applied = applied, AppliedAt = at, Outcome = outcome,
+    };
+
+    public async Task<SchemaMigration> ApplyMigrationAsync(SchemaMigration migration, SchemaOptions options, CancellationToken cancellation)
+    {
+        if (migration.Applied) return migration;
+        var outcome = "applied";
+        if (migration.Version == 3 && !await OrdersNeedRekeyAsync(cancellation).ConfigureAwait(false))
+            outcome = "nothing to migrate";
+        else
+            foreach (var statement in migration.Statements)
+                await ExecuteAsync(statement, cancellation).ConfigureAwait(false);
+        var md5 = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(string.Join(";\n", migration.Statements))));
+        await ExecuteAsync($"INSERT INTO {Database}.{SchemaMigrations} (version, name, statements_md5) VALUES " +
+                           $"({migration.Version}, {Literal(migration.Name)}, {Literal(md5)})", cancellation).ConfigureAwait(false);
+        return With(migration, applied: true, DateTime.Now, outcome);
+    }
+
+    /// <summary>Staging rows keyed by another recipe, or a Float64 revenue column: a database the legacy loader filled.</summary>
+    async Task<bool> OrdersNeedRekeyAsync(CancellationToken cancellation)
+    {
+        var type = (string?)await ScalarAsync(
+            $"SELECT type FROM system.columns WHERE database = {Literal(Database)} AND table = {Literal(OrdersStaging)} AND name = 'revenue'",
+            cancellation).ConfigureAwait(false);
+        if (type is not null && !type.StartsWith("Decimal", StringComparison.Ordinal)) return true;
+        var foreign = Convert.ToUInt64(await ScalarAsync(
+            $"SELECT count() FROM {Database}.{OrdersStaging} WHERE _dedup_key != {Schema.OrderKeySql}", cancellation).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
+        return foreign > 0;
+    }
+
+    public IReadOnlyList<string> GetGrantStatements(GrantPlan plan) => Schema.Grants(Database, plan);
+
+    public async Task<IReadOnlyList<TableColumn>> DescribeTableAsync(string table, CancellationToken cancellation)
+    {
+        if (!IsIdentifier(table))
+            throw new ClickHouseStoreException(ClickHouseFailure.TableMissing, $"'{table}' is not a table name (letters, digits, _).", table: table);
+        var rows = await RowsAsync(
+            $"SELECT name, type FROM system.columns WHERE database = {Literal(Database)} AND table = {Literal(table)} " +
+            "AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position", cancellation).ConfigureAwait(false);
+        return rows.Select(r => new TableColumn((string)r[0]!, (string)r[1]!)).ToList();
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    public ITableWriter OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer) =>
+        new TableWriter(_client, _errors, Database, table, columns, options, observer);
+
+    public async Task<DailyFactsResult> RecomputeDailyFactsAsync(IReadOnlyCollection<DateOnly> days, ulong version, CancellationToken cancellation)
+    {
+        if (days.Count == 0) return new DailyFactsResult { Version = version };
+        var list = DailyFacts.DayList(days);
+        var statements = DailyFacts.Statements(Database, list, version.ToString(CultureInfo.InvariantCulture) + "::UInt64");
+        foreach (var s in statements) await ExecuteAsync(s, cancellation).ConfigureAwait(false);
+        // What now stands for those days (the rows just written are the latest versions).
+        var daily = Convert.ToInt64(await ScalarAsync(
+            $"SELECT count() FROM {Database}.{SalesDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
+        var utm = Convert.ToInt64(await ScalarAsync(
+            $"SELECT count() FROM {Database}.{SalesUtmDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
+        return new DailyFactsResult { Days = days.Distinct().Order().ToList(), SalesDailyRows = daily, SalesUtmDailyRows = utm, Version = version };
+    }
+
+    public async Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation)
+    {
+        var rows = await RowsAsync($"SELECT DISTINCT toString(toDate(sale_ts)) FROM {Database}.{OrdersStaging} WHERE _ver = {version} ORDER BY 1",
+            cancellation).ConfigureAwait(false);
+        return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+    }
+
+    // ---------------------------------------------------------------- job runs and state
+
+    public async Task RecordRunAsync(LoadRun run, CancellationToken cancellation)
+    {
+        if (run.Status is not (LoadRunStatus.Ok or LoadRunStatus.Error))
+            throw new ArgumentException($"LoadRun.Status must be '{LoadRunStatus.Ok}' or '{LoadRunStatus.Error}', not '{run.Status}'.");
+        var columns = new[]
+        {
+            new TableColumn("job", "LowCardinality(String)"), new TableColumn("run_id", "UUID"),
+            new TableColumn("started_at", "DateTime"), new TableColumn("finished_at", "DateTime"),
+            new TableColumn("status", "LowCardinality(String)"), new TableColumn("rows_processed", "UInt64"),
+            new TableColumn("message", "String"), new TableColumn("metrics", "String"),
+        };
+        await using var writer = OpenWriter(JobRuns, columns, new WriteOptions { BatchSize = 1 }, NullRunObserver.Instance);
+        await writer.AddAsync(new object?[]
+        {
+            run.Job, run.RunId, run.StartedAt, run.FinishedAt, run.Status, run.RowsProcessed,
+            _errors.Scrub(run.Message), _errors.Scrub(run.Metrics),
+        }, cancellation).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+        _observer.Verbose($"Recorded run {run.RunId} of {run.Job} ({run.Status}, {run.RowsProcessed} rows) in {Database}.{JobRuns}");
+    }
+
+    const string WatermarkName = "watermark";
+
+    public async Task<DateTimeOffset?> ReadWatermarkAsync(string job, CancellationToken cancellation)
+    {
+        var value = (string?)await ScalarAsync(
+            $"SELECT argMax(value, _ver) FROM {Database}.{LoaderState} WHERE job = {Literal(job)} AND name = '{WatermarkName}' HAVING count() > 0",
+            cancellation).ConfigureAwait(false);
+        return string.IsNullOrEmpty(value) ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    }
+
+    public async Task WriteWatermarkAsync(string job, DateTimeOffset watermark, CancellationToken cancellation)
+    {
+        var columns = new[]
+        {
+            new TableColumn("job", "LowCardinality(String)"), new TableColumn("name", "String"), new TableColumn("value", "String"),
+            new TableColumn("updated_at", "DateTime"), new TableColumn("_ver", "UInt64"),
+        };
+        await using var writer = OpenWriter(LoaderState, columns, new WriteOptions { BatchSize = 1 }, NullRunObserver.Instance);
+        // Microseconds since the epoch: two writes within one second still order correctly.
+        var version = checked((ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10);
+        await writer.AddAsync(new object?[]
+        {
+            job, WatermarkName, watermark.ToString("O", CultureInfo.InvariantCulture), DateTime.UtcNow, version,
+        }, cancellation).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+    }
+
+    // ---------------------------------------------------------------- smoke checks
+
+    public Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation) =>
+        new SmokeChecks(Database, ScalarAsync, RowsAsync).RunAsync(job, cancellation);
+
+    public void Dispose() => _client.Dispose();
+}

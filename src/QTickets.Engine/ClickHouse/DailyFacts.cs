@@ -1,0 +1,46 @@
+using System.Globalization;
+using static QTickets.Store.KnownTables;
+
+namespace QTickets.Engine.Storage;
+
+/// <summary>
+/// The daily facts, recomputed from staging FINAL for whole days. The legacy aggregated only the current load's
+/// window and let a ReplacingMergeTree replace the day's row with that partial sum (facts §3.7); here every
+/// touched day is summed over all its staged orders, so a two-hour window still yields the day's total and a
+/// refunded order (re-staged with 0 tickets, 0 revenue) lowers it. Each fact key already present for those days
+/// also gets a zero row in the same insert, so a key that lost all its orders (moved, or dropped from staging)
+/// reads 0 instead of its stale sum. Inserts run with insert_deduplicate = 0: an identical recomputation
+/// after a different one must still win.
+/// </summary>
+public static class DailyFacts
+{
+    /// <summary>The two INSERT … SELECT statements for the days <paramref name="daysSql"/> yields.</summary>
+    /// <param name="daysSql">A subquery or literal list of Date values.</param>
+    /// <param name="versionSql">The _ver expression (epoch seconds: the health check reads toDateTime(max(_ver))).</param>
+    public static string[] Statements(string db, string daysSql, string versionSql)
+    {
+        const string utm = "utm_source, utm_medium, utm_campaign, utm_content, utm_term";
+        return new[]
+        {
+            $"INSERT INTO {db}.{SalesDaily} (sales_date, event_id, city, tickets_sold, revenue, _ver) " +
+            $"SELECT sales_date, event_id, city, toUInt32(sum(tickets)), toFloat64(sum(amount)), {versionSql} FROM (" +
+            $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toUInt64(tickets_sold) AS tickets, " +
+            $"toDecimal128(revenue, 2) AS amount FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
+            $"UNION ALL SELECT sales_date, event_id, toString(city), toUInt64(0), toDecimal128(0, 2) FROM {db}.{SalesDaily} " +
+            $"WHERE sales_date IN ({daysSql})) GROUP BY sales_date, event_id, city SETTINGS insert_deduplicate = 0",
+
+            $"INSERT INTO {db}.{SalesUtmDaily} (sales_date, event_id, city, {utm}, tickets_sold, revenue, _ver) " +
+            $"SELECT sales_date, event_id, city, {utm}, toUInt32(sum(tickets)), toFloat64(sum(amount)), {versionSql} FROM (" +
+            $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toString(utm_source) AS utm_source, " +
+            $"toString(utm_medium) AS utm_medium, utm_campaign, utm_content, utm_term, toUInt64(tickets_sold) AS tickets, " +
+            $"toDecimal128(revenue, 2) AS amount FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
+            $"UNION ALL SELECT sales_date, event_id, toString(city), toString(utm_source), toString(utm_medium), utm_campaign, " +
+            $"utm_content, utm_term, toUInt64(0), toDecimal128(0, 2) FROM {db}.{SalesUtmDaily} WHERE sales_date IN ({daysSql})) " +
+            $"GROUP BY sales_date, event_id, city, {utm} SETTINGS insert_deduplicate = 0",
+        };
+    }
+
+    /// <summary>Days as a SQL literal list; empty input is never passed (the caller skips it).</summary>
+    public static string DayList(IEnumerable<DateOnly> days) =>
+        string.Join(", ", days.Distinct().Order().Select(d => "toDate('" + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "')"));
+}

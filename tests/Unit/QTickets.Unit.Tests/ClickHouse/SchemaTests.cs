@@ -1,0 +1,53 @@
+using QTickets.Engine.Storage;
+using QTickets.Store;
+using QTickets.Tests.Shared;
+
+namespace QTickets.Unit.Tests.ClickHouse;
+
+public sealed class SchemaTests : IClassFixture<TestClickHouse>
+{
+    readonly TestClickHouse _ch;
+
+    public SchemaTests(TestClickHouse ch) => _ch = ch;
+
+    [Fact]
+    public void Migrations_apply_once_and_are_recorded()
+    {
+        using var store = StoreHelpers.Admin(_ch);
+        var first = store.GetMigrationsAsync(SchemaOptions.Single, default).GetAwaiter().GetResult()
+            .Select(m => store.ApplyMigrationAsync(m, SchemaOptions.Single, default).GetAwaiter().GetResult()).ToList();
+        // A fresh database has no legacy rows: the rekey is recorded without running.
+        Assert.Equal("nothing to migrate", first.Single(m => m.Name == "orders_rekey").Outcome);
+        var second = store.GetMigrationsAsync(SchemaOptions.Single, default).GetAwaiter().GetResult();
+        Assert.All(second, m => Assert.True(m.Applied, $"{m} should be recorded as applied"));
+        StoreHelpers.Initialize(store); // safe every time: nothing runs again
+        Assert.Equal(second.Count, _ch.Count($"SELECT count() FROM {_ch.Database}.qtickets_schema_migrations"));
+        foreach (var table in new[] { "stg_qtickets_api_orders_raw", "stg_qtickets_api_inventory_raw", "dim_events", "fact_qtickets_sales_daily",
+                     "fact_qtickets_sales_utm_daily", "fact_qtickets_inventory_latest", "meta_job_runs", "plan_sales", "qtickets_loader_state",
+                     "v_qtickets_sales_dashboard", "v_qtickets_inventory", "v_qtickets_sales_utm_daily", "mv_qtickets_sales_latest" })
+            Assert.Equal(1, _ch.Count($"SELECT count() FROM system.tables WHERE database = '{_ch.Database}' AND name = '{table}'"));
+        Assert.Equal("View", _ch.Admin($"SELECT engine FROM system.tables WHERE database = '{_ch.Database}' AND name = 'mv_qtickets_sales_latest'"));
+        Assert.Equal("Decimal(18, 2)", _ch.Admin($"SELECT type FROM system.columns WHERE database = '{_ch.Database}' AND table = 'stg_qtickets_api_orders_raw' AND name = 'revenue'"));
+        Assert.Equal("Float64", _ch.Admin($"SELECT type FROM system.columns WHERE database = '{_ch.Database}' AND table = 'fact_qtickets_sales_daily' AND name = 'revenue'"));
+        foreach (var table in Schema.WriterTables)
+            Assert.Contains("non_replicated_deduplication_window = 1000",
+                _ch.Admin($"SELECT create_table_query FROM system.tables WHERE database = '{_ch.Database}' AND name = '{table}'"));
+        // Every view is selectable as the schema stands.
+        foreach (var view in new[] { "v_qtickets_sales_dashboard", "v_qtickets_inventory", "v_qtickets_sales_utm_daily", "mv_qtickets_sales_latest" })
+            _ch.Admin($"SELECT * FROM {_ch.Database}.{view} LIMIT 1");
+    }
+
+    [Fact]
+    public void Cluster_ddl_uses_on_cluster_and_replicated_engines()
+    {
+        var options = new SchemaOptions { Cluster = "analytics" };
+        var statements = Schema.Migrations("zakaz", options).SelectMany(m => m.Statements).ToList();
+        Assert.All(statements.Where(s => s.StartsWith("CREATE", StringComparison.Ordinal) || s.StartsWith("DROP", StringComparison.Ordinal)
+                                          || s.StartsWith("EXCHANGE", StringComparison.Ordinal)),
+            s => Assert.Contains("ON CLUSTER `analytics`", s));
+        var staging = statements.Single(s => s.StartsWith("CREATE TABLE IF NOT EXISTS zakaz.stg_qtickets_api_orders_raw ", StringComparison.Ordinal));
+        Assert.Contains("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', _ver)", staging);
+        Assert.DoesNotContain("non_replicated_deduplication_window", string.Join("\n", statements));
+        Assert.Contains(statements, s => s.Contains("ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')", StringComparison.Ordinal));
+    }
+}
