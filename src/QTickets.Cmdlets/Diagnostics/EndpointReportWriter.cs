@@ -167,7 +167,7 @@ public static class EndpointReportWriter
         md.Append($"- Токен (отпечаток: первые и последние символы): `{v.TokenFingerprint}`\n");
         md.Append($"- Адрес API: `{v.BaseUrl}`\n");
         md.Append($"- Время проверки: {ProbeClock.Utc(v.StartedAt)} – {ProbeClock.Utc(v.FinishedAt)} " +
-                  $"(по Москве {ProbeClock.Moscow(v.StartedAt):yyyy-MM-dd HH:mm:ss} – {ProbeClock.Moscow(v.FinishedAt):HH:mm:ss})\n\n");
+                  $"(по Москве {ProbeClock.MoscowText(v.StartedAt)} – {ProbeClock.MoscowText(v.FinishedAt, "HH:mm:ss")})\n\n");
         md.Append("## Что происходит\n\n");
         md.Append(v.Kind switch
         {

@@ -32,5 +32,9 @@ internal static class ProbeClock
     /// <summary>The legacy loader's compact offset (+0300), kept for the flat-parameter steps that replay it.</summary>
     public static string Legacy(DateTimeOffset t) => Iso(t).Remove(Iso(t).Length - 3, 1);
 
+    /// <summary>Moscow wall-clock time in an invariant format (a format string alone would use the culture's separators).</summary>
+    public static string MoscowText(DateTimeOffset t, string format = "yyyy-MM-dd HH:mm:ss") =>
+        Moscow(t).ToString(format, CultureInfo.InvariantCulture);
+
     public static string Day(DateTimeOffset t) => Moscow(t).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

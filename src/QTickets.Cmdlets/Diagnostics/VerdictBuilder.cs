@@ -35,7 +35,7 @@ public static class VerdictBuilder
         {
             case VerdictKind.ApiUnavailable:
                 headline = $"The QTickets API was unavailable: all {sent.Count} requests failed between {ProbeClock.Utc(first)} and {ProbeClock.Utc(last)} " +
-                           $"({ProbeClock.Moscow(first):yyyy-MM-dd HH:mm:ss}–{ProbeClock.Moscow(last):HH:mm:ss} Moscow): {Tally(sent)}.";
+                           $"({ProbeClock.MoscowText(first)}–{ProbeClock.MoscowText(last, "HH:mm:ss")} Moscow): {Tally(sent)}.";
                 findings.Add($"Base URL {baseUrl}, token {tokenFingerprint}, organisation {Org(organization)}.");
                 findings.AddRange(sent.Select(Detail));
                 recommendation = "Nothing can be concluded about request forms while the API does not answer. Run the protocol again later; " +
