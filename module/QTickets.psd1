@@ -21,6 +21,7 @@
         'Write-QTicketsClickHouse'
         'Test-QTicketsClickHouse'
         'Update-QTicketsDailyFacts'
+        'Invoke-QTicketsLoad'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -33,26 +33,37 @@ public abstract class QTicketsCmdlet : PSCmdlet
     {
         try
         {
-            var loader = new ConfigLoader();
-            foreach (var file in EnvFile ?? Array.Empty<string>())
-            {
-                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
-                loader.WithEnvFile(path);
-                WriteVerbose($"Read env file {path}");
-            }
-            AddParameters(loader);
-            var config = loader.Load(needs);
-            foreach (var warning in loader.Warnings) WriteWarning(warning);
-            return config;
+            return BuildConfig(needs);
         }
         catch (ConfigurationException ex)
         {
-            var missingFile = ex.Message.Contains("does not exist", StringComparison.Ordinal);
-            ThrowTerminatingError(new ErrorRecord(ex,
-                missingFile ? "QTickets.Configuration.EnvFileNotFound" : "QTickets.Configuration.Invalid",
-                missingFile ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, EnvFile));
+            ThrowTerminatingError(ConfigurationError(ex));
             throw; // unreachable: ThrowTerminatingError always throws
         }
+    }
+
+    /// <summary>The effective configuration; throws <see cref="ConfigurationException"/> for the caller to report.</summary>
+    protected QTicketsConfig BuildConfig(ConfigNeeds needs)
+    {
+        var loader = new ConfigLoader();
+        foreach (var file in EnvFile ?? Array.Empty<string>())
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
+            loader.WithEnvFile(path);
+            WriteVerbose($"Read env file {path}");
+        }
+        AddParameters(loader);
+        var config = loader.Load(needs);
+        foreach (var warning in loader.Warnings) WriteWarning(warning);
+        return config;
+    }
+
+    protected ErrorRecord ConfigurationError(ConfigurationException ex)
+    {
+        var missingFile = ex.Message.Contains("does not exist", StringComparison.Ordinal);
+        return new ErrorRecord(ex,
+            missingFile ? "QTickets.Configuration.EnvFileNotFound" : "QTickets.Configuration.Invalid",
+            missingFile ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, EnvFile);
     }
 
     /// <summary>

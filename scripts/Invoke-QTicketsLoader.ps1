@@ -1,0 +1,67 @@
+<#
+.SYNOPSIS
+    The scheduled QTickets -> ClickHouse load: run it every 15 minutes from cron, a systemd timer or Task Scheduler.
+.DESCRIPTION
+    One run of Invoke-QTicketsLoad, with the legacy loader's interface (-EnvFile, -ChEnvFile, -SinceHours,
+    -DryRun, -Verbose, -OfflineFixturesDir). It prints exactly two lines on stdout: a human summary and the same
+    as one line of JSON, and exits with the run's code:
+      0 ok, 1 failed, 2 configuration error, 3 token rejected (403), 4 another run holds the lock,
+      5 QTickets API unavailable, 6 ClickHouse error.
+    Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh (core cmdlets only: no Utility cmdlets used here).
+.PARAMETER EnvFile
+    Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
+.PARAMETER ChEnvFile
+    A second env file read after -EnvFile (ClickHouse settings), like the legacy --ch-env.
+.PARAMETER SinceHours
+    Load exactly the last N hours instead of continuing from the watermark.
+.PARAMETER DryRun
+    Fetch and transform, write nothing; prints the legacy dry-run summary.
+.PARAMETER OfflineFixturesDir
+    Load events.json and orders.json from this folder instead of calling the API.
+.PARAMETER Now
+    The instant treated as now (ISO 8601), for replays and sandboxes with a virtual clock.
+.EXAMPLE
+    pwsh -NoProfile -File /opt/qtickets/scripts/Invoke-QTicketsLoader.ps1 -EnvFile /etc/qtickets/qtickets.env
+.EXAMPLE
+    out/qtickets-pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile ./qtickets.env -DryRun -SinceHours 24
+#>
+[CmdletBinding()]
+param(
+    [string] $EnvFile,
+    [string] $ChEnvFile,
+    [int] $SinceHours,
+    [switch] $DryRun,
+    [string] $OfflineFixturesDir,
+    [string] $Now
+)
+
+# The module next to this checkout (out/QTickets) when there is one, else the installed module.
+if (-not (Get-Module QTickets)) {
+    $local = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
+    try {
+        if ([System.IO.File]::Exists($local)) { Import-Module $local -ErrorAction Stop } else { Import-Module QTickets -ErrorAction Stop }
+    }
+    catch {
+        "qtickets loader failed (exit 2): the QTickets module could not be imported: $($_.Exception.Message)"
+        exit 2
+    }
+}
+
+$load = @{}
+$files = @($EnvFile, $ChEnvFile) | Where-Object { $_ }
+if ($files) { $load.EnvFile = [string[]] $files }
+if ($PSBoundParameters.ContainsKey('SinceHours')) { $load.SinceHours = $SinceHours }
+if ($DryRun) { $load.DryRun = $true }
+if ($OfflineFixturesDir) { $load.OfflineFixturesDir = $OfflineFixturesDir }
+if ($Now) { $load.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInfo]::InvariantCulture) }
+
+# Failures are reported by the summary (two lines on stdout) and the exit code, not by a red error block.
+$summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors
+if (-not $summary) {
+    "qtickets loader failed (exit 1): $(if ($loadErrors) { $loadErrors[0].Exception.Message } else { 'no summary' })"
+    exit 1
+}
+if ($summary.Status -eq 'dry-run') { $summary.DryRunReport() }
+$summary.HumanLine
+$summary.ToJson()
+exit [int] $summary.ExitCode

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using QTickets.Api;
+using QTickets.Contracts;
+using QTickets.Model;
+
+namespace QTickets.Load;
+
+/// <summary>
+/// Saved API answers as a load source (the legacy --offline-fixtures-dir): events.json and orders.json (or
+/// *_sample.json / *_fixture.json), each a list, a `{data: [...]}` page or a single object. No HTTP at all, so no
+/// inventory. The window is not applied: a fixture is loaded whole, as the legacy did.
+/// </summary>
+public sealed class FixtureLoadSource : ILoadSource
+{
+    readonly string _dir;
+
+    public FixtureLoadSource(string directory)
+    {
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Offline fixtures folder '{directory}' does not exist (-OfflineFixturesDir).");
+        _dir = directory;
+    }
+
+    public async IAsyncEnumerable<Event> EventsAsync([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        foreach (var e in await ItemsAsync("events", required: false, cancellation)) yield return QTicketsJson.ParseEvent(e);
+    }
+
+    public async IAsyncEnumerable<Order> OrdersAsync(LoadWindow window, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        foreach (var o in await ItemsAsync("orders", required: true, cancellation)) yield return QTicketsJson.ParseOrder(o, includePersonalData: false);
+    }
+
+    public bool HasSeats => false;
+
+    public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) =>
+        throw new NotSupportedException("Offline fixtures have no seat maps.");
+
+    async Task<List<JsonElement>> ItemsAsync(string name, bool required, CancellationToken cancellation)
+    {
+        var path = new[] { $"{name}.json", $"{name}_sample.json", $"{name}_fixture.json", $"{name}_page1.json" }
+            .Select(f => Path.Combine(_dir, f)).FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            if (required)
+                throw new FileNotFoundException($"No {name}.json (or {name}_sample.json, {name}_fixture.json, {name}_page1.json) in '{_dir}'.");
+            return new List<JsonElement>();
+        }
+        await using var stream = File.OpenRead(path);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellation);
+        var root = doc.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data)) root = data;
+        var items = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().Select(e => e.Clone()).ToList() : new List<JsonElement> { root.Clone() };
+        return items;
+    }
+}

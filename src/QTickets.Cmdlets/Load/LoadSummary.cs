@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace QTickets.Load;
+
+/// <summary>
+/// What one loader run did, success or failure: the object Invoke-QTicketsLoad returns, the two lines the
+/// scheduled script prints (<see cref="HumanLine"/>, <see cref="ToJson"/>), and the figures of meta_job_runs.
+/// Counts, times and error kinds only: never a secret, never a personal datum.
+/// </summary>
+public sealed class LoadSummary
+{
+    public string Job { get; init; } = "";
+    public Guid RunId { get; init; }
+    /// <summary>ok, error, dry-run or locked.</summary>
+    public string Status { get; set; } = "ok";
+    public LoadExitCode ExitCode { get; set; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; set; }
+    public DateTimeOffset? WindowStart { get; set; }
+    public DateTimeOffset? WindowEnd { get; set; }
+    public string WindowReason { get; set; } = "";
+    public bool Backfill { get; set; }
+    public int Events { get; set; }
+    public int Orders { get; set; }
+    public int SalesRows { get; set; }
+    public int RejectedOrders { get; set; }
+    public long Tickets { get; set; }
+    public decimal Revenue { get; set; }
+    public IReadOnlyList<DateOnly> DaysTouched { get; set; } = Array.Empty<DateOnly>();
+    public long SalesDailyRows { get; set; }
+    public long SalesUtmDailyRows { get; set; }
+    public int InventoryRows { get; set; }
+    public int InventoryShows { get; set; }
+    /// <summary>The failure's kind (e.g. ApiUnavailable) and its message, for failed runs.</summary>
+    public string ErrorKind { get; set; } = "";
+    public string Message { get; set; } = "";
+
+    public TimeSpan Elapsed => FinishedAt - StartedAt;
+
+    public ulong RowsProcessed => (ulong)(SalesRows + InventoryRows + SalesDailyRows + SalesUtmDailyRows);
+
+    /// <summary>The one line a person reads in a cron log.</summary>
+    public string HumanLine
+    {
+        get
+        {
+            var window = WindowStart is { } s && WindowEnd is { } e
+                ? $", window {s.UtcDateTime:yyyy-MM-dd HH:mm}–{e.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
+                : "";
+            return Status switch
+            {
+                "ok" or "dry-run" =>
+                    $"{Job} {Status}: {Orders} orders -> {SalesRows} sales rows ({RejectedOrders} rejected), {Tickets} tickets, " +
+                    $"{Revenue.ToString("0.##", CultureInfo.InvariantCulture)} revenue, {DaysTouched.Count} days, {Events} events, " +
+                    $"{InventoryRows} inventory rows{window}, {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
+                _ => $"{Job} {Status} (exit {(int)ExitCode} {ExitCode}): {Message}{window}",
+            };
+        }
+    }
+
+    /// <summary>The summary as one line of JSON (the scheduled script's second line; monitoring parses it).</summary>
+    public string ToJson() => Json(w =>
+    {
+        w.WriteString("job", Job);
+        w.WriteString("run_id", RunId);
+        w.WriteString("status", Status);
+        w.WriteNumber("exit_code", (int)ExitCode);
+        w.WriteString("started_at", StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteNumber("elapsed_ms", (long)Elapsed.TotalMilliseconds);
+        if (WindowStart is { } s) w.WriteString("window_start", s.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        if (WindowEnd is { } e) w.WriteString("window_end", e.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteBoolean("backfill", Backfill);
+        w.WriteNumber("events", Events);
+        w.WriteNumber("orders", Orders);
+        w.WriteNumber("sales_rows", SalesRows);
+        w.WriteNumber("rejected_orders", RejectedOrders);
+        w.WriteNumber("tickets", Tickets);
+        w.WriteNumber("revenue", Revenue);
+        w.WriteNumber("days_touched", DaysTouched.Count);
+        w.WriteNumber("sales_daily_rows", SalesDailyRows);
+        w.WriteNumber("sales_utm_daily_rows", SalesUtmDailyRows);
+        w.WriteNumber("inventory_rows", InventoryRows);
+        if (ErrorKind.Length > 0) w.WriteString("error_kind", ErrorKind);
+        if (Message.Length > 0) w.WriteString("message", Message);
+    });
+
+    /// <summary>meta_job_runs.message, with the legacy keys first (facts §3.11).</summary>
+    public string JobRunMessage() => Json(w =>
+    {
+        w.WriteString("status", Status == "ok" ? "ok" : "error");
+        if (Status != "ok")
+        {
+            w.WriteStartObject("error");
+            w.WriteString("error_type", ErrorKind);
+            w.WriteString("message", Message);
+            w.WriteEndObject();
+            return;
+        }
+        w.WriteNumber("orders", Orders);
+        w.WriteNumber("events", Events);
+        w.WriteNumber("sales_rows", SalesRows);
+        w.WriteNumber("inventory_rows", InventoryRows);
+        w.WriteNumber("sales_daily_rows", SalesDailyRows);
+        w.WriteNumber("sales_utm_daily_rows", SalesUtmDailyRows);
+    });
+
+    /// <summary>meta_job_runs.metrics: the legacy keys plus the window, rejections and days.</summary>
+    public string JobRunMetrics(int lookbackHours) => Json(w =>
+    {
+        if (Status != "ok")
+        {
+            w.WriteString("error", Message);
+            w.WriteStartObject("error_details");
+            w.WriteString("error_type", ErrorKind);
+            w.WriteNumber("exit_code", (int)ExitCode);
+            w.WriteEndObject();
+        }
+        w.WriteNumber("events", Events);
+        w.WriteNumber("orders", Orders);
+        w.WriteNumber("sales_rows", SalesRows);
+        w.WriteNumber("inventory_rows", InventoryRows);
+        w.WriteNumber("sales_daily_rows", SalesDailyRows);
+        w.WriteNumber("sales_utm_daily_rows", SalesUtmDailyRows);
+        w.WriteNumber("lookback_hours", lookbackHours);
+        w.WriteBoolean("backfill_mode", Backfill);
+        w.WriteNumber("rows_processed", RowsProcessed);
+        w.WriteNumber("rejected_orders", RejectedOrders);
+        w.WriteNumber("tickets", Tickets);
+        w.WriteNumber("revenue", Revenue);
+        if (WindowStart is { } s) w.WriteString("window_start", s.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        if (WindowEnd is { } e) w.WriteString("window_end", e.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        w.WriteStartArray("days_touched");
+        foreach (var d in DaysTouched) w.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        w.WriteEndArray();
+        w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
+    });
+
+    /// <summary>The legacy dry-run block (facts §3.13), one figure per line.</summary>
+    public IEnumerable<string> DryRunReport()
+    {
+        yield return $"[{Job}] Dry-run complete:";
+        yield return $"  Window: {WindowStart:yyyy-MM-dd HH:mm:ss zzz} .. {WindowEnd:yyyy-MM-dd HH:mm:ss zzz} ({WindowReason})";
+        yield return $"  Events: {Events}";
+        yield return $"  Orders: {Orders}";
+        yield return $"  Sales rows: {SalesRows} (rejected orders: {RejectedOrders})";
+        yield return $"  Tickets: {Tickets}";
+        yield return $"  Revenue: {Revenue.ToString("0.##", CultureInfo.InvariantCulture)}";
+        yield return $"  Inventory shows processed: {InventoryShows}";
+        yield return $"  Inventory rows: {InventoryRows}";
+        yield return $"  Days touched: {(DaysTouched.Count == 0 ? "none" : string.Join(", ", DaysTouched.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))}";
+    }
+
+    public override string ToString() => HumanLine;
+
+    static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    static string Json(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, s_json))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

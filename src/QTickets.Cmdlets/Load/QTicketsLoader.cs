@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using QTickets.Configuration;
+using QTickets.Contracts;
+using QTickets.Model;
+using QTickets.Store;
+using QTickets.Transform;
+
+namespace QTickets.Load;
+
+/// <summary>
+/// One scheduled load, start to finish: window from the watermark, events, orders → sales rows → staging,
+/// daily facts recomputed for every day touched, dim_events, inventory snapshot, a meta_job_runs row, and only
+/// then the watermark. Every write is idempotent (ReplacingMergeTree keys, content-hashed batch tokens), so a run
+/// that dies anywhere leaves the watermark where it was and the next run repairs everything.
+/// </summary>
+public sealed class QTicketsLoader
+{
+    readonly ILoadSource _source;
+    readonly IClickHouseStore? _store;
+    readonly LoadOptions _options;
+    readonly IRunObserver _observer;
+
+    /// <param name="store">Null for a dry run: nothing is read from or written to ClickHouse.</param>
+    public QTicketsLoader(ILoadSource source, IClickHouseStore? store, LoadOptions options, IRunObserver observer)
+    {
+        if (store is null && !options.DryRun) throw new ArgumentNullException(nameof(store), "Only a dry run may go without ClickHouse.");
+        _source = source;
+        _store = store;
+        _options = options;
+        _observer = observer;
+    }
+
+    /// <summary>Runs the load. Never throws for a failed run: the summary carries the status and exit code.</summary>
+    public async Task<LoadSummary> RunAsync(CancellationToken cancellation)
+    {
+        var now = _options.Time.GetUtcNow();
+        var summary = new LoadSummary { Job = _options.JobName, RunId = Guid.NewGuid(), StartedAt = now };
+        try
+        {
+            await LoadAsync(summary, now, cancellation).ConfigureAwait(false);
+            summary.Status = _options.DryRun ? "dry-run" : "ok";
+            summary.ExitCode = LoadExitCode.Ok;
+        }
+        catch (Exception ex)
+        {
+            (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
+            summary.Status = "error";
+            summary.Message = OneLine(ex.Message);
+        }
+        summary.FinishedAt = _options.Time.GetUtcNow();
+        if (_store is not null && summary.Status != "dry-run")
+            await RecordAsync(summary, cancellation).ConfigureAwait(false);
+        return summary;
+    }
+
+    async Task LoadAsync(LoadSummary summary, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var version = (ulong)now.ToUnixTimeSeconds();
+        DateTimeOffset? watermark = null;
+        if (_store is not null)
+        {
+            await RequireSchemaAsync(cancellation).ConfigureAwait(false);
+            watermark = await _store.ReadWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
+        }
+        // A dry run reads no watermark: it looks at the lookback (or -SinceHours), like the legacy dry run.
+        var window = LoadWindow.Choose(now, watermark,
+            _options.ForcedSinceHours ?? (_options.DryRun ? Math.Max(_options.LookbackHours, 1) : null),
+            _options.LookbackHours, _options.InitialBackfillHours);
+        summary.WindowStart = window.Start;
+        summary.WindowEnd = window.End;
+        summary.WindowReason = window.Reason;
+        summary.Backfill = watermark is null && _options.ForcedSinceHours is null && !_options.DryRun;
+        _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
+
+        var events = new List<Event>();
+        await foreach (var e in _source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
+        summary.Events = events.Count;
+        var directory = new EventDirectory(events);
+
+        var days = await LoadOrdersAsync(summary, window, directory, version, cancellation).ConfigureAwait(false);
+        summary.DaysTouched = days.Order().ToList();
+
+        if (_store is not null && days.Count > 0)
+        {
+            var facts = await _store.RecomputeDailyFactsAsync(days, version, cancellation).ConfigureAwait(false);
+            summary.SalesDailyRows = facts.SalesDailyRows;
+            summary.SalesUtmDailyRows = facts.SalesUtmDailyRows;
+        }
+
+        if (_store is not null && events.Count > 0)
+            await WriteAsync(KnownTables.Events, events.Select(e => (object)EventRow.Of(e, _options.Clock, version)), cancellation).ConfigureAwait(false);
+
+        if (!_options.SkipInventory && _source.HasSeats)
+            await SnapshotInventoryAsync(summary, events, now, version, cancellation).ConfigureAwait(false);
+
+        if (_store is not null)
+        {
+            // Last of all: a run that failed anywhere above leaves the watermark alone, so the next run re-reads.
+            await _store.WriteWatermarkAsync(_options.JobName, window.End, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Streams orders through the converter into staging; returns the sale days it touched.</summary>
+    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong version, CancellationToken cancellation)
+    {
+        var converter = new SalesRowConverter(_options.Clock, version);
+        var seen = new HashSet<long>();
+        var days = new HashSet<DateOnly>();
+        RowMap? map = null;
+        ITableWriter? writer = null;
+        try
+        {
+            await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
+            {
+                if (order.Id > 0 && !seen.Add(order.Id)) continue;
+                summary.Orders++;
+                events.TryGet(order.EventId, out var ev);
+                var row = converter.ToSalesRow(order, ev, out var rejection);
+                if (rejection is not null)
+                {
+                    summary.RejectedOrders++;
+                    _observer.Warning($"Order {order.Id} skipped: {rejection}");
+                    continue;
+                }
+                if (row is null) continue;
+                summary.SalesRows++;
+                summary.Tickets += row.tickets_sold;
+                summary.Revenue += row.revenue;
+                days.Add(DateOnly.FromDateTime(row.sale_ts));
+                if (_store is null) continue;
+                if (writer is null)
+                {
+                    var columns = await _store.DescribeTableAsync(KnownTables.OrdersStaging, cancellation).ConfigureAwait(false);
+                    map = RowMap.Create(KnownTables.OrdersStaging, columns, row, null);
+                    writer = _store.OpenWriter(KnownTables.OrdersStaging, map.Columns,
+                        new WriteOptions { BatchSize = _options.BatchSize, ProgressId = 11 }, _observer);
+                }
+                await writer.AddAsync(map!.Values(row), cancellation).ConfigureAwait(false);
+            }
+            if (writer is not null) await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
+        }
+        return days;
+    }
+
+    async Task SnapshotInventoryAsync(LoadSummary summary, List<Event> events, DateTimeOffset now, ulong version, CancellationToken cancellation)
+    {
+        // Only events still on sale: a finished event's last snapshot stays as it was, and the real API's
+        // hundreds of past shows are not re-read every 15 minutes.
+        var current = events.Where(e => e.DeletedAt is null && InventorySnapshot.ShowsOf(e).Any(s => (s.FinishDate ?? s.StartDate) >= now)).ToList();
+        var snapshot = new InventorySnapshot(now, _options.Clock, version);
+        var perShow = new ConcurrentDictionary<long, ShowSeatTotals>();
+        var shows = current.SelectMany(e => InventorySnapshot.ShowsOf(e)).ToList();
+        await Parallel.ForEachAsync(shows,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.InventoryParallelism, CancellationToken = cancellation },
+            async (show, ct) =>
+            {
+                try { perShow[show.Id] = await _source.SeatsAsync(show.Id, ct).ConfigureAwait(false); }
+                catch (QTicketsNotFoundException)
+                {
+                    _observer.Warning($"Show {show.Id}: no seat map (404); left out of the inventory snapshot.");
+                }
+            }).ConfigureAwait(false);
+        summary.InventoryShows = perShow.Count;
+
+        var rows = new List<InventoryRow>();
+        foreach (var ev in current)
+        {
+            var showRows = InventorySnapshot.ShowsOf(ev).Where(s => perShow.ContainsKey(s.Id))
+                .Select(s => { var t = perShow[s.Id]; return snapshot.ForShow(ev, s, t.MaxQuantity, t.FreeQuantity, t.Seats); })
+                .ToList();
+            if (showRows.Count > 0) rows.Add(snapshot.ForEvent(ev, showRows));
+        }
+        summary.InventoryRows = rows.Count;
+        if (_store is null || rows.Count == 0) return;
+        await WriteAsync(KnownTables.InventoryStaging, rows, cancellation).ConfigureAwait(false);
+        await WriteAsync(KnownTables.InventoryLatest, rows, cancellation).ConfigureAwait(false);
+    }
+
+    async Task WriteAsync(string table, IEnumerable<object> rows, CancellationToken cancellation)
+    {
+        var columns = await _store!.DescribeTableAsync(table, cancellation).ConfigureAwait(false);
+        RowMap? map = null;
+        ITableWriter? writer = null;
+        try
+        {
+            foreach (var row in rows)
+            {
+                map ??= RowMap.Create(table, columns, row, null);
+                writer ??= _store.OpenWriter(table, map.Columns, new WriteOptions { BatchSize = _options.BatchSize, ProgressId = 12 }, _observer);
+                await writer.AddAsync(map.Values(row), cancellation).ConfigureAwait(false);
+            }
+            if (writer is not null) await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    async Task RequireSchemaAsync(CancellationToken cancellation)
+    {
+        var pending = (await _store!.GetMigrationsAsync(SchemaOptions.Single, cancellation).ConfigureAwait(false)).Where(m => !m.Applied).ToList();
+        if (pending.Count > 0)
+            throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
+                $"The ClickHouse schema of {_store.Endpoint} is not up to date ({pending.Count} migration(s) pending, first: " +
+                $"{pending[0].Version:D3} {pending[0].Name}). Run Initialize-QTicketsClickHouse once as a user allowed to create tables.");
+    }
+
+    /// <summary>The meta_job_runs row, ok or error. A failure to record an ok run fails the run; an error row is best effort.</summary>
+    async Task RecordAsync(LoadSummary summary, CancellationToken cancellation)
+    {
+        var run = new LoadRun
+        {
+            Job = summary.Job,
+            RunId = summary.RunId,
+            StartedAt = _options.Clock.Of(summary.StartedAt),
+            FinishedAt = _options.Clock.Of(summary.FinishedAt),
+            Status = summary.Status == "ok" ? LoadRunStatus.Ok : LoadRunStatus.Error,
+            RowsProcessed = summary.Status == "ok" ? summary.RowsProcessed : 0,
+            Message = summary.JobRunMessage(),
+            Metrics = summary.JobRunMetrics(_options.LookbackHours),
+        };
+        try
+        {
+            // Recorded even when the run was cancelled: give the audit row a few seconds of its own.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _store!.RecordRunAsync(run, summary.Status == "ok" ? cancellation : timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (summary.Status != "ok" || ex is not OperationCanceledException)
+        {
+            if (summary.Status == "ok")
+            {
+                summary.Status = "error";
+                (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
+                summary.Message = "the data is loaded, but the meta_job_runs row failed: " + OneLine(ex.Message);
+            }
+            else
+            {
+                _observer.Warning("Could not record the failed run in meta_job_runs: " + OneLine(ex.Message));
+            }
+        }
+    }
+
+    /// <summary>Which exit code a failure gets (README: exit codes).</summary>
+    public static (LoadExitCode Code, string Kind) Classify(Exception ex, CancellationToken cancellation) => ex switch
+    {
+        OperationCanceledException when cancellation.IsCancellationRequested => (LoadExitCode.Failed, "Cancelled"),
+        ConfigurationException => (LoadExitCode.ConfigError, "ConfigError"),
+        RunLockedException => (LoadExitCode.Locked, "Locked"),
+        QTicketsAuthenticationException => (LoadExitCode.AuthError, "AuthError"),
+        QTicketsUnavailableException => (LoadExitCode.ApiUnavailable, "ApiUnavailable"),
+        QTicketsApiException => (LoadExitCode.ApiUnavailable, "ApiError"),
+        ClickHouseStoreException ch => (LoadExitCode.ClickHouseError, "ClickHouse" + ch.Failure),
+        FileNotFoundException or DirectoryNotFoundException => (LoadExitCode.ConfigError, "ConfigError"),
+        _ => (LoadExitCode.Failed, ex.GetType().Name),
+    };
+
+    static string OneLine(string text) => string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
