@@ -31,10 +31,14 @@ case "$task" in
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
+    command -v curl >/dev/null || { echo "build.sh: curl is needed to talk to the local ClickHouse (apt-get install curl)" >&2; exit 1; }
     msbuild -t:Layout
-    # The launcher watches this script's PID: even a SIGKILL here cannot leave ClickHouse behind.
-    "$root/build/clickhouse.sh" start --owner-pid $$
-    started=1
+    # A ClickHouse someone started by hand is used and left running; one we start is stopped at exit, and the
+    # launcher watches this script's PID, so even a SIGKILL here cannot leave it behind.
+    if ! "$root/build/clickhouse.sh" status >/dev/null 2>&1; then
+      "$root/build/clickhouse.sh" start --owner-pid $$
+      started=1
+    fi
     QTICKETS_TEST_CLICKHOUSE_ENV="$("$root/build/clickhouse.sh" env)" msbuild -t:Test "$@"
     ;;
   demo) exec "$root/scripts/demo.sh" "$@" ;;
