@@ -34,7 +34,9 @@
 .PARAMETER RetryDelaySeconds
     How long step F waits before repeating the first request that got 503.
 .PARAMETER RunLoader
-    Step G: run the loader for the window where data was found and record ClickHouse counts (see the report's notes).
+    Step G: when a request form returned paid orders, run scripts/Invoke-QTicketsLoader.ps1 for that window
+    (-SinceHours covering it, the same -EnvFile files) and save its summary (rows written to ClickHouse) and exit
+    code in stepG_loader.txt. This WRITES to the configured ClickHouse.
 .PARAMETER BaseUrl
     Overrides QTICKETS_BASE_URL (e.g. a local sandbox).
 .PARAMETER Step
@@ -108,25 +110,48 @@ Test-QTicketsEndpoint @probe | ForEach-Object {
 }
 if ($null -eq $verdict) { throw 'Test-QTicketsEndpoint produced no verdict.' }
 
-# Step G needs the loader script, which comes with a later issue; the notes say what happened either way.
+# Step G: load the window where data was found with the loader script and record what it wrote to ClickHouse.
 $notes = [System.Collections.Generic.List[string]]::new()
 $loader = [System.IO.Path]::Combine($PSScriptRoot, 'Invoke-QTicketsLoader.ps1')
-$found = $verdict.Results | Where-Object { $verdict.WorkingSteps -contains $_.Step -and $null -ne $_.Window } | ForEach-Object { $_.Window }
-$window = if ($found) { "; data was found for $(@($found)[0])" } else { '; no request form returned paid orders, so there is no window to load' }
+$found = @($verdict.Results | Where-Object { $verdict.WorkingSteps -contains $_.Step -and $null -ne $_.Window } | ForEach-Object { $_.Window })
+$stepG = $null
 if (-not $RunLoader) {
-    $notes.Add("Step G (run the loader for the window where data was found, then count rows in ClickHouse) was not run: -RunLoader was not given$window.")
+    $notes.Add('Step G (run the loader for the window where data was found, then count rows in ClickHouse) was not run: -RunLoader was not given.')
+}
+elseif ($found.Count -eq 0) {
+    $notes.Add('Step G was not run: no request form returned paid orders, so there is no window to load.')
 }
 elseif (-not [System.IO.File]::Exists($loader)) {
-    $notes.Add("Step G was not run: -RunLoader was given, but $loader does not exist (the loader script comes with a later issue)$window.")
+    $notes.Add("Step G was not run: $loader does not exist.")
 }
 else {
-    $notes.Add("Step G was not run: this version of the protocol does not drive $loader yet; run it for the window yourself and count the rows in ClickHouse$window.")
+    $window = $found[0]
+    $hours = [int][Math]::Ceiling(($window.End - $window.Start).TotalHours)
+    $loaderArgs = @{ SinceHours = $hours }
+    if ($EnvFile) { $loaderArgs['EnvFile'] = $EnvFile[0] }
+    if ($EnvFile -and $EnvFile.Count -gt 1) { $loaderArgs['ChEnvFile'] = $EnvFile[1] }
+    $startedG = [DateTime]::UtcNow
+    $global:LASTEXITCODE = 0
+    $lines = @(& $loader @loaderArgs 2>&1 | ForEach-Object { "$_" })
+    $exitG = $LASTEXITCODE
+    $stepG = [System.Text.StringBuilder]::new()
+    [void]$stepG.AppendLine('Step G: the loader for the window where data was found')
+    [void]$stepG.AppendLine("Window:      $window (loader -SinceHours $hours)")
+    [void]$stepG.AppendLine("Started:     $($startedG.ToString('yyyy-MM-dd HH:mm:ss', $invariant)) UTC")
+    [void]$stepG.AppendLine("Command:     scripts/Invoke-QTicketsLoader.ps1 -SinceHours $hours$(if ($EnvFile) { ' -EnvFile <env file>' })")
+    [void]$stepG.AppendLine("Exit code:   $exitG (0 ok, 1 failed, 2 configuration, 3 token rejected, 4 locked, 5 API unavailable, 6 ClickHouse)")
+    [void]$stepG.AppendLine('Output (summary line and JSON with the rows written to ClickHouse):')
+    foreach ($line in $lines) { [void]$stepG.AppendLine($line) }
+    $notes.Add("Step G ran the loader for $window (-SinceHours $hours): exit code $exitG; see stepG_loader.txt.")
 }
 $notes.Add("Produced by scripts/Invoke-QTicketsDebugProtocol.ps1 in $($Host.Name) at $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm:ss', $invariant)) UTC.")
 
 Assert-OutputDir
 if ([System.IO.Directory]::Exists($dir)) { [System.IO.Directory]::Delete($dir, $true) }
 [void][System.IO.Directory]::CreateDirectory($dir)
+if ($stepG) {
+    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($dir, 'stepG_loader.txt'), $stepG.ToString())
+}
 
 $verdict | Save-QTicketsEndpointReport -Path $dir -Note $notes.ToArray()
 

@@ -63,9 +63,26 @@ public sealed class DebugProtocolScriptTests(ProtocolSandbox sandbox) : IClassFi
         var texts = ProtocolFiles.AllTexts(dir, archive);
         ProtocolFiles.AssertClean(texts, sandbox.Server.Token);
         Assert.DoesNotContain(sandbox.Server.Token, stdout + stderr);
-        Assert.Contains("Step G (run the loader", texts["final_report.md"]);
-        Assert.Contains("was not run", texts["README_TESTING.md"]);
+        Assert.Contains("Step G (run the loader for the window where data was found, then count rows in ClickHouse) was not run: -RunLoader was not given.", texts["final_report.md"]);
+        Assert.Contains("was not run: -RunLoader was not given", texts["README_TESTING.md"]);
         Assert.Contains("| J1 | GET /orders + JSON body | 200 | 200 |", texts["final_report.md"]);
+    }
+
+    [Fact]
+    public void RunLoader_runs_the_loader_script_for_the_window_and_records_its_exit_code_and_summary()
+    {
+        // ClickHouse points at a closed port: the loader's ClickHouse error (exit 6) and its JSON summary are what G records.
+        var env = ProtocolFiles.EnvFile(_dir, sandbox.Server);
+        File.AppendAllText(env, "CLICKHOUSE_HOST=127.0.0.1\nCLICKHOUSE_PORT=9\n");
+        var (exit, stdout, stderr) = RunScript(_dir, "-EnvFile", env, "-OutputDir", "g", "-Step", "J1", "-RunLoader");
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        var g = File.ReadAllText(Path.Combine(_dir, "g", "stepG_loader.txt"));
+        Assert.Contains("(loader -SinceHours 720)", g);
+        Assert.Contains("Exit code:   6 (", g);
+        Assert.Contains("\"exit_code\":6", g);
+        Assert.Contains("Step G ran the loader for ", File.ReadAllText(Path.Combine(_dir, "g", "final_report.md")));
+        ProtocolFiles.AssertClean(ProtocolFiles.AllTexts(Path.Combine(_dir, "g"), Path.Combine(_dir, "g.tar.gz")), sandbox.Server.Token);
     }
 
     [Fact]
@@ -101,7 +118,7 @@ public sealed class DebugProtocolScriptDownTests(DownSandbox sandbox) : IClassFi
     public void Exits_2_and_reports_the_API_unavailable_with_a_support_ticket_draft()
     {
         var env = ProtocolFiles.EnvFile(_dir, sandbox.Server);
-        var (exit, stdout, stderr) = DebugProtocolScriptTests.RunScript(_dir, "-EnvFile", env, "-OutputDir", "down", "-RetryDelaySeconds", "0");
+        var (exit, stdout, stderr) = DebugProtocolScriptTests.RunScript(_dir, "-EnvFile", env, "-OutputDir", "down", "-RetryDelaySeconds", "0", "-RunLoader");
 
         Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("WARNING: The QTickets API was unavailable: all 12 requests failed between", stderr);
