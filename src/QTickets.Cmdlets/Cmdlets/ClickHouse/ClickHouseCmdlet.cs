@@ -59,7 +59,8 @@ public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable, IRunObserv
 
     void Wait(Task task)
     {
-        while (!task.Wait(50)) Flush();
+        // Not task.Wait: it would wrap a failure in AggregateException; GetResult rethrows the engine's own.
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(50)) Flush();
         Flush();
     }
 
