@@ -136,7 +136,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
     /// <summary>A clock that starts at -Now and runs at the real pace, so durations stay true.</summary>
     sealed class ShiftedTimeProvider(DateTimeOffset start) : TimeProvider
     {
-        readonly System.Diagnostics.Stopwatch _running = System.Diagnostics.Stopwatch.StartNew();
+        readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
         public override DateTimeOffset GetUtcNow() => start.ToUniversalTime() + _running.Elapsed;
     }
 }
