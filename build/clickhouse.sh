@@ -13,6 +13,14 @@
 #
 # Environment: QTICKETS_CACHE_DIR (default ~/.cache/qtickets), QTICKETS_CH_DIR (default <repo>/out/clickhouse),
 # QTICKETS_CH_HTTP_PORT (18123), QTICKETS_CH_TCP_PORT (19000), QTICKETS_CH_START_TIMEOUT (30 s).
+# A second, independent instance (e.g. for a test) needs only its own QTICKETS_CH_DIR and both ports: the pid
+# file, env file (passwords), config, data and logs all live under QTICKETS_CH_DIR, and stop/status find the
+# launcher by its --path=<dir>/data, so neither instance sees the other.
+# QTICKETS_CH_GRANTS_FILE (optional, read on start): lines 'writer|GRANT ...' and 'reader|GRANT ...' ('#' starts
+# a comment) become the only <grants> of etl_writer and qtickets_reader, instead of the default broad ones
+# (writer SELECT, INSERT on qtickets.*; reader SELECT on qtickets.* with a readonly profile). A trailing
+# 'TO <user>' is dropped, so Initialize-QTicketsClickHouse -Grants -WhatIf statements can be used as they are.
+# The reader then gets the default profile: its grants alone must keep it from writing, as on a real server.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -37,6 +45,7 @@ ADMIN_USER=qtickets_admin
 WRITER_USER=etl_writer
 READER_USER=qtickets_reader
 START_TIMEOUT=${QTICKETS_CH_START_TIMEOUT:-30}
+GRANTS_FILE=${QTICKETS_CH_GRANTS_FILE:-}
 # The keep-alive that holds the listeners open; it never ends by itself (system.numbers is infinite).
 # 'default' logs in with this as its current database; the launcher's first query detaches it, after which
 # every other login as 'default' fails (its default database is gone). DETACH keeps the metadata file, so
@@ -178,8 +187,44 @@ EOF
     mv -f "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
+# ---------------------------------------------------------------- grants (QTICKETS_CH_GRANTS_FILE)
+
+xml_escape() { local s=${1//&/&amp;}; s=${s//</&lt;}; printf '%s' "${s//>/&gt;}"; }
+
+grant_queries() { # grant_queries writer|reader: the <query> lines for that user, from GRANTS_FILE or the defaults
+    local who=$1 line role sql n=0
+    if [[ -z $GRANTS_FILE ]]; then
+        case $who in
+            writer) printf '                <query>GRANT SELECT, INSERT ON %s.*</query>\n' "$DB" ;;
+            reader) printf '                <query>GRANT SELECT ON %s.*</query>\n' "$DB" ;;
+        esac
+        return 0
+    fi
+    while IFS= read -r line || [[ -n $line ]]; do
+        line=${line%$'\r'}
+        [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+        [[ $line == *'|'* ]] || die "$GRANTS_FILE: '$line' is not 'writer|GRANT ...' or 'reader|GRANT ...'"
+        role=${line%%|*} sql=${line#*|}
+        role=${role//[[:space:]]/}
+        [[ $role == writer || $role == reader ]] || die "$GRANTS_FILE: unknown role '$role' (writer or reader)"
+        [[ $role == "$who" ]] || continue
+        # users.xml grants name no grantee: drop a trailing 'TO user' (what the store generates).
+        sql=$(sed -E 's/[[:space:]]+TO[[:space:]]+[`"]?[A-Za-z0-9_]+[`"]?[[:space:]]*;?[[:space:]]*$//I; s/[[:space:]]*;[[:space:]]*$//' <<<"$sql")
+        [[ $sql =~ ^[[:space:]]*[Gg][Rr][Aa][Nn][Tt][[:space:]] ]] || die "$GRANTS_FILE: '$sql' is not a GRANT statement"
+        printf '                <query>%s</query>\n' "$(xml_escape "$sql")"
+        n=$((n + 1))
+    done <"$GRANTS_FILE"
+    ((n > 0)) || say "warning: $GRANTS_FILE has no $who grants: $who can do nothing" >&2
+}
+
 write_config() {
-    local admin_h writer_h reader_h nets
+    local admin_h writer_h reader_h nets writer_grants reader_grants reader_profile=readonly
+    if [[ -n $GRANTS_FILE ]]; then
+        [[ -r $GRANTS_FILE ]] || die "QTICKETS_CH_GRANTS_FILE=$GRANTS_FILE is not readable"
+        reader_profile=default
+    fi
+    writer_grants=$(grant_queries writer) || exit 1
+    reader_grants=$(grant_queries reader) || exit 1
     admin_h=$(sha256 "$(env_value QTICKETS_CH_ADMIN_PASSWORD)")
     writer_h=$(sha256 "$(env_value CLICKHOUSE_PASSWORD)")
     reader_h=$(sha256 "$(env_value QTICKETS_CH_READER_PASSWORD)")
@@ -252,16 +297,16 @@ EOF
             <profile>default</profile>
             <quota>default</quota>
             <grants>
-                <query>GRANT SELECT, INSERT ON $DB.*</query>
+$writer_grants
             </grants>
         </$WRITER_USER>
         <$READER_USER>
             <password_sha256_hex>$reader_h</password_sha256_hex>
             $nets
-            <profile>readonly</profile>
+            <profile>$reader_profile</profile>
             <quota>default</quota>
             <grants>
-                <query>GRANT SELECT ON $DB.*</query>
+$reader_grants
             </grants>
         </$READER_USER>
     </users>
