@@ -22,6 +22,7 @@
         'Test-QTicketsClickHouse'
         'Update-QTicketsDailyFacts'
         'Invoke-QTicketsLoad'
+        'Compare-QTicketsClickHouse'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -31,6 +32,7 @@
         'QTickets.Api.Format.ps1xml'
         'QTickets.Transform.Format.ps1xml'
         'QTickets.Diagnostics.Format.ps1xml'
+        'QTickets.Reconcile.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'

@@ -55,6 +55,18 @@ public interface IClickHouseStore : IDisposable
 
     /// <summary>The legacy smoke checks (facts §3.12), one result each.</summary>
     Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);
+
+    // ---------------------------------------------------------------- reconciliation (Compare-QTicketsClickHouse)
+
+    /// <summary>
+    /// Per sale day (toDate(sale_ts)) in [<paramref name="from"/>, <paramref name="to"/>] and event, from staging
+    /// FINAL: orders with a live ticket (tickets_sold &gt; 0), tickets, revenue and the highest _ver. Only
+    /// <paramref name="eventIds"/> when any are given. Read-only.
+    /// </summary>
+    Task<IReadOnlyList<QTickets.Reconcile.DailyTotals>> GetStagingTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation);
+
+    /// <summary>The same days from fact_qtickets_sales_daily FINAL, summed over cities (PaidOrders is 0: the facts count no orders).</summary>
+    Task<IReadOnlyList<QTickets.Reconcile.DailyTotals>> GetFactsTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation);
 }
 
 /// <summary>One table's streaming insert. Not thread-safe: one producer adds, then completes.</summary>

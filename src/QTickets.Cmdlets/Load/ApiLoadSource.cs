@@ -11,6 +11,14 @@ public sealed class ApiLoadSource(IQTicketsApi api) : ILoadSource
 
     public async IAsyncEnumerable<Order> OrdersAsync(LoadWindow window, [EnumeratorCancellation] CancellationToken cancellation)
     {
+        if (window.PaymentsOnly)
+        {
+            // A repair of whole days: every order paid in them, whatever its state now (a cancelled one zeroes its row).
+            var paid = OrderQuery.PaidBetween(window.Start, window.End) with { IncludeCancelled = true };
+            await foreach (var o in api.GetOrdersAsync(paid, cancellation))
+                yield return o;
+            yield break;
+        }
         // Payments of the window first: they are what the dashboard waits for.
         await foreach (var o in api.GetOrdersAsync(OrderQuery.PaidBetween(window.Start, window.End), cancellation))
             yield return o;

@@ -7,6 +7,12 @@ namespace QTickets.Load;
 public sealed record LoadWindow(DateTimeOffset Start, DateTimeOffset End, string Reason)
 {
     /// <summary>
+    /// A repair window (<see cref="QTicketsLoader.ReloadDaysAsync"/>): only the orders paid in [Start, End), cancelled
+    /// and refunded ones included, and no changes query, so exactly the window's sale days are rewritten.
+    /// </summary>
+    public bool PaymentsOnly { get; init; }
+
+    /// <summary>
     /// -SinceHours forces [now - h, now). Otherwise a stored watermark gives [watermark - lookback, now): the
     /// lookback re-reads recent data into idempotent tables, covering payments the API reports late. With no
     /// watermark (first run on an empty database) the initial backfill applies.

@@ -53,6 +53,70 @@ public sealed class QTicketsLoader
         return summary;
     }
 
+    /// <summary>
+    /// Reloads whole sale days through the load path (Compare-QTicketsClickHouse -Repair): for each run of
+    /// consecutive days, every order paid in it is staged again (a <see cref="LoadWindow.PaymentsOnly"/> window,
+    /// cancelled and refunded orders included), then the facts of every one of those days are recomputed, also of
+    /// a day that has no order left. No dim_events, no inventory, no meta_job_runs row and no watermark: the
+    /// scheduled runs' state is left as it is. Rows get the version max(now, <paramref name="minVersion"/>), so
+    /// they replace whatever stands for those days, even a row versioned by a clock ahead of this one.
+    /// Never throws for a failed reload: the summary carries the status and exit code.
+    /// </summary>
+    public async Task<LoadSummary> ReloadDaysAsync(IReadOnlyCollection<DateOnly> days, ulong minVersion, CancellationToken cancellation)
+    {
+        var now = _options.Time.GetUtcNow();
+        var summary = new LoadSummary { Job = _options.JobName, RunId = Guid.NewGuid(), StartedAt = now, WindowReason = "repair of whole days" };
+        try
+        {
+            if (_store is null) throw new InvalidOperationException("Reloading days writes to ClickHouse: a dry run cannot.");
+            await RequireSchemaAsync(cancellation).ConfigureAwait(false);
+            var version = Math.Max((ulong)now.ToUnixTimeSeconds(), minVersion);
+            var events = new List<Event>();
+            await foreach (var e in _source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
+            summary.Events = events.Count;
+            var directory = new EventDirectory(events);
+            var touched = new HashSet<DateOnly>(days);
+            foreach (var (first, last) in ConsecutiveRuns(days))
+            {
+                var window = new LoadWindow(_options.Clock.StartOf(first), _options.Clock.StartOf(last.AddDays(1)),
+                    $"repair: {first:yyyy-MM-dd}..{last:yyyy-MM-dd}") { PaymentsOnly = true };
+                summary.WindowStart ??= window.Start;
+                summary.WindowEnd = window.End;
+                _observer.Verbose($"Reload window {window.Start:O} .. {window.End:O}: {window.Reason}");
+                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, version, cancellation).ConfigureAwait(false));
+            }
+            summary.DaysTouched = touched.Order().ToList();
+            if (touched.Count > 0)
+            {
+                var facts = await _store.RecomputeDailyFactsAsync(touched, version, cancellation).ConfigureAwait(false);
+                summary.SalesDailyRows = facts.SalesDailyRows;
+                summary.SalesUtmDailyRows = facts.SalesUtmDailyRows;
+            }
+            summary.Status = "ok";
+            summary.ExitCode = LoadExitCode.Ok;
+        }
+        catch (Exception ex)
+        {
+            (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
+            summary.Status = "error";
+            summary.Message = OneLine(ex.Message);
+        }
+        summary.FinishedAt = _options.Time.GetUtcNow();
+        return summary;
+    }
+
+    static IEnumerable<(DateOnly First, DateOnly Last)> ConsecutiveRuns(IEnumerable<DateOnly> days)
+    {
+        DateOnly? first = null, last = null;
+        foreach (var d in days.Distinct().Order())
+        {
+            if (last is { } l && d == l.AddDays(1)) { last = d; continue; }
+            if (first is { } f) yield return (f, last!.Value);
+            first = last = d;
+        }
+        if (first is { } f2) yield return (f2, last!.Value);
+    }
+
     async Task LoadAsync(LoadSummary summary, DateTimeOffset now, CancellationToken cancellation)
     {
         var version = (ulong)now.ToUnixTimeSeconds();

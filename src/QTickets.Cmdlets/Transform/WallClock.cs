@@ -19,4 +19,11 @@ public sealed class WallClock
 
     public DateTime Of(DateTimeOffset instant) =>
         DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(instant, Zone).DateTime, DateTimeKind.Unspecified);
+
+    /// <summary>The instant a wall-clock day begins in this zone: [StartOf(d), StartOf(d + 1)) holds every sale_ts of day d.</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(midnight, Zone.GetUtcOffset(midnight));
+    }
 }

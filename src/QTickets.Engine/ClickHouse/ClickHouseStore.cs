@@ -6,6 +6,7 @@ using ClickHouse.Driver.ADO;
 using QTickets.Store;
 using QTickets.Configuration;
 using QTickets.Contracts;
+using QTickets.Reconcile;
 using static QTickets.Store.KnownTables;
 
 // Namespace Storage, not ClickHouse: a QTickets.Engine.ClickHouse namespace would shadow ClickHouse.Driver for all engine code.
@@ -267,6 +268,39 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation) =>
         new SmokeChecks(Database, ScalarAsync, RowsAsync).RunAsync(job, cancellation);
+
+    // ---------------------------------------------------------------- reconciliation
+
+    public Task<IReadOnlyList<DailyTotals>> GetStagingTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation) =>
+        TotalsAsync($"SELECT toString(toDate(sale_ts)) AS d, event_id AS e, countIf(tickets_sold > 0), sum(toUInt64(tickets_sold)), " +
+                    $"toString(sum(revenue)), max(_ver) FROM {Database}.{OrdersStaging} FINAL " +
+                    $"WHERE toDate(sale_ts) BETWEEN {DateLiteral(from)} AND {DateLiteral(to)}{EventFilter(eventIds)} GROUP BY d, e ORDER BY d, e",
+            cancellation);
+
+    public Task<IReadOnlyList<DailyTotals>> GetFactsTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation) =>
+        // Float64 revenue: rounded to kopecks here, summed over the cities of the key.
+        TotalsAsync($"SELECT toString(sales_date) AS d, event_id AS e, toUInt64(0), sum(toUInt64(tickets_sold)), " +
+                    $"toString(round(sum(revenue), 2)), max(_ver) FROM {Database}.{SalesDaily} FINAL " +
+                    $"WHERE sales_date BETWEEN {DateLiteral(from)} AND {DateLiteral(to)}{EventFilter(eventIds)} GROUP BY d, e ORDER BY d, e",
+            cancellation);
+
+    async Task<IReadOnlyList<DailyTotals>> TotalsAsync(string sql, CancellationToken cancellation)
+    {
+        _observer.Verbose($"ClickHouse {Endpoint}: {Shorten(sql)}");
+        var rows = await RowsAsync(sql, cancellation).ConfigureAwait(false);
+        return rows.Select(r => new DailyTotals(
+            DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            (string)r[1]!,
+            Convert.ToInt64(r[2], CultureInfo.InvariantCulture),
+            Convert.ToInt64(r[3], CultureInfo.InvariantCulture),
+            decimal.Parse((string)r[4]!, NumberStyles.Float, CultureInfo.InvariantCulture),
+            Convert.ToUInt64(r[5], CultureInfo.InvariantCulture))).ToList();
+    }
+
+    static string DateLiteral(DateOnly day) => "toDate('" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "')";
+
+    static string EventFilter(IReadOnlyCollection<string> eventIds) =>
+        eventIds.Count == 0 ? "" : " AND event_id IN (" + string.Join(", ", eventIds.Select(Literal)) + ")";
 
     public void Dispose() => _client.Dispose();
 }

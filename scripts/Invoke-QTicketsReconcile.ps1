@@ -1,0 +1,86 @@
+<#
+.SYNOPSIS
+    Scheduled reconciliation: are the last days in ClickHouse what the QTickets API says they should be?
+.DESCRIPTION
+    One run of Compare-QTicketsClickHouse over the last -Days whole days (today, still being loaded, is left out),
+    or over -From/-To. Schedule it after a loader run (e.g. nightly at 04:10, the loader at 04:00), so a
+    payment or refund made since the last load does not look like drift. It prints exactly two lines on stdout:
+    a human verdict and the same as one line of JSON, records the verdict in meta_job_runs as <job>_reconcile,
+    and exits with:
+      0 clean (or, with -Repair, every differing day was reloaded and now matches),
+      7 drift (days differ; after -Repair: still differ),
+      1 failed, 2 configuration error, 3 token rejected (403), 4 the loader's lock is held (-Repair only),
+      5 QTickets API unavailable, 6 ClickHouse error (the loader's codes).
+    Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh (core cmdlets only).
+.PARAMETER EnvFile
+    Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (the loader's).
+.PARAMETER ChEnvFile
+    A second env file read after -EnvFile (ClickHouse settings), like the loader's.
+.PARAMETER Days
+    Compare the N whole days before today (default 3).
+.PARAMETER From
+    First day to compare (yyyy-MM-dd, Moscow); with -To instead of -Days.
+.PARAMETER To
+    Last day to compare, inclusive (default: -From).
+.PARAMETER EventId
+    Only these events.
+.PARAMETER Repair
+    Reload the days that differ through the loader, then compare again.
+.PARAMETER Now
+    The instant treated as now (ISO 8601), for sandboxes with a virtual clock.
+.EXAMPLE
+    pwsh -NoProfile -File /opt/qtickets/scripts/Invoke-QTicketsReconcile.ps1 -EnvFile /etc/qtickets/qtickets.env -Days 3 -Repair
+.EXAMPLE
+    out/qtickets-pwsh -File scripts/Invoke-QTicketsReconcile.ps1 -EnvFile ./qtickets.env -From 2026-11-01 -To 2026-11-07
+#>
+[CmdletBinding()]
+param(
+    [string] $EnvFile,
+    [string] $ChEnvFile,
+    [int] $Days = 3,
+    [string] $From,
+    [string] $To,
+    [long[]] $EventId,
+    [switch] $Repair,
+    [string] $Now
+)
+
+if (-not (Get-Module QTickets)) {
+    $local = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
+    try {
+        if ([System.IO.File]::Exists($local)) { Import-Module $local -ErrorAction Stop } else { Import-Module QTickets -ErrorAction Stop }
+    }
+    catch {
+        "qtickets reconcile failed (exit 2): the QTickets module could not be imported: $($_.Exception.Message)"
+        exit 2
+    }
+}
+
+$compare = @{ Summary = $true }
+$files = @($EnvFile, $ChEnvFile) | Where-Object { $_ }
+if ($files) { $compare.EnvFile = [string[]] $files }
+$culture = [Globalization.CultureInfo]::InvariantCulture
+try {
+    if ($From) {
+        $compare.From = [datetime]::ParseExact($From, 'yyyy-MM-dd', $culture)
+        if ($To) { $compare.To = [datetime]::ParseExact($To, 'yyyy-MM-dd', $culture) }
+    }
+    else { $compare.Days = $Days }
+    if ($Now) { $compare.Now = [DateTimeOffset]::Parse($Now, $culture) }
+}
+catch {
+    "qtickets reconcile failed (exit 2): -From, -To or -Now is not a date: $($_.Exception.Message)"
+    exit 2
+}
+if ($EventId) { $compare.EventId = $EventId }
+if ($Repair) { $compare.Repair = $true }
+
+# A failure is reported by the summary (two lines on stdout) and the exit code, not by a red error block.
+$summary = Compare-QTicketsClickHouse @compare -ErrorAction SilentlyContinue -ErrorVariable compareErrors -WarningAction SilentlyContinue
+if (-not $summary) {
+    "qtickets reconcile failed (exit 1): $(if ($compareErrors) { $compareErrors[0].Exception.Message } else { 'no summary' })"
+    exit 1
+}
+$summary.HumanLine
+$summary.ToJson()
+exit [int] $summary.ExitCode
