@@ -86,6 +86,7 @@ public abstract class QTicketsCmdlet : PSCmdlet
         {
             // The pipeline is stopping (or a Write failed): stop the worker too, without waiting for it.
             _stopping.Cancel();
+            queue.Abandon();
             throw;
         }
         task.GetAwaiter().GetResult();

@@ -12,10 +12,28 @@ namespace QTickets.Hosting;
 public sealed class PipelineQueue : IRunObserver
 {
     readonly BlockingCollection<Action<Cmdlet>> _actions;
+    readonly CancellationTokenSource _abandoned = new();
 
     public PipelineQueue(int capacity = 1024) => _actions = new BlockingCollection<Action<Cmdlet>>(capacity);
 
-    public void Post(Action<Cmdlet> action, CancellationToken cancellation = default) => _actions.Add(action, cancellation);
+    /// <summary>
+    /// Queues <paramref name="action"/>; waits while the queue is full. Once the pipeline has stopped draining
+    /// (Ctrl+C, a failed Write) a waiting worker is released with OperationCanceledException instead of blocking
+    /// forever, and anything posted after the work completed is dropped.
+    /// </summary>
+    public void Post(Action<Cmdlet> action, CancellationToken cancellation = default)
+    {
+        if (_actions.IsAddingCompleted) return;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _abandoned.Token);
+        try
+        {
+            _actions.Add(action, linked.Token);
+        }
+        catch (InvalidOperationException) when (_actions.IsAddingCompleted)
+        {
+            // Completed between the check and the add: the run is over, the record has nowhere to go.
+        }
+    }
 
     public void Output(object item, CancellationToken cancellation = default) => Post(c => c.WriteObject(item), cancellation);
 
@@ -34,6 +52,9 @@ public sealed class PipelineQueue : IRunObserver
     });
 
     internal void Complete() => _actions.CompleteAdding();
+
+    /// <summary>The pipeline thread stopped draining: release every worker waiting in <see cref="Post"/>.</summary>
+    internal void Abandon() => _abandoned.Cancel();
 
     internal IEnumerable<Action<Cmdlet>> Drain() => _actions.GetConsumingEnumerable();
 }
