@@ -1,0 +1,37 @@
+// QTickets.HelpGen: the module's help, built from docs/help/*.md (the words) and the compiled cmdlets (the facts).
+//   dotnet QTickets.HelpGen.dll --docs docs/help --assembly out/QTickets/QTickets.Cmdlets.dll --out out/QTickets/en-US
+// Writes <Assembly>.dll-Help.xml (MAML: syntax, parameter types, mandatory/position/pipeline flags and defaults come
+// from the engine's own CommandMetadata, so they cannot drift from the code) and about_*.help.txt for every
+// docs/help/about_*.md. A cmdlet or parameter without words is reported on stderr, not fatal: the help tests fail
+// on it, while other engineers' builds keep working.
+using QTickets.HelpGen;
+
+var options = HelpGenOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: QTickets.HelpGen --docs <docs/help> --assembly <QTickets.Cmdlets.dll> --out <module/en-US>");
+    return 64;
+}
+
+Directory.CreateDirectory(options.OutDir);
+var cmdlets = CmdletCatalog.Load(options.AssemblyPath);
+var docs = new List<(CommandMetadataView, CommandHelpDoc?)>();
+foreach (var cmdlet in cmdlets)
+{
+    var path = Path.Combine(options.DocsDir, cmdlet.Name + ".md");
+    var doc = File.Exists(path) ? CommandHelpDoc.Parse(File.ReadAllText(path)) : null;
+    foreach (var problem in HelpLint.Problems(cmdlet, doc, path)) Console.Error.WriteLine("QTickets.HelpGen: warning: " + problem);
+    docs.Add((cmdlet, doc));
+}
+
+var maml = Path.Combine(options.OutDir, Path.GetFileName(options.AssemblyPath) + "-Help.xml");
+MamlWriter.Write(docs, maml);
+Console.WriteLine($"QTickets.HelpGen: {docs.Count} cmdlets -> {maml}");
+
+foreach (var about in Directory.EnumerateFiles(options.DocsDir, "about_*.md").Order(StringComparer.Ordinal))
+{
+    var target = Path.Combine(options.OutDir, Path.GetFileNameWithoutExtension(about) + ".help.txt");
+    File.WriteAllText(target, AboutTopicWriter.ToText(about), new System.Text.UTF8Encoding(false));
+    Console.WriteLine($"QTickets.HelpGen: {Path.GetFileName(about)} -> {target}");
+}
+return 0;
