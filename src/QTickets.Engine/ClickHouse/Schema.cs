@@ -194,7 +194,7 @@ public static class Schema
 
     /// <summary>
     /// GRANT statements. The writer: INSERT on the tables it loads; SELECT only on what recomputing the facts and
-    /// resuming need (staging orders without payload_json, the fact keys without their numbers, its state, the
+    /// resuming need (staging orders without payload_json, the fact keys and versions without their numbers, its state, the
     /// schema version, who ran when). The reader: SELECT on the database (views run as the invoker, so they need
     /// their tables), nothing else.
     /// </summary>
@@ -207,8 +207,9 @@ public static class Schema
             grants.Add($"GRANT INSERT ON {db}.{t} TO {w}");
         grants.Add($"GRANT SELECT(order_id, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, sale_ts, " +
                    $"tickets_sold, revenue, currency, _ver, _dedup_key) ON {db}.{OrdersStaging} TO {w}");
-        grants.Add($"GRANT SELECT(sales_date, event_id, city) ON {db}.{SalesDaily} TO {w}");
-        grants.Add($"GRANT SELECT(sales_date, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term) ON {db}.{SalesUtmDaily} TO {w}");
+        // _ver too: after recomputing, the loader counts the fact rows it just wrote (WHERE _ver = this run's version).
+        grants.Add($"GRANT SELECT(sales_date, event_id, city, _ver) ON {db}.{SalesDaily} TO {w}");
+        grants.Add($"GRANT SELECT(sales_date, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, _ver) ON {db}.{SalesUtmDaily} TO {w}");
         grants.Add($"GRANT SELECT(job, status, started_at) ON {db}.{JobRuns} TO {w}");
         grants.Add($"GRANT SELECT ON {db}.{LoaderState} TO {w}");
         grants.Add($"GRANT SELECT ON {db}.{SchemaMigrations} TO {w}");
