@@ -4,7 +4,7 @@
 BeforeAll {
     $envFile = $env:QTICKETS_TEST_CLICKHOUSE_ENV
     if (-not $envFile) { $envFile = Join-Path $PSScriptRoot '../../out/clickhouse/clickhouse.env' }
-    if (-not (Test-Path $envFile)) { throw "No ClickHouse env file at $envFile: run ./build.sh test or build/clickhouse.sh start." }
+    if (-not (Test-Path $envFile)) { throw "No ClickHouse env file at ${envFile}: run ./build.sh test or build/clickhouse.sh start." }
     $script:ch = @{}
     foreach ($line in Get-Content $envFile) {
         if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:ch[$Matches[1]] = $Matches[2] }
@@ -71,5 +71,92 @@ Describe 'Test-QTicketsClickHouse' {
         $results.Name | Should -Contain 'duplicate_orders'
         ($results | Where-Object Name -eq 'job_runs').Passed | Should -BeFalse
         $failures | Should -Not -BeNullOrEmpty
+    }
+}
+
+# issues #5: the two roles' grants. Runs only when QTICKETS_TEST_GRANTS_ENV names the env file (build/clickhouse.sh
+# format, administrator included) of a server whose CLICKHOUSE_USER and QTICKETS_CH_READER_USER have exactly the
+# statements of Initialize-QTicketsClickHouse -Grants for CLICKHOUSE_DB, and no readonly profile, so the grants alone
+# decide. Locally: build/clickhouse.sh start with its own QTICKETS_CH_DIR and ports and QTICKETS_CH_GRANTS_FILE holding
+# those statements (writer|GRANT ... / reader|GRANT ...; tests/Unit/QTickets.Unit.Tests/ClickHouse/GrantsTests.cs does it).
+# The file's BeforeAll still needs QTICKETS_TEST_CLICKHOUSE_ENV (or out/clickhouse): it may name the same file.
+Describe 'Grants: the writer loads, the reader selects' -Skip:(-not $env:QTICKETS_TEST_GRANTS_ENV) {
+    BeforeAll {
+        $script:g = @{}
+        foreach ($line in Get-Content $env:QTICKETS_TEST_GRANTS_ENV) {
+            if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:g[$Matches[1]] = $Matches[2] }
+        }
+        $script:gdb = $script:g.CLICKHOUSE_DB
+        function script:New-GrantsConn([string]$User, [string]$Password) {
+            @{
+                ClickHouseHost = $script:g.CLICKHOUSE_HOST
+                ClickHousePort = [int]$script:g.CLICKHOUSE_PORT
+                Database       = $script:gdb
+                Credential     = [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
+            }
+        }
+        $script:writerConn = New-GrantsConn $script:g.CLICKHOUSE_USER $script:g.CLICKHOUSE_PASSWORD
+        $script:adminConn = New-GrantsConn $script:g.QTICKETS_CH_ADMIN_USER $script:g.QTICKETS_CH_ADMIN_PASSWORD
+        # 'ok', 'denied' (ACCESS_DENIED, code 497) or the other error, for one statement as writer or reader.
+        function script:Get-GrantOutcome([ValidateSet('writer', 'reader')][string]$As, [string]$Sql) {
+            $user, $password = if ($As -eq 'writer') { $script:g.CLICKHOUSE_USER, $script:g.CLICKHOUSE_PASSWORD }
+                               else { $script:g.QTICKETS_CH_READER_USER, $script:g.QTICKETS_CH_READER_PASSWORD }
+            $auth = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("${user}:$password"))
+            try {
+                Invoke-RestMethod -Method Post -Uri "http://$($script:g.CLICKHOUSE_HOST):$($script:g.CLICKHOUSE_PORT)/" `
+                    -Headers @{ Authorization = $auth } -Body $Sql | Out-Null
+                'ok'
+            } catch {
+                $text = "$($_.ErrorDetails.Message) $($_.Exception.Message)"
+                if ($text -match 'Code: 497\.|ACCESS_DENIED') { 'denied' } else { "other error: $text" }
+            }
+        }
+        Initialize-QTicketsClickHouse @adminConn | Out-Null
+    }
+
+    It 'the writer writes dim_events and recomputes daily facts' {
+        $rows = 1..3 | ForEach-Object { [pscustomobject]@{ event_id = "grants$_"; event_name = 'Show'; city = 'томск'; _ver = [uint64]1 } }
+        ($rows | Write-QTicketsClickHouse -Table dim_events @writerConn -PassThru).Rows | Should -Be 3
+        $facts = Update-QTicketsDailyFacts -Day ([datetime]'2026-11-01') @writerConn
+        $facts | Should -Not -BeNullOrEmpty
+    }
+
+    It 'the writer may <Sql>' -ForEach @(
+        @{ Sql = "SELECT order_id, sale_ts, tickets_sold, revenue, _ver FROM {db}.stg_qtickets_api_orders_raw FINAL LIMIT 1" }
+        @{ Sql = "SELECT * FROM {db}.qtickets_loader_state LIMIT 1" }
+        @{ Sql = "SELECT job, status, started_at FROM {db}.meta_job_runs LIMIT 1" }
+    ) {
+        Get-GrantOutcome writer $Sql.Replace('{db}', $script:gdb) | Should -Be 'ok'
+    }
+
+    It 'the writer is refused <Sql>' -ForEach @(
+        @{ Sql = "SELECT payload_json FROM {db}.stg_qtickets_api_orders_raw LIMIT 1" }
+        @{ Sql = "SELECT sum(revenue) FROM {db}.fact_qtickets_sales_daily" }
+        @{ Sql = "SELECT * FROM {db}.dim_events LIMIT 1" }
+        @{ Sql = "SELECT * FROM {db}.v_qtickets_sales_dashboard LIMIT 1" }
+        @{ Sql = "DROP TABLE {db}.dim_events" }
+        @{ Sql = "ALTER TABLE {db}.stg_qtickets_api_orders_raw DELETE WHERE 1" }
+        @{ Sql = "CREATE TABLE {db}.grants_x (a UInt8) ENGINE = Memory" }
+        @{ Sql = "SELECT * FROM file('/etc/passwd', 'LineAsString')" }
+    ) {
+        Get-GrantOutcome writer $Sql.Replace('{db}', $script:gdb) | Should -Be 'denied'
+    }
+
+    It 'the reader may <Sql>' -ForEach @(
+        @{ Sql = "SELECT * FROM {db}.v_qtickets_sales_dashboard LIMIT 1" }
+        @{ Sql = "SELECT * FROM {db}.v_qtickets_sales_utm_daily LIMIT 1" }
+        @{ Sql = "SELECT * FROM {db}.v_qtickets_inventory LIMIT 1" }
+        @{ Sql = "SELECT * FROM {db}.mv_qtickets_sales_latest LIMIT 1" }
+    ) {
+        Get-GrantOutcome reader $Sql.Replace('{db}', $script:gdb) | Should -Be 'ok'
+    }
+
+    It 'the reader is refused <Sql>' -ForEach @(
+        @{ Sql = "INSERT INTO {db}.dim_events (event_id, _ver) VALUES ('x', 1)" }
+        @{ Sql = "ALTER TABLE {db}.fact_qtickets_sales_daily UPDATE revenue = 0 WHERE 1" }
+        @{ Sql = "TRUNCATE TABLE {db}.stg_qtickets_api_orders_raw" }
+        @{ Sql = "DROP VIEW {db}.v_qtickets_sales_dashboard" }
+    ) {
+        Get-GrantOutcome reader $Sql.Replace('{db}', $script:gdb) | Should -Be 'denied'
     }
 }
