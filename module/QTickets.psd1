@@ -23,6 +23,7 @@
         'Update-QTicketsDailyFacts'
         'Invoke-QTicketsLoad'
         'Compare-QTicketsClickHouse'
+        'Test-QTicketsFreshness'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -33,6 +34,7 @@
         'QTickets.Transform.Format.ps1xml'
         'QTickets.Diagnostics.Format.ps1xml'
         'QTickets.Reconcile.Format.ps1xml'
+        'QTickets.Load.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'

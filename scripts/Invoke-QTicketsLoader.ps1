@@ -20,6 +20,8 @@
     Load events.json and orders.json from this folder instead of calling the API.
 .PARAMETER Now
     The instant treated as now (ISO 8601), for replays and sandboxes with a virtual clock.
+.PARAMETER MaxAttempts
+    Attempts per API request before the run gives up with exit code 5 (default 6, about 30 s of back-off).
 .EXAMPLE
     pwsh -NoProfile -File /opt/qtickets/scripts/Invoke-QTicketsLoader.ps1 -EnvFile /etc/qtickets/qtickets.env
 .EXAMPLE
@@ -32,7 +34,8 @@ param(
     [int] $SinceHours,
     [switch] $DryRun,
     [string] $OfflineFixturesDir,
-    [string] $Now
+    [string] $Now,
+    [int] $MaxAttempts
 )
 
 # The module next to this checkout (out/QTickets) when there is one, else the installed module.
@@ -53,6 +56,7 @@ if ($files) { $load.EnvFile = [string[]] $files }
 if ($PSBoundParameters.ContainsKey('SinceHours')) { $load.SinceHours = $SinceHours }
 if ($DryRun) { $load.DryRun = $true }
 if ($OfflineFixturesDir) { $load.OfflineFixturesDir = $OfflineFixturesDir }
+if ($MaxAttempts) { $load.MaxAttempts = $MaxAttempts }
 if ($Now) { $load.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInfo]::InvariantCulture) }
 
 # Failures are reported by the summary (two lines on stdout) and the exit code, not by a red error block.

@@ -67,6 +67,15 @@ public interface IClickHouseStore : IDisposable
 
     /// <summary>The same days from fact_qtickets_sales_daily FINAL, summed over cities (PaidOrders is 0: the facts count no orders).</summary>
     Task<IReadOnlyList<QTickets.Reconcile.DailyTotals>> GetFactsTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation);
+
+    // Monitoring (Test-QTicketsFreshness). Reads staging, the inventory and meta_job_runs: the reader's
+    // privileges, more than the writer's grants give.
+
+    /// <summary>
+    /// The newest sale and inventory snapshot, and <paramref name="job"/>'s runs started at or after
+    /// <paramref name="runsSince"/> (a wall-clock time like meta_job_runs.started_at), failed ones counted apart.
+    /// </summary>
+    Task<FreshnessFacts> GetFreshnessAsync(string job, DateTime runsSince, CancellationToken cancellation);
 }
 
 /// <summary>One table's streaming insert. Not thread-safe: one producer adds, then completes.</summary>

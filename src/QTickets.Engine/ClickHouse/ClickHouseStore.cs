@@ -269,6 +269,42 @@ public sealed class ClickHouseStore : IClickHouseStore
     public Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation) =>
         new SmokeChecks(Database, ScalarAsync, RowsAsync).RunAsync(job, cancellation);
 
+    // ---------------------------------------------------------------- freshness (Test-QTicketsFreshness)
+
+    public async Task<FreshnessFacts> GetFreshnessAsync(string job, DateTime runsSince, CancellationToken cancellation)
+    {
+        // toString keeps the wall-clock value as written; an empty table gives '' rather than 1970-01-01.
+        var sale = (string?)await ScalarAsync(
+            $"SELECT if(count() = 0, '', toString(max(sale_ts))) FROM {Database}.{OrdersStaging} FINAL WHERE tickets_sold > 0",
+            cancellation).ConfigureAwait(false);
+        var inventory = (string?)await ScalarAsync(
+            $"SELECT if(count() = 0, '', toString(max(snapshot_ts))) FROM {Database}.{InventoryLatest} FINAL", cancellation).ConfigureAwait(false);
+        var since = Literal(runsSince.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        var runs = (await RowsAsync(
+            $"SELECT count(), countIf(status != 'ok') FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND started_at >= toDateTime({since})",
+            cancellation).ConfigureAwait(false)).Single();
+        var last = await RowsAsync(
+            $"SELECT status, toString(started_at) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} ORDER BY started_at DESC LIMIT 1",
+            cancellation).ConfigureAwait(false);
+        var lastOk = (string?)await ScalarAsync(
+            $"SELECT if(count() = 0, '', toString(max(started_at))) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status = 'ok'",
+            cancellation).ConfigureAwait(false);
+        return new FreshnessFacts
+        {
+            NewestSale = WallTime(sale),
+            NewestInventory = WallTime(inventory),
+            Runs = Convert.ToInt64(runs[0], CultureInfo.InvariantCulture),
+            FailedRuns = Convert.ToInt64(runs[1], CultureInfo.InvariantCulture),
+            LastRunStatus = last.Count == 0 ? null : (string?)last[0][0],
+            LastRunAt = last.Count == 0 ? null : WallTime((string?)last[0][1]),
+            LastOkRunAt = WallTime(lastOk),
+        };
+    }
+
+    static DateTime? WallTime(string? text) => string.IsNullOrEmpty(text)
+        ? null
+        : DateTime.ParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None);
+
     // ---------------------------------------------------------------- reconciliation
 
     public Task<IReadOnlyList<DailyTotals>> GetStagingTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation) =>
