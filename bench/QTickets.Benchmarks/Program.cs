@@ -1,3 +1,11 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 
+// `gen-tsv <path> <rows> [payload-bytes]`: the rows file of bench/write-vs-curl.sh; anything else: BenchmarkDotNet.
+if (args is ["gen-tsv", var path, var rows, ..])
+{
+    var payload = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 512;
+    QTickets.Benchmarks.SalesRowTsv.Generate(path, int.Parse(rows, CultureInfo.InvariantCulture), payload);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(QTickets.Benchmarks.ParseAndConvertBenchmarks).Assembly).Run(args);

@@ -204,9 +204,9 @@ internal static class QueryEngine
 {
     public sealed record PageResult(List<IDoc> Items, int Total, int PerPage, int Page);
 
-    public static PageResult Run(IResourceSet set, QuerySpec q, int maxPerPage)
+    public static PageResult Run(IResourceSet set, QuerySpec q, int maxPerPage, int? defaultPerPage = null)
     {
-        var perPage = q.PerPage is int pp && pp > 0 ? Math.Min(pp, maxPerPage) : set.DefaultPerPage;
+        var perPage = q.PerPage is int pp && pp > 0 ? Math.Min(pp, maxPerPage) : defaultPerPage ?? set.DefaultPerPage;
         var skip = (long)(q.Page - 1) * perPage;
         var items = new List<IDoc>();
 

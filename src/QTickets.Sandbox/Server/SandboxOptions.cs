@@ -27,6 +27,8 @@ public sealed class SandboxOptions
     /// </summary>
     public bool HonourQueryPage { get; set; }
     public int MaxPerPage { get; set; } = 1000;
+    /// <summary>Page size of a list request that names none (benchmarks: every client gets the same pages).</summary>
+    public int? DefaultPerPage { get; set; }
     public bool Quiet { get; set; } = true;
 
     public const string Usage = """
@@ -45,6 +47,7 @@ public sealed class SandboxOptions
           --total-override [RES=]N  paging.total to report (RES: orders, events, clients, discounts, promo-codes; default orders)
           --query-page          honour ?page=N in the query string (default: ignored like every flat parameter)
           --max-per-page N      cap for per_page/perPage (default 1000)
+          --default-per-page N  page size when a request names none (default: the resource's own; orders 50)
           --verbose             ASP.NET Core logging to stderr
         First stdout line: "QTickets sandbox listening on http://127.0.0.1:PORT/api/rest/v1".
         """;
@@ -92,6 +95,7 @@ public sealed class SandboxOptions
                 }
                 case "--query-page": o.HonourQueryPage = true; break;
                 case "--max-per-page": o.MaxPerPage = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--default-per-page": o.DefaultPerPage = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--verbose": o.Quiet = false; break;
                 default: throw new ArgumentException("unknown option " + a);
             }

@@ -292,7 +292,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 case Kind.List:
                 {
                     var set = route.Set!(Store);
-                    var res = QueryEngine.Run(set, q, _opt.MaxPerPage);
+                    var res = QueryEngine.Run(set, q, _opt.MaxPerPage, _opt.DefaultPerPage);
                     var w = new PhpJsonWriter(Math.Max(4096, res.Items.Count * 4096));
                     w.RawAscii("{\"data\":[");
                     for (var i = 0; i < res.Items.Count; i++)

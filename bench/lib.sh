@@ -1,0 +1,94 @@
+# Shared helpers of the bench/*.sh scripts (sourced, not run).
+#   - a private ClickHouse 26.7 (build/clickhouse.sh with its own folder and ports, stopped with the script),
+#     unless BENCH_CH_ENV names the dotenv of a running one;
+#   - measure: wall, user+sys CPU and peak RSS (ru_maxrss = VmHWM of the measured process) via /usr/bin/time;
+#   - admin SQL over HTTP.
+# Needs: curl, /usr/bin/time (apt-get install time), dotnet; the module built (./build.sh build).
+
+bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+QT_OUT="${QTICKETS_OUT:-$bench_root/out}"
+BENCH_TMP="$(mktemp -d /tmp/qtbench.XXXXXX)"
+bench_pids=()
+bench_ch_started=0
+
+bench_cleanup() {
+  local s=$?
+  for p in "${bench_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ "$bench_ch_started" = 1 ]; then
+    QTICKETS_CH_DIR="$BENCH_TMP/ch" "$bench_root/build/clickhouse.sh" stop >/dev/null 2>&1 || true
+  fi
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept $BENCH_TMP" >&2; else rm -rf "$BENCH_TMP"; fi
+  exit $s
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
+[ -x "$QT_OUT/qtickets-pwsh" ] || { echo "bench: $QT_OUT/qtickets-pwsh missing: run ./build.sh build" >&2; exit 1; }
+export POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Starts a private ClickHouse (or uses BENCH_CH_ENV) and sets CH_URL, CH_ADMIN_USER, CH_ADMIN_PASSWORD, CH_ENV.
+bench_clickhouse() {
+  if [ -n "${BENCH_CH_ENV:-}" ]; then
+    CH_ENV="$BENCH_CH_ENV"
+  else
+    QTICKETS_CH_DIR="$BENCH_TMP/ch" QTICKETS_CH_HTTP_PORT="${BENCH_CH_HTTP_PORT:-38123}" \
+      QTICKETS_CH_TCP_PORT="${BENCH_CH_TCP_PORT:-39000}" \
+      "$bench_root/build/clickhouse.sh" start --owner-pid $$ >/dev/null
+    bench_ch_started=1
+    CH_ENV="$BENCH_TMP/ch/clickhouse.env"
+  fi
+  local host port
+  host="$(sed -n 's/^CLICKHOUSE_HOST=//p' "$CH_ENV" | tail -1)"
+  port="$(sed -n 's/^CLICKHOUSE_PORT=//p' "$CH_ENV" | tail -1)"
+  CH_URL="http://$host:$port"
+  CH_ADMIN_USER="$(sed -n 's/^QTICKETS_CH_ADMIN_USER=//p' "$CH_ENV" | tail -1)"
+  CH_ADMIN_PASSWORD="$(sed -n 's/^QTICKETS_CH_ADMIN_PASSWORD=//p' "$CH_ENV" | tail -1)"
+}
+
+# ch_sql "<sql>" [stdin-file]: admin query; prints the answer.
+ch_sql() {
+  if [ -n "${2:-}" ]; then
+    curl -sS --fail-with-body -u "$CH_ADMIN_USER:$CH_ADMIN_PASSWORD" "$CH_URL/?query=$(jq -rn --arg q "$1" '$q|@uri')" --data-binary @"$2"
+  else
+    curl -sS --fail-with-body -u "$CH_ADMIN_USER:$CH_ADMIN_PASSWORD" "$CH_URL/" --data-binary "$1"
+  fi
+}
+
+# bench_envfile <db> <file>: a module env file that connects as the admin to database <db>.
+bench_envfile() {
+  local host port
+  host="$(sed -n 's/^CLICKHOUSE_HOST=//p' "$CH_ENV" | tail -1)"
+  port="$(sed -n 's/^CLICKHOUSE_PORT=//p' "$CH_ENV" | tail -1)"
+  umask 077
+  cat >"$2" <<EOF
+CLICKHOUSE_HOST=$host
+CLICKHOUSE_PORT=$port
+CLICKHOUSE_DB=$1
+CLICKHOUSE_USER=$CH_ADMIN_USER
+CLICKHOUSE_PASSWORD=$CH_ADMIN_PASSWORD
+EOF
+}
+
+# bench_schema <db>: drop and create <db> with the module's schema (Initialize-QTicketsClickHouse as admin).
+bench_schema() {
+  ch_sql "DROP DATABASE IF EXISTS $1 SYNC" >/dev/null
+  bench_envfile "$1" "$BENCH_TMP/$1.env"
+  "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
+    Import-Module '$QT_OUT/QTickets/QTickets.psd1'
+    Initialize-QTicketsClickHouse -EnvFile '$BENCH_TMP/$1.env' -ErrorAction Stop | Out-Null" >/dev/null
+}
+
+# measure <label> <cmd...>: runs cmd; sets M_WALL M_CPU M_RSS_MB (peak RSS of the process itself; for a shell
+# pipeline, of its largest member) and keeps its stdout in $BENCH_TMP/<label>.out.
+measure() {
+  local label="$1"; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$BENCH_TMP/$label.time" "$@" >"$BENCH_TMP/$label.out" 2>"$BENCH_TMP/$label.err" || {
+    echo "bench: $label failed:" >&2; tail -20 "$BENCH_TMP/$label.err" >&2; tail -5 "$BENCH_TMP/$label.out" >&2; return 1; }
+  read -r M_WALL u s rss < <(tail -1 "$BENCH_TMP/$label.time")
+  M_CPU="$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')"
+  M_RSS_MB="$(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}')"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
