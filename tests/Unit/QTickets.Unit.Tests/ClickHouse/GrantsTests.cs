@@ -289,19 +289,21 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         var dir = Path.Combine(Path.GetTempPath(), "qt-owner-" + Guid.NewGuid().ToString("N")[..8]);
         int http = GrantsClickHouse.FreePort(), tcp;
         do tcp = GrantsClickHouse.FreePort(); while (tcp == http);
-        using var owner = Process.Start(new ProcessStartInfo("sleep", "2") { UseShellExecute = false })!;
+        using var owner = Process.Start(new ProcessStartInfo("sleep", "120") { UseShellExecute = false })!;
         try
         {
             GrantsClickHouse.RunScript(dir, http, tcp, null, "start", "--owner-pid", owner.Id.ToString(CultureInfo.InvariantCulture));
             Assert.Contains("running", GrantsClickHouse.RunScript(dir, http, tcp, null, "status"));
+            owner.Kill(); // as a crashed test process would go: no stop command
             await owner.WaitForExitAsync();
             var deadline = DateTime.UtcNow.AddSeconds(15);
             var stopped = false;
             while (!stopped && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
+                // exit 3 = stopped; 1 = still shutting down (alive, no longer answering)
                 try { GrantsClickHouse.RunScript(dir, http, tcp, null, "status"); }
-                catch (InvalidOperationException ex) when (ex.Message.Contains("exited 3", StringComparison.Ordinal)) { stopped = true; }
+                catch (InvalidOperationException ex) { stopped = ex.Message.Contains("exited 3", StringComparison.Ordinal); }
             }
             Assert.True(stopped, "the instance outlived its owner by 15 s");
             // The grants instance of this class still answers: stopping one never touches another.
@@ -309,6 +311,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         }
         finally
         {
+            if (!owner.HasExited) owner.Kill();
             try { GrantsClickHouse.RunScript(dir, http, tcp, null, "stop"); } catch (Exception) { /* best effort */ }
             try { Directory.Delete(dir, recursive: true); } catch (Exception) { /* best effort */ }
         }
