@@ -35,6 +35,7 @@
         'QTickets.Diagnostics.Format.ps1xml'
         'QTickets.Reconcile.Format.ps1xml'
         'QTickets.Load.Format.ps1xml'
+        'QTickets.Views.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'

@@ -17,7 +17,11 @@ public sealed class GetQTicketsEventCommand : QTicketsApiCmdlet
 
     /// <summary>Event ids; also from the pipeline as numbers.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true)]
+    [ArgumentCompleter(typeof(EventIdCompleter))]
     public long[] Id { get; set; } = Array.Empty<long>();
+
+    // What this command returned, for completing event ids later in the session (RecentEvents).
+    readonly List<Event> _returned = new();
 
     protected override void ProcessRecord()
     {
@@ -30,7 +34,9 @@ public sealed class GetQTicketsEventCommand : QTicketsApiCmdlet
                 {
                     try
                     {
-                        queue.Output(await Api.GetEventAsync(id, cancellation).ConfigureAwait(false), cancellation);
+                        var e = await Api.GetEventAsync(id, cancellation).ConfigureAwait(false);
+                        _returned.Add(e);
+                        queue.Output(e, cancellation);
                     }
                     catch (QTicketsNotFoundException ex)
                     {
@@ -43,7 +49,12 @@ public sealed class GetQTicketsEventCommand : QTicketsApiCmdlet
         RunApi(async (queue, cancellation) =>
         {
             await foreach (var e in Api.GetEventsAsync(cancellation).ConfigureAwait(false))
+            {
+                _returned.Add(e);
                 queue.Output(e, cancellation);
+            }
         });
     }
+
+    protected override void EndProcessing() => RecentEvents.Remember(_returned);
 }

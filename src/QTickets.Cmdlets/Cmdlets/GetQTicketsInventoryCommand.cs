@@ -26,6 +26,7 @@ public sealed class GetQTicketsInventoryCommand : QTicketsApiCmdlet
 
     /// <summary>Event ids; each event is fetched first for its shows.</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    [ArgumentCompleter(typeof(EventIdCompleter))]
     public long[] EventId { get; set; } = Array.Empty<long>();
 
     /// <summary>One row per show (with show_id and show_start) instead of one per event.</summary>

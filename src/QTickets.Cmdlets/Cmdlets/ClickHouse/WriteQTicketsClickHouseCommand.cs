@@ -22,7 +22,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
     public PSObject? InputObject { get; set; }
 
     /// <summary>Target table (in the configured database); needed for rows other than SalesRow / InventoryRow.</summary>
-    [Parameter(Position = 0)] [ValidateNotNullOrEmpty] public string? Table { get; set; }
+    [Parameter(Position = 0)] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(TableNameCompleter))] public string? Table { get; set; }
 
     /// <summary>Column = property pairs: only these columns are written (the others take their defaults).</summary>
     [Parameter] public IDictionary? ColumnMap { get; set; }
