@@ -18,7 +18,7 @@
 # launcher by its --path=<dir>/data, so neither instance sees the other.
 # QTICKETS_CH_GRANTS_FILE (optional, read on start): lines 'writer|GRANT ...' and 'reader|GRANT ...' ('#' starts
 # a comment) become the only <grants> of etl_writer and qtickets_reader, instead of the default broad ones
-# (writer SELECT, INSERT on qtickets.*; reader SELECT on qtickets.* with a readonly profile). A trailing
+# (writer SELECT, INSERT on qtickets.* and qtickets_demo.*; reader SELECT on both with a readonly profile). A trailing
 # 'TO <user>' is dropped, so Initialize-QTicketsClickHouse -Grants -WhatIf statements can be used as they are.
 # The reader then gets the default profile: its grants alone must keep it from writing, as on a real server.
 set -euo pipefail
@@ -41,6 +41,7 @@ PID_FILE=$CH_DIR/clickhouse.pid
 ENV_FILE=$CH_DIR/clickhouse.env
 HOST=127.0.0.1
 DB=qtickets
+DEMO_DB=qtickets_demo
 ADMIN_USER=qtickets_admin
 WRITER_USER=etl_writer
 READER_USER=qtickets_reader
@@ -195,8 +196,9 @@ grant_queries() { # grant_queries writer|reader: the <query> lines for that user
     local who=$1 line role sql n=0
     if [[ -z $GRANTS_FILE ]]; then
         case $who in
-            writer) printf '                <query>GRANT SELECT, INSERT ON %s.*</query>\n' "$DB" ;;
-            reader) printf '                <query>GRANT SELECT ON %s.*</query>\n' "$DB" ;;
+            # qtickets_demo: the database of ./build.sh demo (scripts/demo.sh), loaded as the writer.
+            writer) printf '                <query>GRANT SELECT, INSERT ON %s.*</query>\n' "$DB" "$DEMO_DB" ;;
+            reader) printf '                <query>GRANT SELECT ON %s.*</query>\n' "$DB" "$DEMO_DB" ;;
         esac
         return 0
     fi
