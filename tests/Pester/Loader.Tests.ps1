@@ -1,0 +1,326 @@
+#Requires -Version 7.6
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+<#
+    The scheduled load in users' pwsh: scripts/Invoke-QTicketsLoader.ps1 run as cron runs it (pwsh -File, its exit
+    codes and its two lines), Invoke-QTicketsLoad -DryRun / -WhatIf, Test-QTicketsFreshness and its script.
+    Starts the bundled sandbox on a free port with its own token; uses the ClickHouse of
+    QTICKETS_TEST_CLICKHOUSE_ENV (build/clickhouse.sh format; default out/clickhouse/clickhouse.env) with a
+    database of its own, loaded as the administrator (the test server's etl_writer is granted only `qtickets`).
+    Needs ./build.sh build; no real token and no network.
+#>
+
+BeforeAll {
+    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
+    Import-Module (Join-Path $repo 'out' 'QTickets' 'QTickets.psd1') -Force -ErrorAction Stop
+    $script:pwsh = [System.Environment]::ProcessPath
+    $script:loader = Join-Path $repo 'scripts' 'Invoke-QTicketsLoader.ps1'
+    $script:freshness = Join-Path $repo 'scripts' 'Test-QTicketsFreshness.ps1'
+
+    # ClickHouse: a database of this run's own.
+    $chEnv = $env:QTICKETS_TEST_CLICKHOUSE_ENV
+    if (-not $chEnv) { $chEnv = Join-Path $repo 'out' 'clickhouse' 'clickhouse.env' }
+    if (-not (Test-Path $chEnv)) { throw "No ClickHouse env file at ${chEnv}: run ./build.sh test or build/clickhouse.sh start." }
+    $script:ch = @{}
+    foreach ($line in Get-Content $chEnv) {
+        if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:ch[$Matches[1]] = $Matches[2] }
+    }
+    $script:db = 'qt_pester_load_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    $script:chUrl = "http://$($ch.CLICKHOUSE_HOST):$($ch.CLICKHOUSE_PORT)/"
+    $adminAuth = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("$($ch.QTICKETS_CH_ADMIN_USER):$($ch.QTICKETS_CH_ADMIN_PASSWORD)"))
+    $script:chHeaders = @{ Authorization = "Basic $adminAuth" }
+    function script:Invoke-Ch([string] $Sql) {
+        "$(Invoke-RestMethod -Method Post -Uri $chUrl -Headers $chHeaders -Body $Sql -ContentType 'text/plain; charset=utf-8')".TrimEnd("`n")
+    }
+    $secure = ConvertTo-SecureString $ch.QTICKETS_CH_ADMIN_PASSWORD -AsPlainText -Force
+    Initialize-QTicketsClickHouse -ClickHouseHost $ch.CLICKHOUSE_HOST -ClickHousePort ([int] $ch.CLICKHOUSE_PORT) -Database $db `
+        -Credential ([pscredential]::new($ch.QTICKETS_CH_ADMIN_USER, $secure)) -ErrorAction Stop | Out-Null
+
+    # The sandbox: all its orders within the first backfill (720 h).
+    $script:token = 'qt-pester-' + [guid]::NewGuid().ToString('N')
+    $start = [System.Diagnostics.ProcessStartInfo]::new()
+    if ($IsWindows) {
+        $start.FileName = 'dotnet'
+        $start.ArgumentList.Add((Join-Path $repo 'out' 'sandbox' 'QTickets.Sandbox.dll'))
+    }
+    else {
+        $start.FileName = Join-Path $repo 'out' 'qtickets-sandbox'
+    }
+    foreach ($a in '--port', '0', '--token', $token, '--seed', '43', '--orders', '800', '--history-days', '20') { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $script:sandbox = [System.Diagnostics.Process]::Start($start)
+    $sandbox.BeginErrorReadLine()
+    $first = $sandbox.StandardOutput.ReadLineAsync()
+    if (-not $first.Wait([timespan]::FromSeconds(60)) -or $first.Result -notmatch '^QTickets sandbox listening on (\S+)$') {
+        $sandbox.Kill($true)
+        throw "The sandbox did not start: '$($first.Result)'"
+    }
+    $script:url = $Matches[1]
+    $script:control = $url -replace '/api/rest/v1$', ''
+    function script:Get-SandboxNow { (Invoke-RestMethod "$control/_sandbox/clock").now }
+    function script:Move-SandboxClock([int] $Minutes) {
+        Invoke-RestMethod -Method Post -Uri "$control/_sandbox/clock/advance" -Body (@{ seconds = $Minutes * 60 } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+    }
+    function script:Set-SandboxFaults([string] $Spec) {
+        Invoke-RestMethod -Method Post -Uri "$control/_sandbox/faults" -Body (ConvertTo-Json $Spec) -ContentType 'application/json' | Out-Null
+    }
+    function script:Clear-SandboxFaults { Invoke-RestMethod -Method Delete -Uri "$control/_sandbox/faults" | Out-Null }
+
+    # Env files (chmod 600 like a real one) and stderr captures, in a folder of this run's own.
+    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([System.IO.Path]::GetTempPath()) ('qt-pester-load-' + [guid]::NewGuid().ToString('N').Substring(0, 8)))).FullName
+    function script:New-EnvFile([string] $Name, [switch] $NoToken, [string] $Token = $script:token, [int] $Port = [int] $ch.CLICKHOUSE_PORT) {
+        $path = Join-Path $work $Name
+        $lines = @()
+        if (-not $NoToken) { $lines += "QTICKETS_TOKEN=$Token" }
+        $lines += "QTICKETS_BASE_URL=$url", "CLICKHOUSE_HOST=$($ch.CLICKHOUSE_HOST)", "CLICKHOUSE_PORT=$Port", "CLICKHOUSE_DB=$db",
+            "CLICKHOUSE_USER=$($ch.QTICKETS_CH_ADMIN_USER)", "CLICKHOUSE_PASSWORD=$($ch.QTICKETS_CH_ADMIN_PASSWORD)"
+        Set-Content -Path $path -Value $lines
+        if (-not $IsWindows) { & chmod 600 $path }
+        $path
+    }
+    $script:envFile = New-EnvFile 'qtickets.env'
+
+    # Every line any run printed, for the scan at the end.
+    $script:printed = [System.Collections.Generic.List[string]]::new()
+    function script:Invoke-Script([string] $Script, [string[]] $Arguments) {
+        # A token in the test's own environment must not stand in for a missing one.
+        $saved = @{}
+        foreach ($name in 'QTICKETS_TOKEN', 'QTICKETS_API_TOKEN') {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            [Environment]::SetEnvironmentVariable($name, $null)
+        }
+        try {
+            $errFile = Join-Path $work ([guid]::NewGuid().ToString('N') + '.err')
+            $out = @(& $pwsh -NoProfile -NonInteractive -File $Script @Arguments 2>$errFile)
+            $code = $LASTEXITCODE
+        }
+        finally {
+            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        }
+        $out | ForEach-Object { $script:printed.Add([string] $_) }
+        if (Test-Path $errFile) { Get-Content $errFile | ForEach-Object { $script:printed.Add([string] $_) } }
+        [pscustomobject]@{ ExitCode = $code; Lines = [string[]] $out }
+    }
+    function script:Invoke-Loader([string] $EnvFile = $script:envFile, [string[]] $More = @()) {
+        Invoke-Script $loader (@('-EnvFile', $EnvFile, '-Now', (Get-SandboxNow)) + $More)
+    }
+    # The last two lines: the human one, and the JSON one parsed.
+    function script:Get-RunLines($Run) {
+        $Run.Lines.Count | Should -BeGreaterOrEqual 2
+        [pscustomobject]@{ Human = $Run.Lines[-2]; Json = ($Run.Lines[-1] | ConvertFrom-Json) }
+    }
+
+    # Truth and ClickHouse per (Moscow day, event): tickets and revenue, all-zero cells left out.
+    function script:Get-TruthCells {
+        $cells = @{}
+        foreach ($r in (Invoke-RestMethod "$control/_sandbox/truth").rows) {
+            if ($r.tickets -ne 0 -or $r.revenue -ne 0) { $cells["$($r.date) $($r.event_id)"] = '{0} {1:0.00}' -f $r.tickets, [decimal] $r.revenue }
+        }
+        $cells
+    }
+    function script:Get-ClickHouseCells([string] $Sql) {
+        $cells = @{}
+        foreach ($line in ((Invoke-Ch $Sql) -split "`n" | Where-Object { $_ })) {
+            $f = $line -split "`t"
+            $revenue = [decimal]::Parse($f[3], [Globalization.CultureInfo]::InvariantCulture)
+            if ([long] $f[2] -ne 0 -or $revenue -ne 0) { $cells["$($f[0]) $($f[1])"] = '{0} {1:0.00}' -f [long] $f[2], $revenue }
+        }
+        $cells
+    }
+    function script:Assert-MatchesTruth {
+        $truth = Get-TruthCells
+        $facts = Get-ClickHouseCells "SELECT toString(sales_date), event_id, sum(tickets_sold), toString(round(sum(revenue), 2)) FROM $db.fact_qtickets_sales_daily FINAL GROUP BY sales_date, event_id"
+        $staging = Get-ClickHouseCells "SELECT toString(toDate(sale_ts)), event_id, sum(tickets_sold), toString(sum(revenue)) FROM $db.stg_qtickets_api_orders_raw FINAL GROUP BY 1, event_id"
+        $truth.Count | Should -BeGreaterThan 0
+        foreach ($actual in $facts, $staging) {
+            $keys = @($truth.Keys) + @($actual.Keys) | Sort-Object -Unique
+            $diff = @($keys | Where-Object { $truth[$_] -ne $actual[$_] } | ForEach-Object { "${_}: truth $($truth[$_]), ClickHouse $($actual[$_])" })
+            $diff | Should -BeNullOrEmpty
+        }
+    }
+    function script:Get-Watermark { Invoke-Ch "SELECT argMax(value, _ver) FROM $db.qtickets_loader_state WHERE name = 'watermark'" }
+    function script:Get-RowCounts { Invoke-Ch "SELECT name, total_rows FROM system.tables WHERE database = '$db' AND engine LIKE '%MergeTree' ORDER BY name" }
+}
+
+AfterAll {
+    if ($sandbox -and -not $sandbox.HasExited) { $sandbox.Kill($true); $sandbox.WaitForExit(5000) | Out-Null }
+    if ($db) { try { Invoke-Ch "DROP DATABASE IF EXISTS $db SYNC" | Out-Null } catch { Write-Warning "Could not drop ${db}: $_" } }
+    if ($work) { Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue }
+    Remove-Module QTickets -ErrorAction SilentlyContinue
+}
+
+Describe 'scripts/Invoke-QTicketsLoader.ps1' {
+    It 'backfills on an empty database: exit 0, one human line and one JSON line, facts equal to the truth' {
+        $run = Invoke-Loader
+        $run.ExitCode | Should -Be 0
+        $run.Lines.Count | Should -Be 2
+        $out = Get-RunLines $run
+        $out.Human | Should -Match '^qtickets_api ok: \d+ orders -> \d+ sales rows'
+        $out.Json.exit_code | Should -Be 0
+        $out.Json.status | Should -Be 'ok'
+        $out.Json.backfill | Should -BeTrue
+        $out.Json.sales_rows | Should -BeGreaterThan 0
+        Assert-MatchesTruth
+    }
+
+    It 'continues from the watermark after the clock moved (payments, refunds, cancellations)' {
+        Move-SandboxClock -Minutes 180
+        $out = Get-RunLines (Invoke-Loader)
+        $out.Json.exit_code | Should -Be 0
+        $out.Json.backfill | Should -BeFalse
+        (Get-Watermark) | Should -Match '^2026-11-20T'
+        Assert-MatchesTruth
+    }
+
+    It 'exits 2 with the names it looked for when there is no token' {
+        $run = Invoke-Loader -EnvFile (New-EnvFile 'no-token.env' -NoToken)
+        $run.ExitCode | Should -Be 2
+        $run.Lines.Count | Should -Be 2
+        $out = Get-RunLines $run
+        $out.Json.error_kind | Should -Be 'ConfigError'
+        $out.Json.message | Should -Match 'QTICKETS_TOKEN'
+    }
+
+    It 'exits 3 when QTickets rejects the token' {
+        $run = Invoke-Loader -EnvFile (New-EnvFile 'bad-token.env' -Token ('qt-wrong-' + [guid]::NewGuid().ToString('N')))
+        $run.ExitCode | Should -Be 3
+        (Get-RunLines $run).Json.error_kind | Should -Be 'AuthError'
+    }
+
+    It 'exits 4, naming the holder, while another run holds the lock' {
+        # The lock the script takes for this job and database (RunLock.DefaultPath), held here as a run would.
+        $dir = $env:XDG_RUNTIME_DIR
+        if (-not $dir -or -not (Test-Path $dir)) { $dir = [System.IO.Path]::GetTempPath() }
+        $target = "qtickets_api-$($ch.CLICKHOUSE_HOST)-$($ch.CLICKHOUSE_PORT)-$db" -replace '[^A-Za-z0-9._-]', '_'
+        $lockPath = Join-Path $dir "qtickets-$target.lock"
+        $held = [System.IO.FileStream]::new($lockPath, 'OpenOrCreate', 'ReadWrite', 'None')
+        try {
+            Set-Content -Path "$lockPath.holder" -Value "pid $PID on $([Environment]::MachineName) since now"
+            $run = Invoke-Loader
+        }
+        finally { $held.Dispose() }
+        $run.ExitCode | Should -Be 4
+        $out = Get-RunLines $run
+        $out.Json.status | Should -Be 'locked'
+        $out.Human | Should -Match "pid $PID "
+    }
+
+    It 'exits 5 and keeps the watermark when the API is down, and the next run restores the figures' {
+        Move-SandboxClock -Minutes 15
+        $watermark = Get-Watermark
+        $errors = [long] (Invoke-Ch "SELECT count() FROM $db.meta_job_runs WHERE status = 'error'")
+        Set-SandboxFaults 'down'
+        try { $run = Invoke-Loader -More '-MaxAttempts', '1' }
+        finally { Clear-SandboxFaults }
+        $run.ExitCode | Should -Be 5
+        (Get-RunLines $run).Json.error_kind | Should -BeLike 'Api*'
+        [long] (Invoke-Ch "SELECT count() FROM $db.meta_job_runs WHERE status = 'error'") | Should -Be ($errors + 1)
+        Get-Watermark | Should -Be $watermark
+
+        (Invoke-Loader).ExitCode | Should -Be 0
+        Assert-MatchesTruth
+    }
+
+    It 'exits 6 when ClickHouse does not answer' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $deadPort = $listener.LocalEndpoint.Port
+        $listener.Stop()
+        $run = Invoke-Loader -EnvFile (New-EnvFile 'dead-port.env' -Port $deadPort)
+        $run.ExitCode | Should -Be 6
+        (Get-RunLines $run).Json.error_kind | Should -BeLike 'ClickHouse*'
+    }
+
+    It 'prints the legacy dry-run summary and writes nothing with -DryRun' {
+        Move-SandboxClock -Minutes 15
+        $counts = Get-RowCounts
+        $run = Invoke-Loader -More '-DryRun', '-SinceHours', '24'
+        $run.ExitCode | Should -Be 0
+        $run.Lines[0] | Should -Be '[qtickets_api] Dry-run complete:'
+        @($run.Lines -like '  Sales rows: *').Count | Should -Be 1
+        @($run.Lines -like '  Days touched: *').Count | Should -Be 1
+        (Get-RunLines $run).Json.status | Should -Be 'dry-run'
+        Get-RowCounts | Should -Be $counts
+    }
+}
+
+Describe 'Invoke-QTicketsLoad' {
+    It 'returns a dry-run summary with -DryRun and with -WhatIf, and writes nothing' {
+        $counts = Get-RowCounts
+        $now = [DateTimeOffset]::Parse((Get-SandboxNow), [Globalization.CultureInfo]::InvariantCulture)
+        $dry = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -DryRun
+        $dry | Should -BeOfType ([QTickets.Load.LoadSummary])
+        $dry.Status | Should -Be 'dry-run'
+        $dry.Orders | Should -BeGreaterThan 0
+        @($dry.DryRunReport())[0] | Should -Be '[qtickets_api] Dry-run complete:'
+        $whatIf = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -WhatIf
+        $whatIf.Status | Should -Be 'dry-run'
+        Get-RowCounts | Should -Be $counts
+    }
+
+    It 'shows runs in a table view' {
+        $now = [DateTimeOffset]::Parse((Get-SandboxNow), [Globalization.CultureInfo]::InvariantCulture)
+        $table = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -DryRun | Format-Table | Out-String
+        $table | Should -Match 'Status\s+Exit\s+Window \(UTC\)'
+        $table | Should -Match 'dry-run'
+    }
+}
+
+Describe 'Test-QTicketsFreshness' {
+    BeforeAll {
+        $script:now = [DateTimeOffset]::Parse((Get-SandboxNow), [Globalization.CultureInfo]::InvariantCulture)
+        # A fresh run right now, so the newest snapshot is 0 minutes old.
+        (Invoke-Loader).ExitCode | Should -Be 0
+    }
+
+    It 'is healthy right after a run, and says why not three hours later' {
+        $fresh = Test-QTicketsFreshness -EnvFile $envFile -Now $now -MaxFailedPercent 60
+        $fresh | Should -BeOfType ([QTickets.Load.FreshnessReport])
+        $fresh.Healthy | Should -BeTrue
+        $fresh.InventoryAge | Should -Be ([TimeSpan]::Zero)
+        $fresh.Runs | Should -BeGreaterThan 0
+
+        $stale = Test-QTicketsFreshness -EnvFile $envFile -Now $now.AddHours(3) -MaxFailedPercent 60 -ErrorVariable problems -ErrorAction SilentlyContinue
+        $stale.Healthy | Should -BeFalse
+        $stale.Problems | Should -Match 'newest sale is'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'QTickets.Freshness.Unhealthy*'
+        (Test-QTicketsFreshness -EnvFile $envFile -Now $now.AddHours(3) -MaxAge '04:00:00' -MaxFailedPercent 60).Healthy | Should -BeTrue
+    }
+
+    It 'counts failed runs against -MaxFailedPercent' {
+        # Two runs above failed after reaching ClickHouse (the rejected token, the API outage) and were recorded;
+        # the configuration error, the locked run and the dead ClickHouse port could not be.
+        $report = Test-QTicketsFreshness -EnvFile $envFile -Now $now -ErrorAction SilentlyContinue
+        $report.FailedRuns | Should -Be 2
+        $report.FailedPercent | Should -BeGreaterThan 5
+        $report.Healthy | Should -BeFalse
+        $report.Problems | Should -Match "2 of $($report.Runs) runs in the last 24 h failed"
+        (Test-QTicketsFreshness -EnvFile $envFile -Now $now -MaxFailedPercent 60).Healthy | Should -BeTrue
+    }
+
+    It 'has a script for cron that exits 0 when fresh and 1 past a threshold' {
+        $ok = Invoke-Script $freshness @('-EnvFile', $envFile, '-Now', $now.ToString('o'), '-MaxFailedPercent', '60')
+        $ok.ExitCode | Should -Be 0
+        $ok.Lines.Count | Should -Be 2
+        $ok.Lines[0] | Should -Match '^qtickets_api fresh: '
+        ($ok.Lines[1] | ConvertFrom-Json).healthy | Should -BeTrue
+
+        $late = Invoke-Script $freshness @('-EnvFile', $envFile, '-Now', $now.AddHours(3).ToString('o'), '-MaxFailedPercent', '60')
+        $late.ExitCode | Should -Be 1
+        $late.Lines[0] | Should -Match '^qtickets_api NOT fresh: '
+    }
+}
+
+Describe 'No token and no personal data anywhere' {
+    It 'appears in no output line, meta_job_runs row or staging payload' {
+        $all = $printed -join "`n"
+        $all | Should -Not -BeNullOrEmpty
+        $all | Should -Not -Match ([regex]::Escape($token))
+        $all | Should -Not -Match '@example\.test|\+7000000|\bName\d+\b'
+        $stored = (Invoke-Ch "SELECT message, metrics FROM $db.meta_job_runs FORMAT TSVRaw") + "`n" +
+            (Invoke-Ch "SELECT payload_json FROM $db.stg_qtickets_api_orders_raw FORMAT TSVRaw")
+        $stored | Should -Not -Match ([regex]::Escape($token))
+        $stored | Should -Not -Match '@example\.test|\+7000000|\bName\d+\b'
+    }
+}
