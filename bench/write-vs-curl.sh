@@ -10,7 +10,7 @@
 # the same rows as [QTickets.Transform.SalesRow] objects streamed from the file by compiled code
 # ([QTickets.Benchmarks.SalesRowTsv]::Read, one line per row, nothing held), so the pipeline carries exactly what
 # the transform would hand it and no PowerShell script runs per row. The cost of producing those objects is
-# measured on its own ("rows only": the same pipeline into Out-Null) and shown next to the write.
+# measured on its own ("rows only": the same pipeline into the same cmdlet with -WhatIf) and shown next to the write.
 # Figures: wall of each process, CPU (user+sys), peak RSS (ru_maxrss = VmHWM) of the writing process; for the
 # cmdlet also the time measured inside the engine around the pipeline alone (import and JIT excluded).
 # Each run starts from empty tables; both tables must hold the same count() and sum(revenue), or the script fails.
@@ -53,14 +53,15 @@ for n in "${sizes[@]}"; do
     read -r w_inner w_rows w_batches < "$BENCH_TMP/cmdlet.out"
     p_wall=$M_WALL p_cpu=$M_CPU p_rss=$M_RSS_MB
 
-    # (c) rows only: the same objects through the same kind of pipeline into Out-Null (what (b) pays before writing).
+    # (c) rows only: the same objects into the same cmdlet with -WhatIf (pipeline and binding, no column map, no
+    # batches, no driver): what (b) pays before the write path proper.
     measure rowsonly "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
       Import-Module '$QT_OUT/QTickets/QTickets.psd1'
       [void][Reflection.Assembly]::LoadFrom('$bench_bin/QTickets.Benchmarks.dll')
       \$w = [Diagnostics.Stopwatch]::StartNew()
-      [QTickets.Benchmarks.SalesRowTsv]::Read('$tsv') | Out-Null
+      [QTickets.Benchmarks.SalesRowTsv]::Read('$tsv') | Write-QTicketsClickHouse -EnvFile '$BENCH_TMP/$db_cmd.env' -WhatIf
       [Console]::WriteLine('{0:0.000}' -f \$w.Elapsed.TotalSeconds)"
-    r_inner="$(cat "$BENCH_TMP/rowsonly.out")"
+    r_inner="$(tail -1 "$BENCH_TMP/rowsonly.out")"
 
     # Same rows in both tables.
     a="$(ch_sql "SELECT count(), sum(revenue), sum(tickets_sold) FROM $db_curl.$table")"

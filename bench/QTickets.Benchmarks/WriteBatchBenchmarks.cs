@@ -35,7 +35,7 @@ public class WriteBatchBenchmarks
     RowMap _map = null!;
     string[] _names = null!;
     ClickHouseClient _compressed = null!, _plain = null!;
-    InsertOptions _options = null!;
+    InsertOptions _options = null!, _lz4 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -51,6 +51,11 @@ public class WriteBatchBenchmarks
         {
             Database = "bench", BatchSize = Rows, MaxDegreeOfParallelism = 1,
             ColumnTypes = s_columns.ToDictionary(c => c.Name, c => c.Type),
+        };
+        _lz4 = new InsertOptions
+        {
+            Database = "bench", BatchSize = Rows, MaxDegreeOfParallelism = 1, ColumnTypes = _options.ColumnTypes,
+            Compressor = new ClickHouse.Driver.Compression.Lz4Compressor(ClickHouse.Driver.Compression.Lz4Level.Fast, 64 * 1024),
         };
     }
 
@@ -85,6 +90,9 @@ public class WriteBatchBenchmarks
 
     [Benchmark(OperationsPerInvoke = Rows, Description = "Driver InsertBinaryAsync, gzip (default), no network")]
     public Task DriverCompressed() => _compressed.InsertBinaryAsync(KnownTables.OrdersStaging, _names, _values, _options);
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "Driver InsertBinaryAsync, LZ4 (native frames), no network")]
+    public Task DriverLz4() => _compressed.InsertBinaryAsync(KnownTables.OrdersStaging, _names, _values, _lz4);
 
     [Benchmark(OperationsPerInvoke = Rows, Description = "Driver InsertBinaryAsync, no compression, no network")]
     public Task DriverPlain() => _plain.InsertBinaryAsync(KnownTables.OrdersStaging, _names, _values, _options);
