@@ -7,31 +7,13 @@
 #>
 
 BeforeAll {
-    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
-    Import-Module (Join-Path $repo 'out' 'QTickets' 'QTickets.psd1') -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
 
     $script:token = 'qt-pester-' + [guid]::NewGuid().ToString('N')
     $script:fingerprint = $token.Substring(0, 4) + '***' + $token.Substring($token.Length - 4)
-    $start = [System.Diagnostics.ProcessStartInfo]::new()
-    if ($IsWindows) {
-        $start.FileName = 'dotnet'
-        $start.ArgumentList.Add((Join-Path $repo 'out' 'sandbox' 'QTickets.Sandbox.dll'))
-    }
-    else {
-        $start.FileName = Join-Path $repo 'out' 'qtickets-sandbox'
-    }
-    foreach ($a in '--port', '0', '--token', $token, '--seed', '41', '--orders', '400') { $start.ArgumentList.Add($a) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $script:sandbox = [System.Diagnostics.Process]::Start($start)
-    $sandbox.BeginErrorReadLine()
-    $first = $sandbox.StandardOutput.ReadLineAsync()
-    if (-not $first.Wait([timespan]::FromSeconds(60)) -or $first.Result -notmatch '^QTickets sandbox listening on (\S+)$') {
-        $sandbox.Kill($true)
-        throw "The sandbox did not start: '$($first.Result)'"
-    }
-    $script:url = $Matches[1]
+    $script:sandbox = Start-TestSandbox -Token $token -Argument '--seed', '41', '--orders', '400'
+    $script:url = $sandbox.BaseUrl
     $script:api = @{ Token = $token; BaseUrl = $url }
     # The sandbox's virtual now is 2026-11-20 12:00 MSK, with 60 days of generated history.
     $script:window = @{ Since = [DateTimeOffset]'2026-09-01T00:00:00+03:00'; Until = [DateTimeOffset]'2026-11-21T00:00:00+03:00' }
@@ -39,7 +21,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox -and -not $sandbox.HasExited) { $sandbox.Kill($true); $sandbox.WaitForExit(5000) | Out-Null }
+    Stop-TestSandbox $sandbox
     Remove-Module QTickets -ErrorAction SilentlyContinue
 }
 

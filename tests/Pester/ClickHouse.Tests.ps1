@@ -2,32 +2,17 @@
 # Pester 5 tests of the ClickHouse cmdlets for users' pwsh (CI here cannot run Pester). Needs a ClickHouse whose
 # dotenv file (build/clickhouse.sh format) is named by QTICKETS_TEST_CLICKHOUSE_ENV; each run uses its own database.
 BeforeAll {
-    $envFile = $env:QTICKETS_TEST_CLICKHOUSE_ENV
-    if (-not $envFile) { $envFile = Join-Path $PSScriptRoot '../../out/clickhouse/clickhouse.env' }
-    if (-not (Test-Path $envFile)) { throw "No ClickHouse env file at ${envFile}: run ./build.sh test or build/clickhouse.sh start." }
-    $script:ch = @{}
-    foreach ($line in Get-Content $envFile) {
-        if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:ch[$Matches[1]] = $Matches[2] }
-    }
-    Import-Module (Join-Path $PSScriptRoot '../../out/QTickets/QTickets.psd1') -Force
-    $script:db = 'qt_pester_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $secure = ConvertTo-SecureString $script:ch.QTICKETS_CH_ADMIN_PASSWORD -AsPlainText -Force
-    $script:conn = @{
-        ClickHouseHost = $script:ch.CLICKHOUSE_HOST
-        ClickHousePort = [int]$script:ch.CLICKHOUSE_PORT
-        Database       = $script:db
-        Credential     = [pscredential]::new($script:ch.QTICKETS_CH_ADMIN_USER, $secure)
-    }
-    function script:Invoke-Admin([string]$Sql) {
-        $pair = "$($script:ch.QTICKETS_CH_ADMIN_USER):$($script:ch.QTICKETS_CH_ADMIN_PASSWORD)"
-        $auth = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($pair))
-        (Invoke-RestMethod -Method Post -Uri "http://$($script:ch.CLICKHOUSE_HOST):$($script:ch.CLICKHOUSE_PORT)/" `
-            -Headers @{ Authorization = $auth } -Body $Sql).ToString().Trim()
-    }
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+    $script:ch = Get-TestClickHouse
+    # Named only: the first test checks that Initialize-QTicketsClickHouse -WhatIf does not create it.
+    $script:db = New-TestDatabase $script:ch -NameOnly
+    $script:conn = Get-TestClickHouseParameter $script:ch $script:db
+    function script:Invoke-Admin([string]$Sql) { Invoke-TestClickHouse $script:ch $Sql }
 }
 
 AfterAll {
-    Invoke-Admin "DROP DATABASE IF EXISTS $script:db SYNC" | Out-Null
+    Remove-TestDatabase $script:ch $script:db
 }
 
 Describe 'Initialize-QTicketsClickHouse' {
@@ -82,29 +67,14 @@ Describe 'Test-QTicketsClickHouse' {
 # The file's BeforeAll still needs QTICKETS_TEST_CLICKHOUSE_ENV (or out/clickhouse): it may name the same file.
 Describe 'Grants: the writer loads, the reader selects' -Skip:(-not $env:QTICKETS_TEST_GRANTS_ENV) {
     BeforeAll {
-        $script:g = @{}
-        foreach ($line in Get-Content $env:QTICKETS_TEST_GRANTS_ENV) {
-            if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:g[$Matches[1]] = $Matches[2] }
-        }
+        $script:g = Get-TestClickHouse -Path $env:QTICKETS_TEST_GRANTS_ENV
         $script:gdb = $script:g.CLICKHOUSE_DB
-        function script:New-GrantsConn([string]$User, [string]$Password) {
-            @{
-                ClickHouseHost = $script:g.CLICKHOUSE_HOST
-                ClickHousePort = [int]$script:g.CLICKHOUSE_PORT
-                Database       = $script:gdb
-                Credential     = [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
-            }
-        }
-        $script:writerConn = New-GrantsConn $script:g.CLICKHOUSE_USER $script:g.CLICKHOUSE_PASSWORD
-        $script:adminConn = New-GrantsConn $script:g.QTICKETS_CH_ADMIN_USER $script:g.QTICKETS_CH_ADMIN_PASSWORD
+        $script:writerConn = Get-TestClickHouseParameter $script:g $script:gdb -As Writer
+        $script:adminConn = Get-TestClickHouseParameter $script:g $script:gdb -As Admin
         # 'ok', 'denied' (ACCESS_DENIED, code 497) or the other error, for one statement as writer or reader.
         function script:Get-GrantOutcome([ValidateSet('writer', 'reader')][string]$As, [string]$Sql) {
-            $user, $password = if ($As -eq 'writer') { $script:g.CLICKHOUSE_USER, $script:g.CLICKHOUSE_PASSWORD }
-                               else { $script:g.QTICKETS_CH_READER_USER, $script:g.QTICKETS_CH_READER_PASSWORD }
-            $auth = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("${user}:$password"))
             try {
-                Invoke-RestMethod -Method Post -Uri "http://$($script:g.CLICKHOUSE_HOST):$($script:g.CLICKHOUSE_PORT)/" `
-                    -Headers @{ Authorization = $auth } -Body $Sql | Out-Null
+                Invoke-TestClickHouse $script:g $Sql -As $As | Out-Null
                 'ok'
             } catch {
                 $text = "$($_.ErrorDetails.Message) $($_.Exception.Message)"

@@ -6,28 +6,12 @@
 #>
 
 BeforeAll {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    Import-Module (Join-Path $repo 'out/QTickets/QTickets.psd1') -Force
-    $script:protocol = Join-Path $repo 'scripts/Invoke-QTicketsDebugProtocol.ps1'
-
-    function Start-Sandbox([string[]] $Arguments) {
-        $token = 'qt-pester-' + [guid]::NewGuid().ToString('N')
-        $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @((Join-Path $repo 'out/sandbox/QTickets.Sandbox.dll'), '--port', '0', '--token', $token) + $Arguments) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.UseShellExecute = $false
-        $process = [System.Diagnostics.Process]::Start($info)
-        $line = $process.StandardOutput.ReadLine()
-        if ($line -notmatch '^QTickets sandbox listening on (\S+)$') { $process.Kill(); throw "The sandbox did not start: $line" }
-        [pscustomobject]@{ Process = $process; BaseUrl = $Matches[1]; Token = $token }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+    $script:protocol = Join-Path (Get-TestRepositoryRoot) 'scripts/Invoke-QTicketsDebugProtocol.ps1'
 
     function New-EnvFile($Sandbox, [string] $Name) {
-        $path = Join-Path $TestDrive "$Name.env"
-        Set-Content -Path $path -Value "QTICKETS_TOKEN=$($Sandbox.Token)`nQTICKETS_BASE_URL=$($Sandbox.BaseUrl)`nORG_NAME=org-pester"
-        if (-not $IsWindows) { chmod 600 $path }
-        $path
+        New-TestEnvFile (Join-Path $TestDrive "$Name.env") -Sandbox $Sandbox -Setting @{ ORG_NAME = 'org-pester' }
     }
 
     function Get-AllText([string] $Dir, [string] $Archive) {
@@ -41,14 +25,14 @@ BeforeAll {
         $texts
     }
 
-    $script:live = Start-Sandbox @('--seed', '7')
-    $script:down = Start-Sandbox @('--seed', '7', '--faults', 'down')
+    $script:live = Start-TestSandbox -Argument '--seed', '7'
+    $script:down = Start-TestSandbox -Argument '--seed', '7', '--faults', 'down'
     $script:liveEnv = New-EnvFile $live 'live'
     $script:downEnv = New-EnvFile $down 'down'
 }
 
 AfterAll {
-    foreach ($s in @($script:live, $script:down)) { if ($s -and -not $s.Process.HasExited) { $s.Process.Kill() } }
+    Stop-TestSandbox $script:live, $script:down
 }
 
 Describe 'Test-QTicketsEndpoint' {
@@ -72,9 +56,7 @@ Describe 'Test-QTicketsEndpoint' {
     }
 
     It 'reports a rejected token as a verdict and a warning, not an error' {
-        $bad = Join-Path $TestDrive 'bad.env'
-        Set-Content $bad "QTICKETS_TOKEN=qt-wrong-token-0123456789`nQTICKETS_BASE_URL=$($live.BaseUrl)"
-        if (-not $IsWindows) { chmod 600 $bad }
+        $bad = New-TestEnvFile (Join-Path $TestDrive 'bad.env') -Sandbox $live -Token 'qt-wrong-token-0123456789'
         $verdict = Test-QTicketsEndpoint -EnvFile $bad -Step J1 -Verdict -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
         $verdict.Kind | Should -Be 'TokenRejected'
         $verdict.Headline | Should -Match '^The token qt-w\*\*\*6789 is rejected'

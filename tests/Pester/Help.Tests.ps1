@@ -8,13 +8,14 @@
 #>
 
 BeforeDiscovery {
-    $manifestPath = Join-Path $PSScriptRoot '..' '..' 'out' 'QTickets' 'QTickets.psd1'
-    $cmdlets = @((Import-PowerShellDataFile $manifestPath).CmdletsToExport | ForEach-Object { @{ Name = $_ } })
+    # -ForEach data must exist at discovery: the cmdlet list comes from the manifest, read here.
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    $cmdlets = @((Import-PowerShellDataFile (Get-TestModuleManifest)).CmdletsToExport | ForEach-Object { @{ Name = $_ } })
 }
 
 BeforeAll {
-    $manifestPath = Join-Path $PSScriptRoot '..' '..' 'out' 'QTickets' 'QTickets.psd1'
-    Import-Module $manifestPath -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
     $script:common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 }
 

@@ -10,74 +10,31 @@
 #>
 
 BeforeAll {
-    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
-    Import-Module (Join-Path $repo 'out' 'QTickets' 'QTickets.psd1') -Force -ErrorAction Stop
-    $script:pwsh = [System.Environment]::ProcessPath
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
+    $repo = Get-TestRepositoryRoot
     $script:loader = Join-Path $repo 'scripts' 'Invoke-QTicketsLoader.ps1'
     $script:freshness = Join-Path $repo 'scripts' 'Test-QTicketsFreshness.ps1'
 
     # ClickHouse: a database of this run's own.
-    $chEnv = $env:QTICKETS_TEST_CLICKHOUSE_ENV
-    if (-not $chEnv) { $chEnv = Join-Path $repo 'out' 'clickhouse' 'clickhouse.env' }
-    if (-not (Test-Path $chEnv)) { throw "No ClickHouse env file at ${chEnv}: run ./build.sh test or build/clickhouse.sh start." }
-    $script:ch = @{}
-    foreach ($line in Get-Content $chEnv) {
-        if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:ch[$Matches[1]] = $Matches[2] }
-    }
-    $script:db = 'qt_pester_load_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:chUrl = "http://$($ch.CLICKHOUSE_HOST):$($ch.CLICKHOUSE_PORT)/"
-    $adminAuth = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("$($ch.QTICKETS_CH_ADMIN_USER):$($ch.QTICKETS_CH_ADMIN_PASSWORD)"))
-    $script:chHeaders = @{ Authorization = "Basic $adminAuth" }
-    function script:Invoke-Ch([string] $Sql) {
-        "$(Invoke-RestMethod -Method Post -Uri $chUrl -Headers $chHeaders -Body $Sql -ContentType 'text/plain; charset=utf-8')".TrimEnd("`n")
-    }
-    $secure = ConvertTo-SecureString $ch.QTICKETS_CH_ADMIN_PASSWORD -AsPlainText -Force
-    Initialize-QTicketsClickHouse -ClickHouseHost $ch.CLICKHOUSE_HOST -ClickHousePort ([int] $ch.CLICKHOUSE_PORT) -Database $db `
-        -Credential ([pscredential]::new($ch.QTICKETS_CH_ADMIN_USER, $secure)) -ErrorAction Stop | Out-Null
+    $script:ch = Get-TestClickHouse
+    $script:db = New-TestDatabase $ch -Prefix 'qt_pester_load_'
+    function script:Invoke-Ch([string] $Sql) { Invoke-TestClickHouse $ch $Sql }
+    $admin = Get-TestClickHouseParameter $ch $db
+    Initialize-QTicketsClickHouse @admin -ErrorAction Stop | Out-Null
 
     # The sandbox: all its orders within the first backfill (720 h).
     $script:token = 'qt-pester-' + [guid]::NewGuid().ToString('N')
-    $start = [System.Diagnostics.ProcessStartInfo]::new()
-    if ($IsWindows) {
-        $start.FileName = 'dotnet'
-        $start.ArgumentList.Add((Join-Path $repo 'out' 'sandbox' 'QTickets.Sandbox.dll'))
-    }
-    else {
-        $start.FileName = Join-Path $repo 'out' 'qtickets-sandbox'
-    }
-    foreach ($a in '--port', '0', '--token', $token, '--seed', '43', '--orders', '800', '--history-days', '20') { $start.ArgumentList.Add($a) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $script:sandbox = [System.Diagnostics.Process]::Start($start)
-    $sandbox.BeginErrorReadLine()
-    $first = $sandbox.StandardOutput.ReadLineAsync()
-    if (-not $first.Wait([timespan]::FromSeconds(60)) -or $first.Result -notmatch '^QTickets sandbox listening on (\S+)$') {
-        $sandbox.Kill($true)
-        throw "The sandbox did not start: '$($first.Result)'"
-    }
-    $script:url = $Matches[1]
-    $script:control = $url -replace '/api/rest/v1$', ''
-    function script:Get-SandboxNow { (Invoke-RestMethod "$control/_sandbox/clock").now }
-    function script:Move-SandboxClock([int] $Minutes) {
-        Invoke-RestMethod -Method Post -Uri "$control/_sandbox/clock/advance" -Body (@{ seconds = $Minutes * 60 } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
-    }
-    function script:Set-SandboxFaults([string] $Spec) {
-        Invoke-RestMethod -Method Post -Uri "$control/_sandbox/faults" -Body (ConvertTo-Json $Spec) -ContentType 'application/json' | Out-Null
-    }
-    function script:Clear-SandboxFaults { Invoke-RestMethod -Method Delete -Uri "$control/_sandbox/faults" | Out-Null }
+    $script:sandbox = Start-TestSandbox -Token $token -Argument '--seed', '43', '--orders', '800', '--history-days', '20'
+    function script:Get-SandboxNow { Get-TestSandboxClock $sandbox }
+    function script:Move-SandboxClock([int] $Minutes) { Move-TestSandboxClock $sandbox -Minutes $Minutes | Out-Null }
+    function script:Set-SandboxFaults([string] $Spec) { Set-TestSandboxFault $sandbox $Spec | Out-Null }
+    function script:Clear-SandboxFaults { Clear-TestSandboxFault $sandbox | Out-Null }
 
-    # Env files (chmod 600 like a real one) and stderr captures, in a folder of this run's own.
-    $script:work = (New-Item -ItemType Directory -Path (Join-Path ([System.IO.Path]::GetTempPath()) ('qt-pester-load-' + [guid]::NewGuid().ToString('N').Substring(0, 8)))).FullName
+    # Env files (chmod 600 like a real one), in a folder of this run's own.
+    $script:work = New-TestDirectory -Prefix 'qt-pester-load-'
     function script:New-EnvFile([string] $Name, [switch] $NoToken, [string] $Token = $script:token, [int] $Port = [int] $ch.CLICKHOUSE_PORT) {
-        $path = Join-Path $work $Name
-        $lines = @()
-        if (-not $NoToken) { $lines += "QTICKETS_TOKEN=$Token" }
-        $lines += "QTICKETS_BASE_URL=$url", "CLICKHOUSE_HOST=$($ch.CLICKHOUSE_HOST)", "CLICKHOUSE_PORT=$Port", "CLICKHOUSE_DB=$db",
-            "CLICKHOUSE_USER=$($ch.QTICKETS_CH_ADMIN_USER)", "CLICKHOUSE_PASSWORD=$($ch.QTICKETS_CH_ADMIN_PASSWORD)"
-        Set-Content -Path $path -Value $lines
-        if (-not $IsWindows) { & chmod 600 $path }
-        $path
+        New-TestEnvFile (Join-Path $work $Name) -Sandbox $sandbox -Token $Token -NoToken:$NoToken -ClickHouse $ch -Database $db -ClickHousePort $Port
     }
     $script:envFile = New-EnvFile 'qtickets.env'
 
@@ -85,25 +42,12 @@ BeforeAll {
     $script:printed = [System.Collections.Generic.List[string]]::new()
     function script:Invoke-Script([string] $Script, [string[]] $Arguments) {
         # A token in the test's own environment must not stand in for a missing one.
-        $saved = @{}
-        foreach ($name in 'QTICKETS_TOKEN', 'QTICKETS_API_TOKEN') {
-            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $null)
-        }
-        try {
-            $errFile = Join-Path $work ([guid]::NewGuid().ToString('N') + '.err')
-            $out = @(& $pwsh -NoProfile -NonInteractive -File $Script @Arguments 2>$errFile)
-            $code = $LASTEXITCODE
-        }
-        finally {
-            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
-        }
-        $out | ForEach-Object { $script:printed.Add([string] $_) }
-        if (Test-Path $errFile) { Get-Content $errFile | ForEach-Object { $script:printed.Add([string] $_) } }
-        [pscustomobject]@{ ExitCode = $code; Lines = [string[]] $out }
+        $run = Invoke-TestScript $Script $Arguments -Environment @{ QTICKETS_TOKEN = $null; QTICKETS_API_TOKEN = $null }
+        $run.Lines + $run.Errors | ForEach-Object { $script:printed.Add([string] $_) }
+        $run
     }
     function script:Invoke-Loader([string] $EnvFile = $script:envFile, [string[]] $More = @()) {
-        Invoke-Script $loader (@('-EnvFile', $EnvFile, '-Now', (Get-SandboxNow)) + $More)
+        Invoke-Script $loader (@('-EnvFile', $EnvFile, '-Now', (Get-SandboxNow).ToString('o')) + $More)
     }
     # The last two lines: the human one, and the JSON one parsed.
     function script:Get-RunLines($Run) {
@@ -114,7 +58,7 @@ BeforeAll {
     # Truth and ClickHouse per (Moscow day, event): tickets and revenue, all-zero cells left out.
     function script:Get-TruthCells {
         $cells = @{}
-        foreach ($r in (Invoke-RestMethod "$control/_sandbox/truth").rows) {
+        foreach ($r in (Get-TestSandboxTruth $sandbox).rows) {
             if ($r.tickets -ne 0 -or $r.revenue -ne 0) { $cells["$($r.date) $($r.event_id)"] = '{0} {1:0.00}' -f $r.tickets, [decimal] $r.revenue }
         }
         $cells
@@ -144,8 +88,8 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($sandbox -and -not $sandbox.HasExited) { $sandbox.Kill($true); $sandbox.WaitForExit(5000) | Out-Null }
-    if ($db) { try { Invoke-Ch "DROP DATABASE IF EXISTS $db SYNC" | Out-Null } catch { Write-Warning "Could not drop ${db}: $_" } }
+    Stop-TestSandbox $sandbox
+    Remove-TestDatabase $ch $db
     if ($work) { Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue }
     Remove-Module QTickets -ErrorAction SilentlyContinue
 }
@@ -248,7 +192,7 @@ Describe 'scripts/Invoke-QTicketsLoader.ps1' {
 Describe 'Invoke-QTicketsLoad' {
     It 'returns a dry-run summary with -DryRun and with -WhatIf, and writes nothing' {
         $counts = Get-RowCounts
-        $now = [DateTimeOffset]::Parse((Get-SandboxNow), [Globalization.CultureInfo]::InvariantCulture)
+        $now = Get-SandboxNow
         $dry = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -DryRun
         $dry | Should -BeOfType ([QTickets.Load.LoadSummary])
         $dry.Status | Should -Be 'dry-run'
@@ -260,7 +204,7 @@ Describe 'Invoke-QTicketsLoad' {
     }
 
     It 'shows runs in a table view' {
-        $now = [DateTimeOffset]::Parse((Get-SandboxNow), [Globalization.CultureInfo]::InvariantCulture)
+        $now = Get-SandboxNow
         $table = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -DryRun | Format-Table | Out-String
         $table | Should -Match 'Status\s+Exit\s+Window \(UTC\)'
         $table | Should -Match 'dry-run'
@@ -269,7 +213,7 @@ Describe 'Invoke-QTicketsLoad' {
 
 Describe 'Test-QTicketsFreshness' {
     BeforeAll {
-        $script:now = [DateTimeOffset]::Parse((Get-SandboxNow), [Globalization.CultureInfo]::InvariantCulture)
+        $script:now = Get-SandboxNow
         # A fresh run right now, so the newest snapshot is 0 minutes old.
         (Invoke-Loader).ExitCode | Should -Be 0
     }

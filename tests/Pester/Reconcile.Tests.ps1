@@ -8,56 +8,17 @@
 #>
 
 BeforeAll {
-    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
-    Import-Module (Join-Path $repo 'out' 'QTickets' 'QTickets.psd1') -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
 
-    $chEnv = $env:QTICKETS_TEST_CLICKHOUSE_ENV
-    if (-not $chEnv) { $chEnv = Join-Path $repo 'out' 'clickhouse' 'clickhouse.env' }
-    if (-not (Test-Path $chEnv)) { throw "No ClickHouse env file at ${chEnv}: run build/clickhouse.sh start." }
-    $script:ch = @{}
-    foreach ($line in Get-Content $chEnv) {
-        if ($line -match '^\s*([A-Z_]+)=(.*)$') { $script:ch[$Matches[1]] = $Matches[2] }
-    }
-    function script:Invoke-Admin([string] $Sql) {
-        $pair = "$($script:ch.QTICKETS_CH_ADMIN_USER):$($script:ch.QTICKETS_CH_ADMIN_PASSWORD)"
-        $auth = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($pair))
-        "$(Invoke-RestMethod -Method Post -Uri "http://$($script:ch.CLICKHOUSE_HOST):$($script:ch.CLICKHOUSE_PORT)/" `
-            -Headers @{ Authorization = $auth } -Body $Sql)".Trim()
-    }
+    $script:ch = Get-TestClickHouse
+    function script:Invoke-Admin([string] $Sql) { Invoke-TestClickHouse $script:ch $Sql }
 
-    $token = 'qt-pester-' + [guid]::NewGuid().ToString('N')
-    $start = [System.Diagnostics.ProcessStartInfo]::new()
-    if ($IsWindows) {
-        $start.FileName = 'dotnet'
-        $start.ArgumentList.Add((Join-Path $repo 'out' 'sandbox' 'QTickets.Sandbox.dll'))
-    }
-    else {
-        $start.FileName = Join-Path $repo 'out' 'qtickets-sandbox'
-    }
-    foreach ($a in '--port', '0', '--token', $token, '--seed', '43', '--orders', '1200', '--history-days', '20') { $start.ArgumentList.Add($a) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $script:sandbox = [System.Diagnostics.Process]::Start($start)
-    $sandbox.BeginErrorReadLine()
-    $first = $sandbox.StandardOutput.ReadLineAsync()
-    if (-not $first.Wait([timespan]::FromSeconds(60)) -or $first.Result -notmatch '^QTickets sandbox listening on (\S+)$') {
-        $sandbox.Kill($true)
-        throw "The sandbox did not start: '$($first.Result)'"
-    }
-    $url = $Matches[1]
+    $script:sandbox = Start-TestSandbox -Argument '--seed', '43', '--orders', '1200', '--history-days', '20'
 
-    $script:db = 'qt_pester_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    Invoke-Admin "CREATE DATABASE $script:db" | Out-Null
-    $script:dir = Join-Path ([IO.Path]::GetTempPath()) "qt-pester-reconcile-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    New-Item -ItemType Directory -Path $script:dir | Out-Null
-    $script:envFile = Join-Path $script:dir 'qtickets.env'
-    @(
-        "QTICKETS_TOKEN=$token", "QTICKETS_BASE_URL=$url"
-        "CLICKHOUSE_HOST=$($ch.CLICKHOUSE_HOST)", "CLICKHOUSE_PORT=$($ch.CLICKHOUSE_PORT)", "CLICKHOUSE_DB=$script:db"
-        "CLICKHOUSE_USER=$($ch.QTICKETS_CH_ADMIN_USER)", "CLICKHOUSE_PASSWORD=$($ch.QTICKETS_CH_ADMIN_PASSWORD)"
-    ) | Set-Content -Path $script:envFile -Encoding utf8
-    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($script:envFile, [IO.UnixFileMode]'UserRead, UserWrite') }
+    $script:db = New-TestDatabase $script:ch
+    $script:dir = New-TestDirectory -Prefix 'qt-pester-reconcile-'
+    $script:envFile = New-TestEnvFile (Join-Path $script:dir 'qtickets.env') -Sandbox $script:sandbox -ClickHouse $script:ch -Database $script:db
 
     # The sandbox's virtual now; the 7 whole days before it are 2026-11-13 .. 2026-11-19.
     $script:now = [DateTimeOffset]'2026-11-20T12:00:00+03:00'
@@ -75,8 +36,8 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:sandbox -and -not $script:sandbox.HasExited) { $script:sandbox.Kill($true) }
-    if ($script:db) { Invoke-Admin "DROP DATABASE IF EXISTS $script:db SYNC" | Out-Null }
+    Stop-TestSandbox $script:sandbox
+    Remove-TestDatabase $script:ch $script:db
     if ($script:dir) { Remove-Item -Recurse -Force $script:dir -ErrorAction SilentlyContinue }
 }
 
@@ -138,25 +99,24 @@ Describe 'Compare-QTicketsClickHouse' {
 
 Describe 'Invoke-QTicketsReconcile.ps1' {
     BeforeAll {
-        $script:pwsh = (Get-Process -Id $PID).Path
-        $script:scriptPath = Join-Path $repo 'scripts' 'Invoke-QTicketsReconcile.ps1'
+        $script:scriptPath = Join-Path (Get-TestRepositoryRoot) 'scripts' 'Invoke-QTicketsReconcile.ps1'
     }
 
     It 'prints two lines and exits 0 when clean, 7 on drift' {
-        $out = & $pwsh -NoProfile -File $scriptPath -EnvFile $envFile -Now $now.ToString('o') -Days 3
-        $LASTEXITCODE | Should -Be 0
-        $out | Should -HaveCount 2
-        ($out[1] | ConvertFrom-Json).status | Should -Be 'clean'
+        $arguments = @('-EnvFile', $envFile, '-Now', $now.ToString('o'), '-Days', '3')
+        $run = Invoke-TestScript $scriptPath $arguments
+        $run.ExitCode | Should -Be 0
+        $run.Lines | Should -HaveCount 2
+        ($run.Lines[1] | ConvertFrom-Json).status | Should -Be 'clean'
 
         Invoke-Admin "DELETE FROM $script:db.stg_qtickets_api_orders_raw WHERE toDate(sale_ts) = '2026-11-18' AND tickets_sold > 0" | Out-Null
-        $out = & $pwsh -NoProfile -File $scriptPath -EnvFile $envFile -Now $now.ToString('o') -Days 3
-        $LASTEXITCODE | Should -Be 7
-        ($out[1] | ConvertFrom-Json).differing_days | Should -Be @('2026-11-18')
+        $run = Invoke-TestScript $scriptPath $arguments
+        $run.ExitCode | Should -Be 7
+        ($run.Lines[1] | ConvertFrom-Json).differing_days | Should -Be @('2026-11-18')
 
-        $env:XDG_RUNTIME_DIR, $saved = $script:dir, $env:XDG_RUNTIME_DIR
-        try { $out = & $pwsh -NoProfile -File $scriptPath -EnvFile $envFile -Now $now.ToString('o') -Days 3 -Repair }
-        finally { $env:XDG_RUNTIME_DIR = $saved }
-        $LASTEXITCODE | Should -Be 0
-        ($out[1] | ConvertFrom-Json).status | Should -Be 'repaired'
+        # -Repair takes the loader's lock: in this run's folder, not the user's runtime folder.
+        $run = Invoke-TestScript $scriptPath ($arguments + '-Repair') -Environment @{ XDG_RUNTIME_DIR = $script:dir }
+        $run.ExitCode | Should -Be 0
+        ($run.Lines[1] | ConvertFrom-Json).status | Should -Be 'repaired'
     }
 }

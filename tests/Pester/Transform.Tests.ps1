@@ -7,9 +7,9 @@
 #>
 
 BeforeAll {
-    $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
-    $fixtures = if ($env:QTICKETS_FIXTURES_DIR) { $env:QTICKETS_FIXTURES_DIR } else { Join-Path $repo 'tests' 'fixtures' }
-    Import-Module (Join-Path $repo 'out' 'QTickets' 'QTickets.psd1') -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
+    $fixtures = if ($env:QTICKETS_FIXTURES_DIR) { $env:QTICKETS_FIXTURES_DIR } else { Join-Path (Get-TestRepositoryRoot) 'tests' 'fixtures' }
 
     $script:raw = Get-Content -LiteralPath (Join-Path $fixtures 'orders_page1.json') -Raw
     $eventsPage = Get-Content -LiteralPath (Join-Path $fixtures 'events_page1.json') -Raw
