@@ -64,11 +64,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 
-if (-not (Get-Command Test-QTicketsEndpoint -ErrorAction SilentlyContinue)) {
-    # In a checkout the freshly built module wins; elsewhere the installed one.
-    $built = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
-    if ([System.IO.File]::Exists($built)) { Import-Module $built } else { Import-Module QTickets }
-}
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Import-QTicketsModule.ps1'))
 
 $invariant = [System.Globalization.CultureInfo]::InvariantCulture
 if (-not $OutputDir) {

@@ -45,15 +45,10 @@ param(
     [string] $Now
 )
 
-if (-not (Get-Module QTickets)) {
-    $local = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
-    try {
-        if ([System.IO.File]::Exists($local)) { Import-Module $local -ErrorAction Stop } else { Import-Module QTickets -ErrorAction Stop }
-    }
-    catch {
-        "qtickets reconcile failed (exit 2): the QTickets module could not be imported: $($_.Exception.Message)"
-        exit 2
-    }
+try { . ([System.IO.Path]::Combine($PSScriptRoot, 'Import-QTicketsModule.ps1')) }
+catch {
+    "qtickets reconcile failed (exit 2): the QTickets module could not be imported: $($_.Exception.Message)"
+    exit 2
 }
 
 $compare = @{ Summary = $true }
