@@ -10,15 +10,9 @@ namespace QTickets.Load;
 /// scheduled script prints (<see cref="HumanLine"/>, <see cref="ToJson"/>), and the figures of meta_job_runs.
 /// Counts, times and error kinds only: never a secret, never a personal datum.
 /// </summary>
-public sealed class LoadSummary
+public sealed class LoadSummary : JobSummary
 {
-    public string Job { get; init; } = "";
-    public Guid RunId { get; init; }
-    /// <summary>ok, error, dry-run or locked.</summary>
-    public string Status { get; set; } = "ok";
-    public LoadExitCode ExitCode { get; set; }
-    public DateTimeOffset StartedAt { get; init; }
-    public DateTimeOffset FinishedAt { get; set; }
+    public LoadSummary() => Status = "ok";
     public DateTimeOffset? WindowStart { get; set; }
     public DateTimeOffset? WindowEnd { get; set; }
     public string WindowReason { get; set; } = "";
@@ -34,16 +28,12 @@ public sealed class LoadSummary
     public long SalesUtmDailyRows { get; set; }
     public int InventoryRows { get; set; }
     public int InventoryShows { get; set; }
-    /// <summary>The failure's kind (e.g. ApiUnavailable) and its message, for failed runs.</summary>
-    public string ErrorKind { get; set; } = "";
-    public string Message { get; set; } = "";
 
-    public TimeSpan Elapsed => FinishedAt - StartedAt;
 
     public ulong RowsProcessed => (ulong)(SalesRows + InventoryRows + SalesDailyRows + SalesUtmDailyRows);
 
-    /// <summary>The one line a person reads in a cron log.</summary>
-    public string HumanLine
+    /// <summary>ok, error, dry-run or locked, then the figures or the failure.</summary>
+    public override string HumanLine
     {
         get
         {
@@ -61,15 +51,8 @@ public sealed class LoadSummary
         }
     }
 
-    /// <summary>The summary as one line of JSON (the scheduled script's second line; monitoring parses it).</summary>
-    public string ToJson() => Json(w =>
+    protected override void WriteFigures(Utf8JsonWriter w)
     {
-        w.WriteString("job", Job);
-        w.WriteString("run_id", RunId);
-        w.WriteString("status", Status);
-        w.WriteNumber("exit_code", (int)ExitCode);
-        w.WriteString("started_at", StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        w.WriteNumber("elapsed_ms", (long)Elapsed.TotalMilliseconds);
         if (WindowStart is { } s) w.WriteString("window_start", s.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         if (WindowEnd is { } e) w.WriteString("window_end", e.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         w.WriteBoolean("backfill", Backfill);
@@ -83,9 +66,7 @@ public sealed class LoadSummary
         w.WriteNumber("sales_daily_rows", SalesDailyRows);
         w.WriteNumber("sales_utm_daily_rows", SalesUtmDailyRows);
         w.WriteNumber("inventory_rows", InventoryRows);
-        if (ErrorKind.Length > 0) w.WriteString("error_kind", ErrorKind);
-        if (Message.Length > 0) w.WriteString("message", Message);
-    });
+    }
 
     /// <summary>meta_job_runs.message, with the legacy keys first (facts §3.11).</summary>
     public string JobRunMessage() => Json(w =>
@@ -133,7 +114,7 @@ public sealed class LoadSummary
         if (WindowStart is { } s) w.WriteString("window_start", s.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
         if (WindowEnd is { } e) w.WriteString("window_end", e.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
         w.WriteStartArray("days_touched");
-        foreach (var d in DaysTouched) w.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        foreach (var d in DaysTouched) w.WriteStringValue(Day(d));
         w.WriteEndArray();
         w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
     });
@@ -151,21 +132,5 @@ public sealed class LoadSummary
         yield return $"  Inventory shows processed: {InventoryShows}";
         yield return $"  Inventory rows: {InventoryRows}";
         yield return $"  Days touched: {(DaysTouched.Count == 0 ? "none" : string.Join(", ", DaysTouched.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))}";
-    }
-
-    public override string ToString() => HumanLine;
-
-    static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    static string Json(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, s_json))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

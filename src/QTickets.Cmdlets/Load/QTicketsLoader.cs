@@ -33,11 +33,20 @@ public sealed class QTicketsLoader
     /// <summary>Runs the load. Never throws for a failed run: the summary carries the status and exit code.</summary>
     public async Task<LoadSummary> RunAsync(CancellationToken cancellation)
     {
+        var summary = await SummariseAsync("", (s, now) => LoadAsync(s, now, cancellation), cancellation).ConfigureAwait(false);
+        if (_store is not null && summary.Status != "dry-run")
+            await RecordAsync(summary, cancellation).ConfigureAwait(false);
+        return summary;
+    }
+
+    /// <summary>Runs <paramref name="body"/> into a summary: ok (or dry-run) when it returns, the classified error when it throws.</summary>
+    async Task<LoadSummary> SummariseAsync(string reason, Func<LoadSummary, DateTimeOffset, Task> body, CancellationToken cancellation)
+    {
         var now = _options.Time.GetUtcNow();
-        var summary = new LoadSummary { Job = _options.JobName, RunId = Guid.NewGuid(), StartedAt = now };
+        var summary = new LoadSummary { Job = _options.JobName, RunId = Guid.NewGuid(), StartedAt = now, WindowReason = reason };
         try
         {
-            await LoadAsync(summary, now, cancellation).ConfigureAwait(false);
+            await body(summary, now).ConfigureAwait(false);
             summary.Status = _options.DryRun ? "dry-run" : "ok";
             summary.ExitCode = LoadExitCode.Ok;
         }
@@ -48,8 +57,6 @@ public sealed class QTicketsLoader
             summary.Message = OneLine(ex.Message);
         }
         summary.FinishedAt = _options.Time.GetUtcNow();
-        if (_store is not null && summary.Status != "dry-run")
-            await RecordAsync(summary, cancellation).ConfigureAwait(false);
         return summary;
     }
 
@@ -62,19 +69,13 @@ public sealed class QTicketsLoader
     /// they replace whatever stands for those days, even a row versioned by a clock ahead of this one.
     /// Never throws for a failed reload: the summary carries the status and exit code.
     /// </summary>
-    public async Task<LoadSummary> ReloadDaysAsync(IReadOnlyCollection<DateOnly> days, ulong minVersion, CancellationToken cancellation)
-    {
-        var now = _options.Time.GetUtcNow();
-        var summary = new LoadSummary { Job = _options.JobName, RunId = Guid.NewGuid(), StartedAt = now, WindowReason = "repair of whole days" };
-        try
+    public Task<LoadSummary> ReloadDaysAsync(IReadOnlyCollection<DateOnly> days, ulong minVersion, CancellationToken cancellation) =>
+        SummariseAsync("repair of whole days", async (summary, now) =>
         {
             if (_store is null) throw new InvalidOperationException("Reloading days writes to ClickHouse: a dry run cannot.");
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
             var version = Math.Max((ulong)now.ToUnixTimeSeconds(), minVersion);
-            var events = new List<Event>();
-            await foreach (var e in _source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
-            summary.Events = events.Count;
-            var directory = new EventDirectory(events);
+            var directory = new EventDirectory(await ReadEventsAsync(summary, cancellation).ConfigureAwait(false));
             var touched = new HashSet<DateOnly>(days);
             foreach (var (first, last) in ConsecutiveRuns(days))
             {
@@ -86,24 +87,8 @@ public sealed class QTicketsLoader
                 touched.UnionWith(await LoadOrdersAsync(summary, window, directory, version, cancellation).ConfigureAwait(false));
             }
             summary.DaysTouched = touched.Order().ToList();
-            if (touched.Count > 0)
-            {
-                var facts = await _store.RecomputeDailyFactsAsync(touched, version, cancellation).ConfigureAwait(false);
-                summary.SalesDailyRows = facts.SalesDailyRows;
-                summary.SalesUtmDailyRows = facts.SalesUtmDailyRows;
-            }
-            summary.Status = "ok";
-            summary.ExitCode = LoadExitCode.Ok;
-        }
-        catch (Exception ex)
-        {
-            (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
-            summary.Status = "error";
-            summary.Message = OneLine(ex.Message);
-        }
-        summary.FinishedAt = _options.Time.GetUtcNow();
-        return summary;
-    }
+            await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
+        }, cancellation);
 
     static IEnumerable<(DateOnly First, DateOnly Last)> ConsecutiveRuns(IEnumerable<DateOnly> days)
     {
@@ -136,20 +121,10 @@ public sealed class QTicketsLoader
         summary.Backfill = watermark is null && _options.ForcedSinceHours is null && !_options.DryRun;
         _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
 
-        var events = new List<Event>();
-        await foreach (var e in _source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
-        summary.Events = events.Count;
-        var directory = new EventDirectory(events);
-
-        var days = await LoadOrdersAsync(summary, window, directory, version, cancellation).ConfigureAwait(false);
+        var events = await ReadEventsAsync(summary, cancellation).ConfigureAwait(false);
+        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), version, cancellation).ConfigureAwait(false);
         summary.DaysTouched = days.Order().ToList();
-
-        if (_store is not null && days.Count > 0)
-        {
-            var facts = await _store.RecomputeDailyFactsAsync(days, version, cancellation).ConfigureAwait(false);
-            summary.SalesDailyRows = facts.SalesDailyRows;
-            summary.SalesUtmDailyRows = facts.SalesUtmDailyRows;
-        }
+        await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
 
         if (_store is not null && events.Count > 0)
             await WriteAsync(KnownTables.Events, events.Select(e => (object)EventRow.Of(e, _options.Clock, version)), cancellation).ConfigureAwait(false);
@@ -164,49 +139,50 @@ public sealed class QTicketsLoader
         }
     }
 
+    async Task<List<Event>> ReadEventsAsync(LoadSummary summary, CancellationToken cancellation)
+    {
+        var events = new List<Event>();
+        await foreach (var e in _source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
+        summary.Events = events.Count;
+        return events;
+    }
+
+    /// <summary>The daily facts of every day in the summary, recomputed from staging FINAL (whole days).</summary>
+    async Task RecomputeFactsAsync(LoadSummary summary, ulong version, CancellationToken cancellation)
+    {
+        if (_store is null || summary.DaysTouched.Count == 0) return;
+        var facts = await _store.RecomputeDailyFactsAsync(summary.DaysTouched, version, cancellation).ConfigureAwait(false);
+        summary.SalesDailyRows = facts.SalesDailyRows;
+        summary.SalesUtmDailyRows = facts.SalesUtmDailyRows;
+    }
+
     /// <summary>Streams orders through the converter into staging; returns the sale days it touched.</summary>
     async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong version, CancellationToken cancellation)
     {
         var converter = new SalesRowConverter(_options.Clock, version);
         var seen = new HashSet<long>();
         var days = new HashSet<DateOnly>();
-        RowMap? map = null;
-        ITableWriter? writer = null;
-        try
+        await using var staging = _store is null ? null : new LazyWriter(_store, KnownTables.OrdersStaging, _options.BatchSize, _observer);
+        await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
         {
-            await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
+            if (order.Id > 0 && !seen.Add(order.Id)) continue;
+            summary.Orders++;
+            events.TryGet(order.EventId, out var ev);
+            var row = converter.ToSalesRow(order, ev, out var rejection);
+            if (rejection is not null)
             {
-                if (order.Id > 0 && !seen.Add(order.Id)) continue;
-                summary.Orders++;
-                events.TryGet(order.EventId, out var ev);
-                var row = converter.ToSalesRow(order, ev, out var rejection);
-                if (rejection is not null)
-                {
-                    summary.RejectedOrders++;
-                    _observer.Warning($"Order {order.Id} skipped: {rejection}");
-                    continue;
-                }
-                if (row is null) continue;
-                summary.SalesRows++;
-                summary.Tickets += row.tickets_sold;
-                summary.Revenue += row.revenue;
-                days.Add(DateOnly.FromDateTime(row.sale_ts));
-                if (_store is null) continue;
-                if (writer is null)
-                {
-                    var columns = await _store.DescribeTableAsync(KnownTables.OrdersStaging, cancellation).ConfigureAwait(false);
-                    map = RowMap.Create(KnownTables.OrdersStaging, columns, row, null);
-                    writer = _store.OpenWriter(KnownTables.OrdersStaging, map.Columns,
-                        new WriteOptions { BatchSize = _options.BatchSize, ProgressId = 11 }, _observer);
-                }
-                await writer.AddAsync(map!.Values(row), cancellation).ConfigureAwait(false);
+                summary.RejectedOrders++;
+                _observer.Warning($"Order {order.Id} skipped: {rejection}");
+                continue;
             }
-            if (writer is not null) await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+            if (row is null) continue;
+            summary.SalesRows++;
+            summary.Tickets += row.tickets_sold;
+            summary.Revenue += row.revenue;
+            days.Add(DateOnly.FromDateTime(row.sale_ts));
+            if (staging is not null) await staging.AddAsync(row, cancellation).ConfigureAwait(false);
         }
-        finally
-        {
-            if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
-        }
+        if (staging is not null) await staging.CompleteAsync(cancellation).ConfigureAwait(false);
         return days;
     }
 
@@ -246,23 +222,37 @@ public sealed class QTicketsLoader
 
     async Task WriteAsync(string table, IEnumerable<object> rows, CancellationToken cancellation)
     {
-        var columns = await _store!.DescribeTableAsync(table, cancellation).ConfigureAwait(false);
-        RowMap? map = null;
-        ITableWriter? writer = null;
-        try
+        await using var writer = new LazyWriter(_store!, table, _options.BatchSize, _observer);
+        foreach (var row in rows) await writer.AddAsync(row, cancellation).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A table writer opened with the first row: the table's columns are matched to that row's properties once
+    /// (RowMap), and a table that gets no row sees no request at all.
+    /// </summary>
+    sealed class LazyWriter(IClickHouseStore store, string table, int batchSize, IRunObserver observer) : IAsyncDisposable
+    {
+        RowMap? _map;
+        ITableWriter? _writer;
+
+        public async Task AddAsync(object row, CancellationToken cancellation)
         {
-            foreach (var row in rows)
+            if (_writer is null)
             {
-                map ??= RowMap.Create(table, columns, row, null);
-                writer ??= _store.OpenWriter(table, map.Columns, new WriteOptions { BatchSize = _options.BatchSize, ProgressId = 12 }, _observer);
-                await writer.AddAsync(map.Values(row), cancellation).ConfigureAwait(false);
+                var columns = await store.DescribeTableAsync(table, cancellation).ConfigureAwait(false);
+                _map = RowMap.Create(table, columns, row, null);
+                _writer = store.OpenWriter(table, _map.Columns, new WriteOptions { BatchSize = batchSize, ProgressId = 11 }, observer);
             }
-            if (writer is not null) await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+            await _writer.AddAsync(_map!.Values(row), cancellation).ConfigureAwait(false);
         }
-        finally
+
+        public async Task CompleteAsync(CancellationToken cancellation)
         {
-            if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
+            if (_writer is not null) await _writer.CompleteAsync(cancellation).ConfigureAwait(false);
         }
+
+        public ValueTask DisposeAsync() => _writer?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     async Task RequireSchemaAsync(CancellationToken cancellation)

@@ -11,24 +11,24 @@ namespace QTickets.Reconcile;
 /// lines scripts/Invoke-QTicketsReconcile.ps1 prints (<see cref="HumanLine"/>, <see cref="ToJson"/>), and the
 /// meta_job_runs row (job &lt;job&gt;_reconcile). Counts, days and error kinds only: never a secret or personal datum.
 /// </summary>
-public sealed class ReconcileSummary
+public sealed class ReconcileSummary : JobSummary
 {
-    /// <summary>The meta_job_runs job: the loader's job name + "_reconcile".</summary>
-    public string Job { get; init; } = "qtickets_api_reconcile";
-    public Guid RunId { get; init; } = Guid.NewGuid();
     /// <summary>
-    /// clean: every day matches; drift: some day differs (after the repair, with -Repair); repaired: days differed
-    /// and match after -Repair reloaded them; error: the comparison (or the repair) failed.
+    /// Job: the loader's job name + "_reconcile" (meta_job_runs). Status: clean, every day matches; drift, some day
+    /// differs (after the repair, with -Repair); repaired, days differed and match after -Repair reloaded them;
+    /// error, the comparison (or the repair) failed. ExitCode: Ok for clean and repaired, Drift (7) for drift, else
+    /// the loader's code for the failure.
     /// </summary>
-    public string Status { get; set; } = "clean";
-    /// <summary>Ok for clean and repaired, Drift (7) for drift, else the loader's code for the failure.</summary>
-    public LoadExitCode ExitCode { get; set; }
+    public ReconcileSummary()
+    {
+        Job = "qtickets_api_reconcile";
+        Status = "clean";
+    }
+
     public DateOnly From { get; init; }
     public DateOnly To { get; init; }
     /// <summary>The events compared, or empty for all.</summary>
     public IReadOnlyList<string> EventIds { get; init; } = Array.Empty<string>();
-    public DateTimeOffset StartedAt { get; init; }
-    public DateTimeOffset FinishedAt { get; set; }
     /// <summary>Calendar days in [From, To], whether or not anything was sold on them.</summary>
     public int DaysCompared => To.DayNumber - From.DayNumber + 1;
     /// <summary>Days that differ in the final comparison.</summary>
@@ -45,8 +45,6 @@ public sealed class ReconcileSummary
     /// <summary>Orders the API served for the days (each once), and those the loader would reject.</summary>
     public int ApiOrdersRead { get; set; }
     public int ApiOrdersRejected { get; set; }
-    public string ErrorKind { get; set; } = "";
-    public string Message { get; set; } = "";
 
     public int RowsCompared => Rows.Count;
     public int RowsDiffering => Rows.Count(r => r.differs);
@@ -58,7 +56,6 @@ public sealed class ReconcileSummary
     public decimal StagingRevenue => Rows.Sum(r => r.staging_revenue);
     public long FactsTickets => Rows.Sum(r => r.facts_tickets);
     public decimal FactsRevenue => Rows.Sum(r => r.facts_revenue);
-    public TimeSpan Elapsed => FinishedAt - StartedAt;
 
     /// <summary>Sets <see cref="Status"/> and <see cref="ExitCode"/> from the comparisons.</summary>
     public void Decide()
@@ -68,12 +65,11 @@ public sealed class ReconcileSummary
         ExitCode = Status == "drift" ? LoadExitCode.Drift : LoadExitCode.Ok;
     }
 
-    static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     static string Days(IEnumerable<DateOnly> days) => string.Join(", ", days.Select(Day));
     static string Money(decimal m) => m.ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>The one line a person reads in a cron log.</summary>
-    public string HumanLine
+    public override string HumanLine
     {
         get
         {
@@ -94,21 +90,8 @@ public sealed class ReconcileSummary
         }
     }
 
-    public override string ToString() => HumanLine;
 
-    /// <summary>The summary as one line of JSON (the script's second line; monitoring parses it).</summary>
-    public string ToJson() => Json(w =>
-    {
-        w.WriteString("job", Job);
-        w.WriteString("run_id", RunId);
-        w.WriteString("status", Status);
-        w.WriteNumber("exit_code", (int)ExitCode);
-        w.WriteString("started_at", StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        w.WriteNumber("elapsed_ms", (long)Elapsed.TotalMilliseconds);
-        Figures(w);
-        if (ErrorKind.Length > 0) w.WriteString("error_kind", ErrorKind);
-        if (Message.Length > 0) w.WriteString("message", Message);
-    });
+    protected override void WriteFigures(Utf8JsonWriter w) => Figures(w);
 
     /// <summary>meta_job_runs.message: the legacy status key first, then the verdict.</summary>
     public string JobRunMessage() => Json(w =>
@@ -180,19 +163,5 @@ public sealed class ReconcileSummary
         w.WriteNumber("staging_revenue", StagingRevenue);
         w.WriteNumber("facts_tickets", FactsTickets);
         w.WriteNumber("facts_revenue", FactsRevenue);
-    }
-
-    static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, s_json))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
