@@ -56,6 +56,8 @@ public static class PersonalData
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
+                // One buffer for every key of this object (a stackalloc inside the loop would grow the frame per key).
+                Span<char> name = stackalloc char[64];
                 foreach (var property in element.EnumerateObject())
                 {
                     // The raw UTF-8 name, not property.Name: a string per key was most of what scrubbing allocated.
@@ -68,7 +70,6 @@ public static class PersonalData
                     }
                     else
                     {
-                        Span<char> name = stackalloc char[64];
                         var length = System.Text.Encoding.UTF8.GetChars(raw, name);
                         if (s_keys.Contains(name[..length])) continue;
                         writer.WritePropertyName(raw);

@@ -114,7 +114,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
             summary.Decide();
         }
         catch (PipelineStoppedException) { throw; }
-        catch (Exception ex) when (ex is not OperationCanceledException || !Stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !StopToken.IsCancellationRequested)
         {
             summary.Status = "error";
             if (ex is ReloadFailedException reload)
@@ -124,7 +124,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
             }
             else
             {
-                (summary.ExitCode, summary.ErrorKind) = QTicketsLoader.Classify(ex, Stopping);
+                (summary.ExitCode, summary.ErrorKind) = QTicketsLoader.Classify(ex, StopToken);
                 summary.Message = ex.Message.ReplaceLineEndings(" ");
             }
         }
@@ -187,7 +187,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
                 finally { observer.Target = NullRunObserver.Instance; }
             });
         }
-        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }

@@ -12,7 +12,6 @@ namespace QTickets.Cmdlets;
 /// </summary>
 public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
 {
-    readonly ForwardingObserver _observer = new();
     IQTicketsApi? _api;
     QTicketsConfig? _config;
 
@@ -44,7 +43,7 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     {
         _config = LoadConfig(ConfigNeeds.Api);
         WriteVerbose($"QTickets API {_config.BaseUrl}, token {_config.TokenFingerprint}");
-        _api = Engine.CreateApi(_config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, _observer);
+        _api = Engine.CreateApi(_config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, Queue);
     }
 
     protected IQTicketsApi Api => _api ?? throw new InvalidOperationException("BeginProcessing has not run.");
@@ -57,13 +56,9 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     {
         try
         {
-            RunOnPipeline((queue, cancellation) =>
-            {
-                _observer.Target = queue;
-                return work(queue, cancellation);
-            });
+            RunOnPipeline(work);
         }
-        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
@@ -85,11 +80,6 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(ex, "QTickets.Api.RequestFailed", ErrorCategory.InvalidOperation, ex.Request));
         }
-        finally
-        {
-            // That queue is completed now: anything the client reports later is dropped rather than posted to it.
-            _observer.Target = NullRunObserver.Instance;
-        }
     }
 
     /// <summary>A non-terminating "no such id" error, written from a worker through the queue.</summary>
@@ -100,14 +90,5 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     {
         _api?.Dispose();
         GC.SuppressFinalize(this);
-    }
-
-    /// <summary>One observer for the client's lifetime; each ProcessRecord's queue takes over as it starts.</summary>
-    sealed class ForwardingObserver : IRunObserver
-    {
-        public volatile IRunObserver Target = NullRunObserver.Instance;
-        public void Verbose(string message) => Target.Verbose(message);
-        public void Warning(string message) => Target.Warning(message);
-        public void Progress(ProgressUpdate update) => Target.Progress(update);
     }
 }

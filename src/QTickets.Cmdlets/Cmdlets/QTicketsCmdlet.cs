@@ -19,11 +19,15 @@ public abstract class QTicketsCmdlet : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? EnvFile { get; set; }
 
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected IEngine Engine => EngineHost.Engine;
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    protected override void StopProcessing()
+    {
+        _stopping.Cancel();
+        Queue.Abandon();
+    }
 
     /// <summary>Override to add parameter values as the highest configuration source.</summary>
     protected virtual void AddParameters(ConfigLoader loader) { }
@@ -67,28 +71,56 @@ public abstract class QTicketsCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a worker task and drains what it posts on the pipeline thread until it
-    /// ends. Exceptions surface here, on the pipeline thread, so cmdlets turn them into error records.
+    /// Where engine work reports (verbose, warnings, progress) and posts output; only the pipeline thread runs
+    /// what it holds, inside <see cref="Await(Task)"/>. One per command.
     /// </summary>
-    protected void RunOnPipeline(Func<PipelineQueue, CancellationToken, Task> work)
+    protected PipelineQueue Queue { get; } = new();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker task and writes what it posts until it ends. Exceptions surface
+    /// here, on the pipeline thread, so cmdlets turn them into error records.
+    /// </summary>
+    protected void RunOnPipeline(Func<PipelineQueue, CancellationToken, Task> work) =>
+        Await(Task.Run(() => work(Queue, StopToken)));
+
+    /// <summary>Blocks the pipeline thread until <paramref name="task"/> ends, writing what engine work posted meanwhile.</summary>
+    protected T Await<T>(Task<T> task)
     {
-        var queue = new PipelineQueue();
-        var task = Task.Run(async () =>
-        {
-            try { await work(queue, Stopping).ConfigureAwait(false); }
-            finally { queue.Complete(); }
-        });
+        Pump(task);
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc cref="Await{T}(Task{T})"/>
+    protected void Await(Task task)
+    {
+        Pump(task);
+        // GetResult, not Wait: the engine's own exception, not an AggregateException.
+        task.GetAwaiter().GetResult();
+    }
+
+    protected void Await(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully) return;
+        Await(task.AsTask());
+    }
+
+    /// <summary>Writes what engine work posted so far, without waiting (e.g. a background writer's progress).</summary>
+    protected void WritePosted() => Pump(Task.CompletedTask);
+
+    void Pump(Task task)
+    {
         try
         {
-            foreach (var action in queue.Drain()) action(this);
+            while (!task.IsCompleted)
+                if (Queue.TryTake(out var action, 50)) action(this);
+            while (Queue.TryTake(out var action, 0)) action(this);
         }
         catch
         {
             // The pipeline is stopping (or a Write failed): stop the worker too, without waiting for it.
             _stopping.Cancel();
-            queue.Abandon();
+            Queue.Abandon();
             throw;
         }
-        task.GetAwaiter().GetResult();
     }
 }

@@ -43,7 +43,7 @@ public sealed class TestQTicketsFreshnessCommand : ClickHouseCmdlet
         var job = Job ?? config.JobName;
         try
         {
-            var facts = Await(Store.GetFreshnessAsync(job, now - RunWindow, Stopping));
+            var facts = Await(Store.GetFreshnessAsync(job, now - RunWindow, StopToken));
             var checkInventory = !SkipInventory && !IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY"));
             var report = FreshnessReport.Judge(job, facts, now, MaxAge, MaxFailedPercent, RunWindow, checkInventory);
             WriteObject(report);

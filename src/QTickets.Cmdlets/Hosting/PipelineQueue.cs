@@ -6,8 +6,10 @@ namespace QTickets.Hosting;
 
 /// <summary>
 /// Engine work runs on worker tasks, but PowerShell allows Write* only on the pipeline thread. Workers post
-/// here; the pipeline thread drains (the winget module's pattern). The queue is bounded, so a fast API and a
-/// slow consumer (Export-Csv, a slow disk) apply backpressure instead of buffering every order in memory.
+/// here; the pipeline thread runs what they posted while it waits for their task (QTicketsCmdlet.Await), the
+/// winget module's pattern. One queue lives as long as its command, so engine objects created once per command
+/// (an API client, a ClickHouse store) report through it across ProcessRecord calls. It is bounded: a fast API
+/// and a slow consumer (Export-Csv, a slow disk) apply backpressure instead of buffering every order in memory.
 /// </summary>
 public sealed class PipelineQueue : IRunObserver
 {
@@ -19,20 +21,12 @@ public sealed class PipelineQueue : IRunObserver
     /// <summary>
     /// Queues <paramref name="action"/>; waits while the queue is full. Once the pipeline has stopped draining
     /// (Ctrl+C, a failed Write) a waiting worker is released with OperationCanceledException instead of blocking
-    /// forever, and anything posted after the work completed is dropped.
+    /// forever.
     /// </summary>
     public void Post(Action<Cmdlet> action, CancellationToken cancellation = default)
     {
-        if (_actions.IsAddingCompleted) return;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _abandoned.Token);
-        try
-        {
-            _actions.Add(action, linked.Token);
-        }
-        catch (InvalidOperationException) when (_actions.IsAddingCompleted)
-        {
-            // Completed between the check and the add: the run is over, the record has nowhere to go.
-        }
+        _actions.Add(action, linked.Token);
     }
 
     public void Output(object item, CancellationToken cancellation = default) => Post(c => c.WriteObject(item), cancellation);
@@ -51,10 +45,10 @@ public sealed class PipelineQueue : IRunObserver
         c.WriteProgress(record);
     });
 
-    internal void Complete() => _actions.CompleteAdding();
+    /// <summary>The next posted action, waiting at most <paramref name="millisecondsTimeout"/>.</summary>
+    internal bool TryTake(out Action<Cmdlet> action, int millisecondsTimeout) =>
+        _actions.TryTake(out action!, millisecondsTimeout);
 
     /// <summary>The pipeline thread stopped draining: release every worker waiting in <see cref="Post"/>.</summary>
     internal void Abandon() => _abandoned.Cancel();
-
-    internal IEnumerable<Action<Cmdlet>> Drain() => _actions.GetConsumingEnumerable();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using QTickets.Configuration;
 using QTickets.Contracts;
@@ -8,14 +7,13 @@ namespace QTickets.Cmdlets;
 
 /// <summary>
 /// Base of the ClickHouse cmdlets: connection parameters over the configuration (CLICKHOUSE_* variables and
-/// -EnvFile), one store per command, and <see cref="Await{T}(Task{T})"/>, which waits for engine work on the
-/// pipeline thread while writing what the engine reported meanwhile. Waiting there (rather than in
-/// RunOnPipeline) keeps ShouldProcess and the input stream on that thread: Write-QTicketsClickHouse takes a row
-/// per ProcessRecord and Initialize asks ShouldProcess per migration.
+/// -EnvFile), one store per command, reporting through the command's queue. The cmdlets await each store call
+/// on the pipeline thread (QTicketsCmdlet.Await) rather than running whole blocks on a worker, which keeps
+/// ShouldProcess and the input stream on that thread: Write-QTicketsClickHouse takes a row per ProcessRecord and
+/// Initialize asks ShouldProcess per migration.
 /// </summary>
-public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable, IRunObserver
+public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable
 {
-    readonly ConcurrentQueue<Action<Cmdlet>> _pending = new();
     IClickHouseStore? _store;
 
     [Parameter] [ValidateNotNullOrEmpty] public string? ClickHouseHost { get; set; }
@@ -36,55 +34,11 @@ public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable, IRunObserv
     }
 
     /// <summary>The store, created on first use from the effective configuration.</summary>
-    protected IClickHouseStore Store => _store ??= Engine.CreateClickHouseStore(LoadConfig(ConfigNeeds.ClickHouse), this);
-
-    /// <summary>Blocks the pipeline thread until <paramref name="task"/> ends, writing pending records meanwhile.</summary>
-    protected T Await<T>(Task<T> task)
-    {
-        Wait(task);
-        return task.GetAwaiter().GetResult();
-    }
-
-    protected void Await(Task task)
-    {
-        Wait(task);
-        task.GetAwaiter().GetResult();
-    }
-
-    protected void Await(ValueTask task)
-    {
-        if (task.IsCompletedSuccessfully) return;
-        Await(task.AsTask());
-    }
-
-    void Wait(Task task)
-    {
-        // Not task.Wait: it would wrap a failure in AggregateException; GetResult rethrows the engine's own.
-        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(50)) Flush();
-        Flush();
-    }
-
-    /// <summary>Writes what engine work reported (verbose, warnings, progress) from the pipeline thread.</summary>
-    protected void Flush()
-    {
-        while (_pending.TryDequeue(out var action)) action(this);
-    }
-
-    void IRunObserver.Verbose(string message) => _pending.Enqueue(c => c.WriteVerbose(message));
-
-    void IRunObserver.Warning(string message) => _pending.Enqueue(c => c.WriteWarning(message));
-
-    void IRunObserver.Progress(ProgressUpdate update) => _pending.Enqueue(c => c.WriteProgress(
-        new ProgressRecord(update.ActivityId, update.Activity, update.Status.Length == 0 ? " " : update.Status)
-        {
-            PercentComplete = update.PercentComplete,
-            RecordType = update.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-        }));
+    protected IClickHouseStore Store => _store ??= Engine.CreateClickHouseStore(LoadConfig(ConfigNeeds.ClickHouse), Queue);
 
     /// <summary>Ends the command with an error record whose id, category and message fit the failure.</summary>
     protected void Fail(ClickHouseStoreException ex, object? target = null)
     {
-        Flush();
         var category = ex.Failure switch
         {
             ClickHouseFailure.Unreachable => ErrorCategory.ConnectionError,

@@ -33,7 +33,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
         var options = new SchemaOptions { Cluster = Cluster };
         try
         {
-            var migrations = Await(Store.GetMigrationsAsync(options, Stopping));
+            var migrations = Await(Store.GetMigrationsAsync(options, StopToken));
             foreach (var migration in migrations)
             {
                 if (migration.Applied)
@@ -46,7 +46,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                 var description = $"Apply migration {migration.Version:D3} {migration.Name} to {Store.Endpoint}:\n{ddl}";
                 if (!ShouldProcess(description, $"Apply migration {migration.Version:D3} {migration.Name}?", "Initialize-QTicketsClickHouse"))
                     continue;
-                WriteObject(Await(Store.ApplyMigrationAsync(migration, options, Stopping)));
+                WriteObject(Await(Store.ApplyMigrationAsync(migration, options, StopToken)));
             }
             if (Grants) ApplyGrants();
         }
@@ -67,7 +67,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                 continue;
             try
             {
-                Await(Store.ExecuteAsync(statement, Stopping));
+                Await(Store.ExecuteAsync(statement, StopToken));
             }
             catch (ClickHouseStoreException ex) when (ex.ServerCode is 495 or 514)
             {

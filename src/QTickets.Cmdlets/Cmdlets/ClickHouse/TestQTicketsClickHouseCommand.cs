@@ -20,7 +20,7 @@ public sealed class TestQTicketsClickHouseCommand : ClickHouseCmdlet
         try
         {
             var job = Job ?? LoadConfig(Configuration.ConfigNeeds.ClickHouse).JobName;
-            var results = Await(Store.RunSmokeChecksAsync(job, Stopping));
+            var results = Await(Store.RunSmokeChecksAsync(job, StopToken));
             WriteObject(results, enumerateCollection: true);
             var failed = results.Where(r => !r.Passed).Select(r => r.Name).ToList();
             if (failed.Count > 0)

@@ -34,7 +34,7 @@ public sealed class UpdateQTicketsDailyFactsCommand : ClickHouseCmdlet
             return;
         try
         {
-            WriteObject(Await(Store.RecomputeDailyFactsAsync(days, version, Stopping)));
+            WriteObject(Await(Store.RecomputeDailyFactsAsync(days, version, StopToken)));
         }
         catch (ClickHouseStoreException ex)
         {

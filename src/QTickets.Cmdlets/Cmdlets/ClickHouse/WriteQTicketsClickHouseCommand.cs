@@ -62,14 +62,14 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
         {
             target.Map ??= CreateMap(target, InputObject);
             target.Writer ??= Store.OpenWriter(target.Table, target.Map.Columns,
-                new WriteOptions { BatchSize = BatchSize, ProgressId = 1 + _targets.Count }, this);
-            Await(target.Writer.AddAsync(target.Map.Values(InputObject), Stopping));
+                new WriteOptions { BatchSize = BatchSize, ProgressId = 1 + _targets.Count }, Queue);
+            Await(target.Writer.AddAsync(target.Map.Values(InputObject), StopToken));
         }
         catch (ClickHouseStoreException ex)
         {
             Fail(ex, target.Table);
         }
-        Flush();
+        WritePosted();
     }
 
     Target TargetFor(PSObject input)
@@ -91,7 +91,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
 
     RowMap CreateMap(Target target, PSObject sample)
     {
-        var columns = Await(Store.DescribeTableAsync(target.Table, Stopping));
+        var columns = Await(Store.DescribeTableAsync(target.Table, StopToken));
         if (columns.Count == 0)
             throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
                 $"Table {Store.Database}.{target.Table} does not exist on {Store.Endpoint} (or user cannot see it). Run Initialize-QTicketsClickHouse " +
@@ -122,7 +122,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
             if (target.Writer is null) continue;
             try
             {
-                var result = Await(target.Writer.CompleteAsync(Stopping));
+                var result = Await(target.Writer.CompleteAsync(StopToken));
                 WriteVerbose($"Wrote {result.Rows} rows to {result.Database}.{result.Table} in {result.Batches} batches, {result.Elapsed.TotalSeconds:0.###} s");
                 if (PassThru) WriteObject(result);
             }
