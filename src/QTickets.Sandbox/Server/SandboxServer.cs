@@ -102,6 +102,8 @@ public sealed class SandboxServer : IAsyncDisposable
     private sealed record Resp(int Status, string ContentType, byte[] Body, string Kind)
     {
         public string? RetryAfter { get; init; }
+        /// <summary>The instant the answer was made: its Date header, so an HTTP-date Retry-After reads exactly.</summary>
+        public DateTimeOffset? Stamped { get; init; }
     }
 
     private static Resp Json(int status, byte[] body) => new(status, "application/json", body, status == 200 ? "ok" : "json-error");
@@ -138,7 +140,13 @@ public sealed class SandboxServer : IAsyncDisposable
                 h["Strict-Transport-Security"] = "max-age=31536000";
                 break;
         }
-        if (resp.RetryAfter is not null) h["Retry-After"] = resp.RetryAfter;
+        if (resp.RetryAfter is not null)
+        {
+            h["Retry-After"] = resp.RetryAfter;
+            // An HTTP-date Retry-After is read against the Date header. Kestrel's Date is refreshed by a once-a-second
+            // heartbeat and can lag a second or more on a busy machine; nginx stamps it per answer, so do that here.
+            if (resp.Stamped is { } at) h.Date = at.ToString("R", CultureInfo.InvariantCulture);
+        }
     }
 
     // ------------------------------------------------------------------ pipeline
@@ -175,11 +183,13 @@ public sealed class SandboxServer : IAsyncDisposable
             {
                 case "503": resp = Json(503, Err503); break;
                 case "429":
+                    var stamped = DateTimeOffset.UtcNow;
                     resp = Json(429, new JObject().Add("error", "Too Many Requests").Add("status", 429L)) with
                     {
                         RetryAfter = rule.RetryAfterFormat == "date"
-                            ? DateTimeOffset.UtcNow.AddSeconds(rule.RetryAfter).ToString("R", CultureInfo.InvariantCulture)
+                            ? stamped.AddSeconds(rule.RetryAfter).ToString("R", CultureInfo.InvariantCulture)
                             : rule.RetryAfter.ToString(CultureInfo.InvariantCulture),
+                        Stamped = stamped,
                     };
                     break;
                 case "502": resp = new Resp(502, "text/html", BadGatewayHtml, "nginx"); break;
