@@ -9,8 +9,9 @@ public interface ILoadSource
     IAsyncEnumerable<Event> EventsAsync(CancellationToken cancellation);
 
     /// <summary>
-    /// Every order that may have changed in the window: paid in [Start, End) and updated since Start (refunds
-    /// and cancellations of older orders). An order may come twice; the loader keeps the first.
+    /// Every order that may have changed in the window: updated since Start, which covers payments in [Start, End)
+    /// and refunds and cancellations of older orders (a <see cref="LoadWindow.PaymentsOnly"/> window: only orders
+    /// paid in it). An order may come twice; the loader keeps the first.
     /// </summary>
     IAsyncEnumerable<Order> OrdersAsync(LoadWindow window, CancellationToken cancellation);
 
