@@ -83,7 +83,9 @@ internal sealed class ApiTransport : IDisposable
         }
         catch (TimeoutRejectedException ex)
         {
-            var deadline = state.Elapsed >= _options.Deadline;
+            // Which timeout fired is the strategy's own (its Timeout), not a clock reading taken afterwards: under
+            // load the elapsed time read here could still be short of the deadline that fired.
+            var deadline = ex.Timeout == _options.Deadline || state.Elapsed >= _options.Deadline;
             throw new QTicketsUnavailableException(
                 (deadline
                     ? $"{request.Describe} did not complete within its deadline of {_options.Deadline.TotalSeconds:0} s"
