@@ -99,7 +99,13 @@ public sealed class RowMap
         return values;
     }
 
-    static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+    /// <summary>The plain value: PowerShell wraps values, and the elements of arrays it builds, in PSObjects.</summary>
+    static object? Unwrap(object? value) => value switch
+    {
+        PSObject p => Unwrap(p.BaseObject),
+        object?[] items when Array.Exists(items, i => i is PSObject) => Array.ConvertAll(items, Unwrap),
+        _ => value,
+    };
 
     static List<string> PropertyNames(object sample)
     {

@@ -11,6 +11,12 @@ public sealed record WriteOptions
     /// <summary>Total rows when known in advance (percent in progress records); -1 otherwise.</summary>
     public long ExpectedRows { get; init; } = -1;
 
+    /// <summary>
+    /// gzip the insert bodies. Null (the default): compress unless ClickHouse is on this machine, where it would
+    /// only spend the CPU the server needs to parse the rows.
+    /// </summary>
+    public bool? Compress { get; init; }
+
     /// <summary>Progress activity id, stable per table so the Completed record closes the right bar.</summary>
     public int ProgressId { get; init; } = 1;
 }

@@ -22,6 +22,7 @@ public sealed class ClickHouseStore : IClickHouseStore
     readonly ClickHouseErrors _errors;
     readonly IRunObserver _observer;
     readonly string _user;
+    readonly bool _loopback;
 
     public ClickHouseStore(QTicketsConfig config, IRunObserver observer)
     {
@@ -29,6 +30,8 @@ public sealed class ClickHouseStore : IClickHouseStore
             throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
         Database = config.ClickHouseDatabase;
         _user = config.ClickHouseUser;
+        _loopback = config.ClickHouseHost is "localhost" ||
+                    (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
         _observer = observer;
         var password = config.ClickHousePassword?.Value ?? "";
         Endpoint = $"{config.ClickHouseUrl} as '{_user}', database {Database}";
@@ -189,7 +192,7 @@ public sealed class ClickHouseStore : IClickHouseStore
     // ---------------------------------------------------------------- writing
 
     public ITableWriter OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer) =>
-        new TableWriter(_client, _errors, Database, table, columns, options, observer);
+        new TableWriter(_client, _errors, Database, table, columns, options, observer, options.Compress ?? !_loopback);
 
     public async Task<DailyFactsResult> RecomputeDailyFactsAsync(IReadOnlyCollection<DateOnly> days, ulong version, CancellationToken cancellation)
     {

@@ -7,16 +7,14 @@ using QTickets.Contracts;
 namespace QTickets.Engine.Storage;
 
 /// <summary>
-/// One table's streaming insert. The producer fills a batch array (up to BatchSize rows or
-/// <see cref="MaxBatchBytes"/>); full batches pass through a bounded channel
-/// to one insert task, so at most (BatchesInFlight + 2) batches exist at a time whatever the input size. Each
-/// batch is one InsertBinaryAsync (RowBinary over HTTP) carrying its content token; a batch whose connection
-/// drops is sent again with the same token, so the server keeps it once.
+/// One table's streaming insert. Each row is encoded to RowBinary as it arrives (<see cref="ColumnEncoder"/>) into
+/// the filling <see cref="EncodedBatch"/>, which ends at BatchSize rows or <see cref="MaxBatchBytes"/>; full
+/// batches pass through a bounded channel to one insert task, so at most (BatchesInFlight + 2) batches of bytes
+/// exist at a time whatever the input size. Each batch is one INSERT ... FORMAT RowBinary over HTTP carrying its
+/// content token; a batch whose connection drops is sent again with the same token, so the server keeps it once.
 /// </summary>
 internal sealed class TableWriter : ITableWriter
 {
-    static readonly global::ClickHouse.Driver.Compression.Lz4Compressor s_lz4 =
-        new(global::ClickHouse.Driver.Compression.Lz4Level.Fast, 64 * 1024);
     static readonly TimeSpan[] s_retryDelays = { TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2) };
 
     readonly ClickHouseClient _client;
@@ -24,22 +22,26 @@ internal sealed class TableWriter : ITableWriter
     readonly string _database;
     readonly string _table;
     readonly string[] _columns;
-    readonly Dictionary<string, string> _types;
+    readonly string[] _quotedColumns;
+    readonly string[] _types;
+    readonly ColumnEncoder[] _encoders;
+    readonly bool _compress;
     readonly WriteOptions _options;
     readonly IRunObserver _observer;
-    readonly Channel<object?[][]> _batches;
+    readonly ChunkPool _pool;
+    readonly Channel<EncodedBatch> _batches;
     readonly CancellationTokenSource _abort = new();
     readonly Task _inserter;
     readonly Stopwatch _clock = Stopwatch.StartNew();
-    object?[][] _current;
-    int _filled;
-    long _bytes;
+    EncodedBatch _current;
+    long _rowsAdded;
     long _rowsWritten;
     int _batchesWritten;
     bool _completed;
 
+    /// <param name="compress">gzip the request bodies: worth it over a network, pure CPU cost on loopback.</param>
     public TableWriter(ClickHouseClient client, ClickHouseErrors errors, string database, string table,
-        IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer)
+        IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer, bool compress)
     {
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
         _client = client;
@@ -47,50 +49,73 @@ internal sealed class TableWriter : ITableWriter
         _database = database;
         _table = table;
         _columns = columns.Select(c => c.Name).ToArray();
-        // Known types: the driver then skips its schema probe (a SELECT the writer user may not be granted).
-        _types = columns.ToDictionary(c => c.Name, c => c.Type);
+        _quotedColumns = _columns.Select(Quote).ToArray();
+        _types = columns.Select(c => c.Type).ToArray();
+        _encoders = new ColumnEncoder[_columns.Length];
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            ColumnEncoder? encoder;
+            try { encoder = ColumnEncoder.For(_types[i]); }
+            catch (Exception ex) when (ex is ArgumentException or FormatException) { throw Unwritable(i, ex.Message, ex); }
+            _encoders[i] = encoder ?? throw Unwritable(i, "the writer has no RowBinary encoding for that type", null);
+        }
+        _compress = compress;
         _options = options;
         _observer = observer;
-        _batches = Channel.CreateBounded<object?[][]>(new BoundedChannelOptions(Math.Max(1, options.BatchesInFlight))
+        // Chunks of the batches that can be alive at once (filling, queued, inserting), plus slack.
+        _pool = new ChunkPool((int)((options.BatchesInFlight + 2) * (MaxBatchBytes / ChunkPool.ChunkSize + 1)));
+        _batches = Channel.CreateBounded<EncodedBatch>(new BoundedChannelOptions(Math.Max(1, options.BatchesInFlight))
         {
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
         });
-        _current = new object?[options.BatchSize][];
+        _current = new EncodedBatch(_pool);
         _inserter = Task.Run(InsertLoopAsync);
     }
 
     string Qualified => $"{_database}.{_table}";
 
+    static string Quote(string identifier) => "`" + identifier.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal) + "`";
+
+    ClickHouseStoreException Unwritable(int column, string why, Exception? inner) =>
+        _errors.TypeMismatch(inner ?? new NotSupportedException(why), Qualified, _columns[column], null,
+            $"column '{_columns[column]}' has type {_types[column]}: {why}. Leave it out with -ColumnMap (it then takes its DEFAULT)");
+
     public async ValueTask AddAsync(object?[] row, CancellationToken cancellation)
     {
         if (row.Length != _columns.Length)
             throw new ArgumentException($"A row for {_table} has {row.Length} values; the writer's columns are {_columns.Length}.");
-        _current[_filled++] = row;
-        _bytes += SizeOf(row);
-        if (_filled == _current.Length || _bytes >= MaxBatchBytes) await FlushAsync(cancellation).ConfigureAwait(false);
+        var mark = _current.Length;
+        var i = 0;
+        try
+        {
+            for (; i < row.Length; i++) _encoders[i].Write(_current, row[i]);
+        }
+        catch (Exception ex) when (ex is ColumnValueException or FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            // Drop the half-written row: the batch keeps only whole rows, and the rows before it are still written.
+            _current.Truncate(mark);
+            // The value itself is left out: it may be a customer's name or phone, and errors reach logs.
+            var value = row[i];
+            throw _errors.TypeMismatch(ex, Qualified, _columns[i], null,
+                $"row {_rowsAdded + 1}: {(ex is ColumnValueException ? ex.Message : $"{(value is null ? "null" : $"a {value.GetType().Name} value")} does not convert to {_types[i]}")}");
+        }
+        _current.Rows++;
+        _rowsAdded++;
+        if (_current.Rows == _options.BatchSize || _current.Length >= MaxBatchBytes) await FlushAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A batch also ends once its values hold about this much memory, so the writer's footprint is bounded in
-    /// bytes whatever the row size (a staging row carries its order's JSON, 2-5 KB): at most three batches are
-    /// alive (filling, queued, inserting). Boundaries depend only on the rows, so a re-run gets the same tokens.
+    /// A batch also ends at this many bytes of RowBinary, so the writer's footprint is bounded in bytes whatever
+    /// the row size (a staging row carries its order's JSON, 2-5 KB): at most three batches are alive (filling,
+    /// queued, inserting). Boundaries depend only on the rows, so a re-run makes the same batches and tokens.
     /// </summary>
-    internal const long MaxBatchBytes = 32L << 20;
-
-    static long SizeOf(object?[] row)
-    {
-        long n = 32 + 8L * row.Length;
-        foreach (var v in row) n += v is string s ? 24 + 2L * s.Length : 24;
-        return n;
-    }
+    internal const long MaxBatchBytes = 16L << 20;
 
     async Task FlushAsync(CancellationToken cancellation)
     {
-        if (_filled == 0) return;
-        var batch = _filled == _current.Length ? _current : _current[.._filled];
-        _current = new object?[_options.BatchSize][];
-        _filled = 0;
-        _bytes = 0;
+        if (_current.Rows == 0) return;
+        var batch = _current;
+        _current = new EncodedBatch(_pool);
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _abort.Token);
@@ -99,12 +124,19 @@ internal sealed class TableWriter : ITableWriter
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
             // The insert task failed: its exception is the one to report.
+            batch.Release();
             await _inserter.ConfigureAwait(false);
             throw;
         }
         catch (ChannelClosedException)
         {
+            batch.Release();
             await _inserter.ConfigureAwait(false);
+            throw;
+        }
+        catch
+        {
+            batch.Release();
             throw;
         }
     }
@@ -133,8 +165,9 @@ internal sealed class TableWriter : ITableWriter
         {
             await foreach (var batch in _batches.Reader.ReadAllAsync(_abort.Token).ConfigureAwait(false))
             {
-                await InsertAsync(batch, _abort.Token).ConfigureAwait(false);
-                _rowsWritten += batch.Length;
+                try { await InsertAsync(batch, _abort.Token).ConfigureAwait(false); }
+                finally { batch.Release(); }
+                _rowsWritten += batch.Rows;
                 _batchesWritten++;
                 var percent = _options.ExpectedRows > 0 ? (int)Math.Min(100, _rowsWritten * 100 / _options.ExpectedRows) : -1;
                 _observer.Progress(new ProgressUpdate(_options.ProgressId, $"Writing {Qualified}",
@@ -150,28 +183,26 @@ internal sealed class TableWriter : ITableWriter
         }
     }
 
-    async Task InsertAsync(object?[][] batch, CancellationToken cancellation)
+    async Task InsertAsync(EncodedBatch batch, CancellationToken cancellation)
     {
-        var token = BatchToken.Of(_table, _columns, batch);
+        var token = batch.Token(_table, _columns);
         var options = new InsertOptions
         {
             Database = _database,
-            BatchSize = batch.Length,
-            MaxDegreeOfParallelism = 1,
-            ColumnTypes = _types,
             CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
-            // ClickHouse's native LZ4 frames instead of the driver's default gzip: ~2.5x smaller bodies still,
-            // at a fraction of gzip's CPU (BENCHMARKS.md, "ClickHouse write path").
-            Compressor = s_lz4,
         };
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 var watch = Stopwatch.StartNew();
-                await _client.InsertBinaryAsync(_table, _columns, batch, options, cancellation).ConfigureAwait(false);
-                _observer.Verbose($"Inserted {batch.Length} rows into {Qualified} in {watch.ElapsedMilliseconds} ms " +
-                                  $"(batch {_batchesWritten + 1}, token {token[^8..]}{(attempt > 0 ? $", attempt {attempt + 1}" : "")})");
+                using (await _client.InsertRawStreamAsync(Quote(_table), batch.OpenRead(), "RowBinary", _quotedColumns,
+                           _compress, options, cancellation).ConfigureAwait(false))
+                {
+                }
+                _observer.Verbose($"Inserted {batch.Rows} rows ({batch.Length / 1024} KB RowBinary) into {Qualified} in " +
+                                  $"{watch.ElapsedMilliseconds} ms (batch {_batchesWritten + 1}, token {token[^8..]}" +
+                                  $"{(attempt > 0 ? $", attempt {attempt + 1}" : "")})");
                 return;
             }
             catch (Exception ex) when (!cancellation.IsCancellationRequested && ClickHouseErrors.IsTransient(ex) && attempt < s_retryDelays.Length)
@@ -184,42 +215,15 @@ internal sealed class TableWriter : ITableWriter
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
             {
-                throw Describe(ex, batch);
+                throw _errors.Translate(ex, Qualified, _columns);
             }
         }
-    }
-
-    /// <summary>A type mismatch found on the client names the column and the row; others go through the translator.</summary>
-    Exception Describe(Exception ex, object?[][] batch)
-    {
-        var translated = _errors.Translate(ex, Qualified, _columns);
-        if (translated.Failure != ClickHouseFailure.TypeMismatch || translated.Column is not null) return translated;
-        var row = ex is global::ClickHouse.Driver.Copy.ClickHouseBulkCopySerializationException s ? s.Row : null;
-        for (var i = 0; row is not null && i < _columns.Length; i++)
-        {
-            if (!Fits(row[i], _types[_columns[i]]))
-                return _errors.TypeMismatch(ex, Qualified, _columns[i], null,
-                    $"{(row[i] is null ? "null" : row[i]!.GetType().Name)} value does not convert to {_types[_columns[i]]}");
-        }
-        return translated;
-    }
-
-    /// <summary>A coarse check of a value against a ClickHouse type, enough to name the offending column.</summary>
-    static bool Fits(object? value, string type)
-    {
-        if (value is null) return type.StartsWith("Nullable(", StringComparison.Ordinal);
-        var inner = type.Replace("Nullable(", "", StringComparison.Ordinal).Replace("LowCardinality(", "", StringComparison.Ordinal);
-        var numeric = inner.StartsWith("UInt", StringComparison.Ordinal) || inner.StartsWith("Int", StringComparison.Ordinal) ||
-                      inner.StartsWith("Float", StringComparison.Ordinal) || inner.StartsWith("Decimal", StringComparison.Ordinal);
-        if (numeric) return value is not string and not DateTime and not bool || value is string s && decimal.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _);
-        if (inner.StartsWith("DateTime", StringComparison.Ordinal) || inner.StartsWith("Date", StringComparison.Ordinal))
-            return value is DateTime or DateTimeOffset or DateOnly;
-        return true;
     }
 
     public async ValueTask DisposeAsync()
     {
         _abort.Cancel();
+        _current.Release();
         _batches.Writer.TryComplete();
         try { await _inserter.ConfigureAwait(false); }
         catch { /* disposal after a failure: the failure was reported by CompleteAsync or AddAsync */ }
