@@ -11,11 +11,12 @@ namespace QTickets.Benchmarks;
 
 /// <summary>
 /// The writer's per-row cost without the network: 1000 SalesRows (512 B payload_json each, like
-/// bench/write-vs-curl.sh) through what Write-QTicketsClickHouse does per row (RowMap.Values), the batch's
-/// dedup token (XxHash128 over every value), and ClickHouse.Driver's InsertBinaryAsync serializing the batch
-/// as RowBinary into an HttpClient whose handler reads the request body to the end and answers 200 (no socket,
-/// no server). Compression: gzip (the driver's default), LZ4 (what TableWriter sends) and none. OperationsPerInvoke makes
-/// every figure per row; compare with the plain-deserialize floor of ParseAndConvertBenchmarks (per order).
+/// bench/write-vs-curl.sh) through what Write-QTicketsClickHouse does per row (RowMap.Values), then either
+/// the writer before (ClickHouse.Driver's InsertBinaryAsync serializing an object[] batch, LZ4) or the writer
+/// now (TableWriter: each row encoded by ColumnEncoder into an EncodedBatch, its XxHash128 token, the bytes sent
+/// by InsertRawStreamAsync), into an HttpClient whose handler reads the request body to the end and answers 200
+/// (no socket, no server). OperationsPerInvoke makes every figure per row; compare with the plain-deserialize
+/// floor of ParseAndConvertBenchmarks (per order).
 /// </summary>
 [MemoryDiagnoser]
 public class WriteBatchBenchmarks
@@ -34,6 +35,8 @@ public class WriteBatchBenchmarks
     object?[][] _values = null!;
     RowMap _map = null!;
     string[] _names = null!;
+    ColumnEncoder[] _encoders = null!;
+    ChunkPool _pool = null!;
     ClickHouseClient _compressed = null!, _plain = null!;
     InsertOptions _options = null!, _lz4 = null!;
 
@@ -45,6 +48,8 @@ public class WriteBatchBenchmarks
         if (_map.Columns.Count != s_columns.Length) throw new InvalidOperationException("RowMap did not match every column.");
         _names = _map.Columns.Select(c => c.Name).ToArray();
         _values = _rows.Select(r => _map.Values(r)).ToArray();
+        _encoders = s_columns.Select(c => ColumnEncoder.For(c.Type)!).ToArray();
+        _pool = new ChunkPool(64);
         _compressed = Client(true);
         _plain = Client(false);
         _options = new InsertOptions
@@ -85,25 +90,53 @@ public class WriteBatchBenchmarks
         return n;
     }
 
-    [Benchmark(OperationsPerInvoke = Rows, Description = "Batch dedup token (XxHash128 of all values)")]
-    public string Token() => BatchToken.Of(KnownTables.OrdersStaging, _names, _values);
-
-    [Benchmark(OperationsPerInvoke = Rows, Description = "Driver InsertBinaryAsync, gzip (driver default), no network")]
-    public Task DriverCompressed() => _compressed.InsertBinaryAsync(KnownTables.OrdersStaging, _names, _values, _options);
-
-    [Benchmark(OperationsPerInvoke = Rows, Description = "Driver InsertBinaryAsync, LZ4 (the writer's), no network")]
-    public Task DriverLz4() => _compressed.InsertBinaryAsync(KnownTables.OrdersStaging, _names, _values, _lz4);
-
     [Benchmark(OperationsPerInvoke = Rows, Description = "Driver InsertBinaryAsync, no compression, no network")]
     public Task DriverPlain() => _plain.InsertBinaryAsync(KnownTables.OrdersStaging, _names, _values, _options);
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "Serialize a batch for insert: Values + token + driver LZ4 (= TableWriter)")]
-    public async Task<string> SerializeBatch()
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows, Description = "Writer before: Values + object[] batch + driver InsertBinaryAsync LZ4")]
+    public async Task DriverBatch()
     {
         var batch = new object?[Rows][];
         for (var i = 0; i < Rows; i++) batch[i] = _map.Values(_rows[i]);
-        var token = BatchToken.Of(KnownTables.OrdersStaging, _names, batch);
         await _compressed.InsertBinaryAsync(KnownTables.OrdersStaging, _names, batch, _lz4).ConfigureAwait(false);
+    }
+
+    EncodedBatch Encode()
+    {
+        var batch = new EncodedBatch(_pool);
+        foreach (var r in _rows)
+        {
+            var values = _map.Values(r);
+            for (var c = 0; c < values.Length; c++) _encoders[c].Write(batch, values[c]);
+            batch.Rows++;
+        }
+        return batch;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "Values + ColumnEncoder into an EncodedBatch (no send)")]
+    public long EncodeOnly()
+    {
+        var batch = Encode();
+        var n = batch.Length;
+        batch.Release();
+        return n;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "Writer now: Values + encode + token + InsertRawStreamAsync, no compression (loopback)")]
+    public Task<string> EncodedPlain() => Send(false);
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "Writer now, gzip body (a remote server)")]
+    public Task<string> EncodedGzip() => Send(true);
+
+    async Task<string> Send(bool gzip)
+    {
+        var batch = Encode();
+        var token = batch.Token(KnownTables.OrdersStaging, _names);
+        using (await _plain.InsertRawStreamAsync(KnownTables.OrdersStaging, batch.OpenRead(), "RowBinary", _names, gzip,
+                   new InsertOptions { Database = "bench" }).ConfigureAwait(false))
+        {
+        }
+        batch.Release();
         return token;
     }
 }
