@@ -121,4 +121,41 @@ public class QTicketsJsonTests
         Assert.All(events, e => Assert.All(e.Shows, s => Assert.Equal(e.Id, s.EventId)));
         Assert.Contains(events, e => e.Shows.Count > 1);
     }
+
+    [Theory]
+    [InlineData("2025-11-03T10:15:00+03:00")]
+    [InlineData("2024-02-29T23:59:59+07:00")]
+    [InlineData("2025-01-01T00:00:00-05:30")]
+    [InlineData("1999-12-31T12:00:00+00:00")]
+    public void The_served_timestamp_form_reads_as_the_general_parser_reads_it(string text)
+    {
+        var raw = System.Text.Encoding.UTF8.GetBytes("\"" + text + "\"");
+        Assert.True(QTicketsJson.TryServedForm(raw, out var fast));
+        var general = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(general, fast);
+        Assert.Equal(general.Offset, fast.Offset);
+    }
+
+    [Theory]
+    [InlineData("2025-02-29T10:15:00+03:00")] // no such day: the general path reports it
+    [InlineData("2025-11-03T24:00:00+03:00")]
+    [InlineData("2025-11-03T10:15:00Z")]
+    [InlineData("2025-11-03T10:15:00.5+03:00")]
+    [InlineData("2025-11-03 10:15:00+03:00")]
+    [InlineData("2025-11-03T10:15:00")]
+    [InlineData("2025-1a-03T10:15:00+03:00")]
+    public void Other_forms_take_the_general_path(string text)
+    {
+        Assert.False(QTicketsJson.TryServedForm(System.Text.Encoding.UTF8.GetBytes("\"" + text + "\""), out _));
+    }
+
+    [Fact]
+    public void A_timestamp_without_an_offset_is_still_refused_and_reported()
+    {
+        using var doc = JsonDocument.Parse("""{"id": 5, "payed": 1, "payed_at": "2025-11-03T10:15:00", "created_at": "2025-02-30T10:15:00+03:00", "baskets": []}""");
+        var order = QTicketsJson.ParseOrder(doc.RootElement, includePersonalData: false);
+        Assert.Null(order.PayedAt);
+        Assert.Contains(order.Problems, p => p.Contains("payed_at", StringComparison.Ordinal));
+        Assert.Contains(order.Problems, p => p.Contains("created_at", StringComparison.Ordinal));
+    }
 }
