@@ -20,6 +20,17 @@ internal interface IResourceSet
     IDoc GetAt(int index);
     /// <summary>Item as served by /{resource}/{id} (may differ from the list form, as in production).</summary>
     IDoc? FindById(long id);
+    /// <summary>
+    /// Changes whenever any item of the set may have changed (items added, fields mutated): a cached query answer
+    /// (<see cref="QueryCache"/>) is only reused while the version it was computed at is current.
+    /// </summary>
+    int Version { get; }
+    /// <summary>
+    /// True when GetAt(i).Id is strictly ascending in i and an item's "id" column is its <see cref="IDoc.Id"/>
+    /// (TryGetFast("id") answers Val.N(Id)): an id-ordered answer is then the storage order, and an id range is
+    /// found by binary search.
+    /// </summary>
+    bool SortedById { get; }
 }
 
 /// <summary>A document held as a parsed JSON node (fixtures, events, discounts, promo codes).</summary>
@@ -52,9 +63,13 @@ internal sealed class NodeSet : IResourceSet
     public int DefaultPerPage { get; }
     public int Count => _docs.Count;
     public IDoc GetAt(int index) => _docs[index];
+    public int Version { get; private set; }
+    // A node's "id" is read from its JSON (number or string), not from the parsed Id: no binary search here.
+    public bool SortedById => false;
 
     public void OverrideById(IDoc doc)
     {
+        Version++;
         _byIdOverride[doc.Id] = doc;
         if (_byId.TryAdd(doc.Id, doc))
         {

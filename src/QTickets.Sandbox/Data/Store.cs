@@ -13,6 +13,8 @@ internal sealed class Store
     public IResourceSet Clients { get; }
     public IResourceSet Discounts { get; }
     public IResourceSet PromoCodes { get; }
+    /// <summary>Answers of recent list queries (used under <see cref="Sync"/>): page k of a query is a slice.</summary>
+    public QueryCache QueryCache { get; } = new();
     /// <summary>paging.total overrides per resource name ("orders", "events"...), for byte equality with captures.</summary>
     public Dictionary<string, int> TotalOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
 

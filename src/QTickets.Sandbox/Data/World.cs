@@ -14,6 +14,8 @@ internal sealed class World
     public long Seed { get; }
     public int Now { get; private set; }
     public int AdvanceCount { get; private set; }
+    /// <summary>Bumped by every clock advance (the only thing that creates or changes orders after start).</summary>
+    public int Version { get; private set; }
     public double RatePerHour { get; }
 
     public List<City> Cities { get; } = [];
@@ -334,6 +336,7 @@ internal sealed class World
         if (seconds <= 0) throw new ArgumentOutOfRangeException(nameof(seconds));
         var t0 = Now;
         var t1 = checked(Now + seconds);
+        Version++; // before any change: cached query answers are stale from here on, even if this throws half-way
         AdvanceCount++;
         var rng = new Random(unchecked((int)Hashing.Mix(Seed, AdvanceCount, 9)));
         _cPaid = _cExpired = _cCancelled = _cRefunded = _cCancelledPaid = 0;
@@ -604,6 +607,8 @@ internal sealed class World
         public int DefaultPerPage => 50;
         public int Count => w.Orders.Count;
         public IDoc GetAt(int index) => w.Orders[index];
+        public int Version => w.Version;
+        public bool SortedById => true; // orders are appended with growing ids (FindById relies on it too)
         public IDoc? FindById(long id)
         {
             var list = w.Orders;
@@ -640,6 +645,8 @@ internal sealed class World
         public int DefaultPerPage => 100;
         public int Count => w.ClientCount;
         public IDoc GetAt(int index) => new ClientDoc(w, index);
+        public int Version => w.Version;
+        public bool SortedById => true; // ClientId(i) = 1000 + 13 i + (0..4): strictly ascending
         public IDoc? FindById(long id)
         {
             // ClientId(i) = 1000 + 13 i + (0..4): invert

@@ -30,6 +30,11 @@ public sealed class SandboxOptions
     /// <summary>Page size of a list request that names none (benchmarks: every client gets the same pages).</summary>
     public int? DefaultPerPage { get; set; }
     public bool Quiet { get; set; } = true;
+    /// <summary>
+    /// Answer page k of a list query from the cached answer of its where/orderBy (default). Off, every page
+    /// filters and sorts the whole set again: the same bytes, quadratic time (kept as the reference for tests).
+    /// </summary>
+    public bool QueryCache { get; set; } = true;
 
     public const string Usage = """
         QTickets sandbox: a local QTickets REST v1 look-alike (base path /api/rest/v1).
@@ -48,6 +53,7 @@ public sealed class SandboxOptions
           --query-page          honour ?page=N in the query string (default: ignored like every flat parameter)
           --max-per-page N      cap for per_page/perPage (default 1000)
           --default-per-page N  page size when a request names none (default: the resource's own; orders 50)
+          --no-query-cache      filter and sort the whole list for every page (same answers; slow at 100k+ orders)
           --verbose             ASP.NET Core logging to stderr
         First stdout line: "QTickets sandbox listening on http://127.0.0.1:PORT/api/rest/v1".
         """;
@@ -96,6 +102,7 @@ public sealed class SandboxOptions
                 case "--query-page": o.HonourQueryPage = true; break;
                 case "--max-per-page": o.MaxPerPage = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--default-per-page": o.DefaultPerPage = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--no-query-cache": o.QueryCache = false; break;
                 case "--verbose": o.Quiet = false; break;
                 default: throw new ArgumentException("unknown option " + a);
             }

@@ -302,7 +302,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 case Kind.List:
                 {
                     var set = route.Set!(Store);
-                    var res = QueryEngine.Run(set, q, _opt.MaxPerPage, _opt.DefaultPerPage);
+                    var res = QueryEngine.Run(set, q, _opt.MaxPerPage, _opt.DefaultPerPage, _opt.QueryCache ? Store.QueryCache : null);
                     var w = new PhpJsonWriter(Math.Max(4096, res.Items.Count * 4096));
                     w.RawAscii("{\"data\":[");
                     for (var i = 0; i < res.Items.Count; i++)
@@ -484,7 +484,8 @@ public sealed class SandboxServer : IAsyncDisposable
         .Add("orders", Store.Orders.Count).Add("events", Store.Events.Count).Add("clients", Store.Clients.Count)
         .Add("discounts", Store.Discounts.Count).Add("promoCodes", Store.PromoCodes.Count)
         .Add("ratePerHour", (decimal)(Store.World?.RatePerHour ?? 0))
-        .Add("honourQueryPage", _opt.HonourQueryPage).Add("maxPerPage", _opt.MaxPerPage);
+        .Add("honourQueryPage", _opt.HonourQueryPage).Add("maxPerPage", _opt.MaxPerPage)
+        .Add("queryCache", new JObject().Add("entries", (long)Store.QueryCache.Count).Add("hits", Store.QueryCache.Hits).Add("misses", Store.QueryCache.Misses));
 
     private JObject TruthNode(HttpContext ctx)
     {
