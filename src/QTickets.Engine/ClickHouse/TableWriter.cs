@@ -109,7 +109,7 @@ internal sealed class TableWriter : ITableWriter
     /// the row size (a staging row carries its order's JSON, 2-5 KB): at most three batches are alive (filling,
     /// queued, inserting). Boundaries depend only on the rows, so a re-run makes the same batches and tokens.
     /// </summary>
-    internal const long MaxBatchBytes = 16L << 20;
+    internal const long MaxBatchBytes = 32L << 20;
 
     async Task FlushAsync(CancellationToken cancellation)
     {
