@@ -44,6 +44,26 @@ Describe 'Write-QTicketsClickHouse' {
         $r.WhatIf | Should -BeTrue
         Invoke-Admin "SELECT count() FROM $script:db.dim_events WHERE startsWith(event_id, 'w')" | Should -Be '0'
     }
+    It 'stops at a value that does not fit, naming column and row but not the value, after writing the rows before it' {
+        $fitDb = "$($script:db)_fit"
+        Invoke-Admin "CREATE DATABASE IF NOT EXISTS $fitDb"
+        Invoke-Admin "CREATE TABLE IF NOT EXISTS $fitDb.events (event_id String, tickets_total UInt32, _ver UInt64) ENGINE = MergeTree ORDER BY event_id"
+        try {
+            $fitConn = Get-TestClickHouseParameter $script:ch $fitDb
+            $rows = 1..5 | ForEach-Object {
+                [pscustomobject]@{ event_id = "fit$_"; tickets_total = $(if ($_ -eq 4) { 'Иванов' } else { $_ }); _ver = [uint64]1 }
+            }
+            $err = { $rows | Write-QTicketsClickHouse -Table events -BatchSize 2 @fitConn -ErrorAction Stop -WarningVariable warned -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'QTickets.ClickHouse.TypeMismatch*' -PassThru
+            $err.Exception.Message | Should -Match "column 'tickets_total'"
+            $err.Exception.Message | Should -Match 'row 4'
+            $err.Exception.Message | Should -Not -Match 'Иванов'
+            Invoke-Admin "SELECT arrayStringConcat(groupArray(event_id), ',') FROM (SELECT event_id FROM $fitDb.events ORDER BY event_id)" |
+                Should -Be 'fit1,fit2,fit3'
+        } finally {
+            Invoke-Admin "DROP DATABASE IF EXISTS $fitDb"
+        }
+    }
     It 'fails with a specific error for a missing table' {
         { [pscustomobject]@{ a = 1 } | Write-QTicketsClickHouse -Table no_such_table @conn -ErrorAction Stop } |
             Should -Throw -ErrorId 'QTickets.ClickHouse.TableMissing*'

@@ -216,7 +216,7 @@ internal abstract class ColumnEncoder
             try { d = value is decimal m ? m : Convert.ToDecimal(value, CultureInfo.InvariantCulture); }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
             {
-                throw Mismatch(value, $"Decimal({_precision}, {_scale})", ex);
+                throw Mismatch(value, $"Decimal({_precision}, {_scale})");
             }
             // The driver truncated extra fraction digits (it scaled the mantissa by integer division); so does this.
             try

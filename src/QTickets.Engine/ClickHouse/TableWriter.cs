@@ -94,10 +94,13 @@ internal sealed class TableWriter : ITableWriter
         {
             // Drop the half-written row: the batch keeps only whole rows, and the rows before it are still written.
             _current.Truncate(mark);
-            // The value itself is left out: it may be a customer's name or phone, and errors reach logs.
+            // The value itself is left out, here and in the inner exception (a FormatException quotes it): it may
+            // be a customer's name or phone, and errors reach logs.
             var value = row[i];
-            throw _errors.TypeMismatch(ex, Qualified, _columns[i], null,
-                $"row {_rowsAdded + 1}: {(ex is ColumnValueException ? ex.Message : $"{(value is null ? "null" : $"a {value.GetType().Name} value")} does not convert to {_types[i]}")}");
+            var why = ex is ColumnValueException
+                ? ex.Message
+                : $"{(value is null ? "null" : $"a {value.GetType().Name} value")} does not convert to {_types[i]} ({ex.GetType().Name})";
+            throw _errors.TypeMismatch(new ColumnValueException(why), Qualified, _columns[i], null, $"row {_rowsAdded + 1}: {why}");
         }
         _current.Rows++;
         _rowsAdded++;

@@ -67,9 +67,31 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
         }
         catch (ClickHouseStoreException ex)
         {
+            // A value that does not fit fails its row alone: the rows before it are finished first, so the table
+            // holds exactly the input up to that row and a re-run after the fix adds the rest (tokens drop repeats).
+            if (ex.Failure == ClickHouseFailure.TypeMismatch && target.Writer is not null) FinishBefore(target);
             Fail(ex, target.Table);
         }
         WritePosted();
+    }
+
+    void FinishBefore(Target failed)
+    {
+        foreach (var target in _targets.Values)
+        {
+            if (target.Writer is null) continue;
+            try
+            {
+                var result = Await(target.Writer.CompleteAsync(StopToken));
+                WriteWarning(target == failed
+                    ? $"Wrote the {result.Rows} rows before the failing one to {result.Database}.{result.Table}; nothing after it."
+                    : $"Wrote {result.Rows} rows to {result.Database}.{result.Table} before stopping.");
+            }
+            catch (ClickHouseStoreException finish)
+            {
+                WriteWarning($"Could not finish the rows before the failing one in {target.Table}: {finish.Message}");
+            }
+        }
     }
 
     Target TargetFor(PSObject input)

@@ -106,4 +106,30 @@ public sealed class ClickHouseCmdletTests : IClassFixture<TestClickHouse>, IDisp
         AssertNoSecrets(missing);
         AssertNoSecrets(refused);
     }
+
+    [Fact]
+    public void A_value_that_does_not_fit_stops_the_write_after_finishing_the_rows_before_it()
+    {
+        // Its own database: the other tests here check the fixture's database from empty.
+        var db = _ch.Database + "_fit";
+        _ch.Admin($"CREATE DATABASE IF NOT EXISTS {db}");
+        _ch.Admin($"CREATE TABLE IF NOT EXISTS {db}.events (event_id String, tickets_total UInt32, _ver UInt64) ENGINE = MergeTree ORDER BY event_id");
+        var admin = Vars(_ch.AdminUser, _ch.AdminPassword);
+        admin["db"] = db;
+        // Row 4 carries text in the UInt32 column; rows 1-3 fill one full batch of 2 and half of the next.
+        var rows = "1..5 | ForEach-Object { [pscustomobject]@{ event_id = \"fit$_\"; tickets_total = $(if ($_ -eq 4) { 'Иванов' } else { $_ }); _ver = [uint64]1 } }";
+        var run = _ps.Run($"{rows} | Write-QTicketsClickHouse -Table events -BatchSize 2 {Conn}", admin);
+
+        var error = Error(run);
+        Assert.StartsWith("QTickets.ClickHouse.TypeMismatch", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+        Assert.Contains("column 'tickets_total'", error.Exception.Message);
+        Assert.Contains("row 4", error.Exception.Message);
+        Assert.Contains("UInt32", error.Exception.Message);
+        Assert.DoesNotContain("Иванов", run.AllText()); // values stay out of errors: they may be personal data
+        Assert.Contains(run.Warnings, w => w.StartsWith("Wrote the 3 rows before the failing one", StringComparison.Ordinal));
+        Assert.Equal("fit1,fit2,fit3", _ch.Admin($"SELECT arrayStringConcat(groupArray(event_id), ',') FROM (SELECT event_id FROM {db}.events ORDER BY event_id)"));
+        AssertNoSecrets(run);
+        _ch.Admin($"DROP DATABASE IF EXISTS {db}");
+    }
 }
