@@ -29,7 +29,11 @@ public sealed class FixtureLoadSource : ILoadSource
 
     public async IAsyncEnumerable<Order> OrdersAsync(LoadWindow window, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        foreach (var o in await ItemsAsync("orders", required: true, cancellation)) yield return QTicketsJson.ParseOrder(o, includePersonalData: false);
+        // Ascending ids, each once, as the API client yields them (a fixture file may hold a page twice or unsorted).
+        var orders = (await ItemsAsync("orders", required: true, cancellation))
+            .Select(o => QTicketsJson.ParseOrder(o, includePersonalData: false))
+            .GroupBy(o => o.Id).Select(g => g.First()).OrderBy(o => o.Id);
+        foreach (var order in orders) yield return order;
     }
 
     public bool HasSeats => false;

@@ -11,7 +11,7 @@ public interface ILoadSource
     /// <summary>
     /// Every order that may have changed in the window: updated since Start, which covers payments in [Start, End)
     /// and refunds and cancellations of older orders (a <see cref="LoadWindow.PaymentsOnly"/> window: only orders
-    /// paid in it). An order may come twice; the loader keeps the first.
+    /// paid in it). Ascending ids, each once (what the API client guarantees), so the loader needs no set of ids.
     /// </summary>
     IAsyncEnumerable<Order> OrdersAsync(LoadWindow window, CancellationToken cancellation);
 

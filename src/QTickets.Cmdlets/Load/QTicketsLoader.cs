@@ -160,12 +160,16 @@ public sealed class QTicketsLoader
     async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong version, CancellationToken cancellation)
     {
         var converter = new SalesRowConverter(_options.Clock, version);
-        var seen = new HashSet<long>();
+        // Sources yield ascending ids, each once (ILoadSource): a watermark, not a set of every id seen, which at
+        // 1M orders was tens of MB held to the end of the run.
+        var lastId = long.MinValue;
         var days = new HashSet<DateOnly>();
         await using var staging = _store is null ? null : new LazyWriter(_store, KnownTables.OrdersStaging, _options.BatchSize, _observer);
         await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
         {
-            if (order.Id > 0 && !seen.Add(order.Id)) continue;
+            if (order.Id <= lastId)
+                throw new InvalidOperationException($"Order {order.Id} came after order {lastId}: the source must yield ascending ids, each once.");
+            lastId = order.Id;
             summary.Orders++;
             events.TryGet(order.EventId, out var ev);
             var row = converter.ToSalesRow(order, ev, out var rejection);

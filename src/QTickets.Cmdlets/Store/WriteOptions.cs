@@ -5,7 +5,7 @@ public sealed record WriteOptions
     /// <summary>Rows per INSERT (one deduplication token each).</summary>
     public int BatchSize { get; init; } = 100_000;
 
-    /// <summary>Batches the pipeline may run ahead of the inserts: bounds memory at (this + 2) batches.</summary>
+    /// <summary>Batches the pipeline may run ahead of the insert in progress: bounds memory at (this + 1) batches.</summary>
     public int BatchesInFlight { get; init; } = 1;
 
     /// <summary>Total rows when known in advance (percent in progress records); -1 otherwise.</summary>

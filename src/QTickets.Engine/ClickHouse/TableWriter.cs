@@ -9,7 +9,8 @@ namespace QTickets.Engine.Storage;
 /// <summary>
 /// One table's streaming insert. Each row is encoded to RowBinary as it arrives (<see cref="ColumnEncoder"/>) into
 /// the filling <see cref="EncodedBatch"/>, which ends at BatchSize rows or <see cref="MaxBatchBytes"/>; full
-/// batches pass through a bounded channel to one insert task, so at most (BatchesInFlight + 2) batches of bytes
+/// batches pass through a bounded channel to one insert task, and a new batch starts only when one of
+/// (BatchesInFlight + 1) slots is free, so at most that many batches of bytes
 /// exist at a time whatever the input size. Each batch is one INSERT ... FORMAT RowBinary over HTTP carrying its
 /// content token; a batch whose connection drops is sent again with the same token, so the server keeps it once.
 /// </summary>
@@ -30,10 +31,11 @@ internal sealed class TableWriter : ITableWriter
     readonly IRunObserver _observer;
     readonly ChunkPool _pool;
     readonly Channel<EncodedBatch> _batches;
+    readonly SemaphoreSlim _slots;
     readonly CancellationTokenSource _abort = new();
     readonly Task _inserter;
     readonly Stopwatch _clock = Stopwatch.StartNew();
-    EncodedBatch _current;
+    EncodedBatch? _current;
     long _rowsAdded;
     long _rowsWritten;
     int _batchesWritten;
@@ -62,8 +64,10 @@ internal sealed class TableWriter : ITableWriter
         _compress = compress;
         _options = options;
         _observer = observer;
-        // Chunks of the batches that can be alive at once (filling, queued, inserting), plus slack.
-        _pool = new ChunkPool((int)((options.BatchesInFlight + 2) * (MaxBatchBytes / ChunkPool.ChunkSize + 1)));
+        // Chunks of the batches that can be alive at once, plus slack.
+        var slots = Math.Max(1, options.BatchesInFlight) + 1;
+        _pool = new ChunkPool((int)(slots * (MaxBatchBytes / ChunkPool.ChunkSize + 1)));
+        _slots = new SemaphoreSlim(slots - 1); // the first batch, below, holds one
         _batches = Channel.CreateBounded<EncodedBatch>(new BoundedChannelOptions(Math.Max(1, options.BatchesInFlight))
         {
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
@@ -84,16 +88,17 @@ internal sealed class TableWriter : ITableWriter
     {
         if (row.Length != _columns.Length)
             throw new ArgumentException($"A row for {_table} has {row.Length} values; the writer's columns are {_columns.Length}.");
-        var mark = _current.Length;
+        var batch = _current ?? throw new InvalidOperationException($"The writer of {Qualified} failed or completed; open another.");
+        var mark = batch.Length;
         var i = 0;
         try
         {
-            for (; i < row.Length; i++) _encoders[i].Write(_current, row[i]);
+            for (; i < row.Length; i++) _encoders[i].Write(batch, row[i]);
         }
         catch (Exception ex) when (ex is ColumnValueException or FormatException or InvalidCastException or OverflowException or ArgumentException)
         {
             // Drop the half-written row: the batch keeps only whole rows, and the rows before it are still written.
-            _current.Truncate(mark);
+            batch.Truncate(mark);
             // The value itself is left out, here and in the inner exception (a FormatException quotes it): it may
             // be a customer's name or phone, and errors reach logs.
             var value = row[i];
@@ -102,46 +107,48 @@ internal sealed class TableWriter : ITableWriter
                 : $"{(value is null ? "null" : $"a {value.GetType().Name} value")} does not convert to {_types[i]} ({ex.GetType().Name})";
             throw _errors.TypeMismatch(new ColumnValueException(why), Qualified, _columns[i], null, $"row {_rowsAdded + 1}: {why}");
         }
-        _current.Rows++;
+        batch.Rows++;
         _rowsAdded++;
-        if (_current.Rows == _options.BatchSize || _current.Length >= MaxBatchBytes) await FlushAsync(cancellation).ConfigureAwait(false);
+        if (batch.Rows == _options.BatchSize || batch.Length >= MaxBatchBytes) await FlushAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
     /// A batch also ends at this many bytes of RowBinary, so the writer's footprint is bounded in bytes whatever
-    /// the row size (a staging row carries its order's JSON, 2-5 KB): at most three batches are alive (filling,
-    /// queued, inserting). Boundaries depend only on the rows, so a re-run makes the same batches and tokens.
+    /// the row size (a staging row carries its order's JSON, 2-5 KB): with the default one batch in flight, at most
+    /// two are alive (one filling or queued, one inserting). Boundaries depend only on the rows, so a re-run makes
+    /// the same batches and tokens.
     /// </summary>
     internal const long MaxBatchBytes = 32L << 20;
 
     async Task FlushAsync(CancellationToken cancellation)
     {
-        if (_current.Rows == 0) return;
-        var batch = _current;
-        _current = new EncodedBatch(_pool);
+        if (_current is not { Rows: > 0 } batch) return;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _abort.Token);
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _abort.Token);
             await _batches.Writer.WriteAsync(batch, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            // Not handed over: still ours to give back. If the insert task failed, its exception is the one to report.
+            _current = null;
+            batch.Release();
+            if (_abort.IsCancellationRequested || ex is ChannelClosedException) await _inserter.ConfigureAwait(false);
+            throw;
+        }
+        // Handed over: the insert task releases it. The next batch waits for a free slot, so a producer faster than
+        // the server holds (BatchesInFlight + 1) batches of bytes at most: one queued or filling, one inserting.
+        _current = null;
+        try
+        {
+            await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            // The insert task failed: its exception is the one to report.
-            batch.Release();
             await _inserter.ConfigureAwait(false);
             throw;
         }
-        catch (ChannelClosedException)
-        {
-            batch.Release();
-            await _inserter.ConfigureAwait(false);
-            throw;
-        }
-        catch
-        {
-            batch.Release();
-            throw;
-        }
+        _current = new EncodedBatch(_pool);
     }
 
     public async Task<WriteResult> CompleteAsync(CancellationToken cancellation)
@@ -169,7 +176,11 @@ internal sealed class TableWriter : ITableWriter
             await foreach (var batch in _batches.Reader.ReadAllAsync(_abort.Token).ConfigureAwait(false))
             {
                 try { await InsertAsync(batch, _abort.Token).ConfigureAwait(false); }
-                finally { batch.Release(); }
+                finally
+                {
+                    batch.Release();
+                    _slots.Release();
+                }
                 _rowsWritten += batch.Rows;
                 _batchesWritten++;
                 var percent = _options.ExpectedRows > 0 ? (int)Math.Min(100, _rowsWritten * 100 / _options.ExpectedRows) : -1;
@@ -226,7 +237,8 @@ internal sealed class TableWriter : ITableWriter
     public async ValueTask DisposeAsync()
     {
         _abort.Cancel();
-        _current.Release();
+        _current?.Release();
+        _current = null;
         _batches.Writer.TryComplete();
         try { await _inserter.ConfigureAwait(false); }
         catch { /* disposal after a failure: the failure was reported by CompleteAsync or AddAsync */ }
