@@ -62,5 +62,7 @@ done
 
 cols="order_id String, event_id String, city String, utm_source String, utm_medium String, utm_campaign String, utm_content String, utm_term String, sale_ts DateTime, tickets_sold UInt32, revenue Decimal(18,2), currency String, payload_json String, _ver UInt64"
 q="INSERT INTO $db.stg_qtickets_api_orders_raw SELECT order_id, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, sale_ts, tickets_sold, revenue, currency, payload_json, _ver, lower(hex(MD5(order_id))) FROM input('$cols') FORMAT JSONEachRow"
-curl -sS --fail-with-body -u "$user:$password" "$ch/?query=$(jq -rn --arg q "$q" '$q|@uri')" --data-binary @"$work/rows.jsonl"
+# -T - streams stdin (POST via -X; a file name after -T would be appended to the URL's "/"); --data-binary @file
+# reads the file whole into memory and fails with "out of memory" on the ~2.2 GB of rows of 1M orders.
+curl -sS --fail-with-body -u "$user:$password" -X POST -H 'Expect:' -T - "$ch/?query=$(jq -rn --arg q "$q" '$q|@uri')" < "$work/rows.jsonl"
 echo "$(wc -l < "$work/rows.jsonl") rows from $last pages"
