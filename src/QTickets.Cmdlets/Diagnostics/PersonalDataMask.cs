@@ -32,7 +32,21 @@ internal static partial class PersonalDataMask
         }
     }
 
-    public static string MaskText(string text) => Phone().Replace(Email().Replace(text, Masked), Masked);
+    /// <summary>
+    /// Text that may be cut-off JSON (an excerpt of a truncated page): the string value of any personal key (and of
+    /// the client's name, surname, middlename, email and phone), then any e-mail and phone number left, masked.
+    /// </summary>
+    public static string MaskText(string text)
+    {
+        text = KeyedString().Replace(text, m => IsPersonalKey(m.Groups["key"].Value) ? $"\"{m.Groups["key"].Value}\":\"{Masked}\"" : m.Value);
+        return Phone().Replace(Email().Replace(text, Masked), Masked);
+    }
+
+    static bool IsPersonalKey(string key) =>
+        PersonalData.Keys.Contains(key) || key is "name" or "surname" or "middlename" or "email" or "phone";
+
+    [GeneratedRegex(@"""(?<key>[A-Za-z_]+)""\s*:\s*""(?:[^""\\]|\\.)*""?")]
+    private static partial Regex KeyedString();
 
     static void Write(Utf8JsonWriter writer, JsonElement element)
     {

@@ -163,6 +163,22 @@ public sealed class ApiClientResilienceTests
     }
 
     [Fact]
+    public async Task A_cut_off_page_quoted_in_the_error_keeps_the_clients_contacts_out()
+    {
+        // The genuine first page starts with the first order's client: e-mail, name, surname, phone.
+        var genuine = File.ReadAllText(QTickets.Tests.Shared.Fixtures.PathOf("orders_page1.json"));
+        var api = Failing(100, _ => FakeApi.Json(200, genuine[..2000]));
+        using var client = Create(FastOptions(api, attempts: 2));
+
+        var ex = await Assert.ThrowsAsync<QTicketsResponseException>(() => ReadAsync(client));
+
+        Assert.Contains("Body starts:", ex.Message);
+        Assert.Contains("\"id\":1614202", ex.Message);
+        foreach (var personal in new[] { "buyer1@example.test", "Name1", "Surname1", "+70000000001", "qMjwO9uXGx" })
+            Assert.DoesNotContain(personal, ex.ToString());
+    }
+
+    [Fact]
     public async Task Connection_failures_and_a_connection_reset_mid_body_are_retried()
     {
         var api = new FakeApi
