@@ -186,7 +186,7 @@ internal sealed class ApiTransport : IDisposable
                     Verbose(request, attemptNote, $"{status}, {malformed.Message}", started);
                     throw malformed;
                 }
-                body = recorded.Prefix;
+                body = []; // a parsed answer is read through its JsonDocument; only failures quote the body
             }
             else
             {

@@ -14,7 +14,17 @@ namespace QTickets.Engine.Storage;
 /// </summary>
 internal abstract class ColumnEncoder
 {
-    public abstract void Write(EncodedBatch batch, object? value);
+    /// <summary>Writes one value. Null (or DBNull) is refused here, once, unless the type holds it (<see cref="WriteNull"/>).</summary>
+    public void Write(EncodedBatch batch, object? value)
+    {
+        if (value is not (null or DBNull)) WriteValue(batch, value);
+        else if (!WriteNull(batch)) throw new ColumnValueException("null in a column that is not Nullable");
+    }
+
+    protected abstract void WriteValue(EncodedBatch batch, object value);
+
+    /// <summary>Writes the type's form of null (Nullable's flag, an empty Array or Map); false where it has none.</summary>
+    protected virtual bool WriteNull(EncodedBatch batch) => false;
 
     /// <summary>The encoder for <paramref name="type"/>, or null for a type this writer does not write.</summary>
     public static ColumnEncoder? For(string type)
@@ -112,24 +122,19 @@ internal abstract class ColumnEncoder
 
     sealed class Primitive(Action<EncodedBatch, object> write) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? value)
-        {
-            if (value is null or DBNull) throw new ColumnValueException("null in a column that is not Nullable");
-            write(batch, value);
-        }
+        protected override void WriteValue(EncodedBatch batch, object value) => write(batch, value);
     }
 
     sealed class StringEncoder : ColumnEncoder
     {
         public static readonly StringEncoder Instance = new();
 
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             switch (value)
             {
                 case string s: batch.WriteString(s); break;
                 case byte[] bytes: batch.WriteVarUInt((ulong)bytes.Length); batch.Write(bytes); break;
-                case null or DBNull: throw new ColumnValueException("null in a String column that is not Nullable");
                 // Numbers, dates, GUIDs, enums: their invariant text, as ClickHouse would show them.
                 case IFormattable f: batch.WriteString(f.ToString(null, CultureInfo.InvariantCulture)); break;
                 default: batch.WriteString(value.ToString() ?? ""); break;
@@ -139,15 +144,16 @@ internal abstract class ColumnEncoder
 
     sealed class FixedStringEncoder(int length) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             Span<byte> bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
             bytes.Clear();
             switch (value)
             {
                 case string s:
-                    if (System.Text.Encoding.UTF8.GetByteCount(s) > length)
-                        throw new ColumnValueException($"a text of {System.Text.Encoding.UTF8.GetByteCount(s)} UTF-8 bytes is longer than FixedString({length}) allows");
+                    var count = System.Text.Encoding.UTF8.GetByteCount(s);
+                    if (count > length)
+                        throw new ColumnValueException($"a text of {count} UTF-8 bytes is longer than FixedString({length}) allows");
                     System.Text.Encoding.UTF8.GetBytes(s, bytes);
                     break;
                 case byte[] b when b.Length == length: b.CopyTo(bytes); break;
@@ -159,9 +165,14 @@ internal abstract class ColumnEncoder
 
     sealed class NullableEncoder(ColumnEncoder inner) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? value)
+        protected override bool WriteNull(EncodedBatch batch)
         {
-            if (value is null or DBNull) { batch.WriteByte(1); return; }
+            batch.WriteByte(1);
+            return true;
+        }
+
+        protected override void WriteValue(EncodedBatch batch, object value)
+        {
             batch.WriteByte(0);
             inner.Write(batch, value);
         }
@@ -169,9 +180,15 @@ internal abstract class ColumnEncoder
 
     sealed class ArrayEncoder(ColumnEncoder element) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? value)
+        // As ClickHouse.Driver wrote it: null is the empty collection.
+        protected override bool WriteNull(EncodedBatch batch)
         {
-            if (value is null or DBNull) { batch.WriteVarUInt(0); return; }
+            batch.WriteVarUInt(0);
+            return true;
+        }
+
+        protected override void WriteValue(EncodedBatch batch, object value)
+        {
             if (value is string or not IEnumerable) throw Mismatch(value, "Array");
             var items = value as ICollection ?? ((IEnumerable)value).Cast<object?>().ToList();
             batch.WriteVarUInt((ulong)items.Count);
@@ -181,9 +198,15 @@ internal abstract class ColumnEncoder
 
     sealed class MapEncoder(ColumnEncoder key, ColumnEncoder value) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? map)
+        // As ClickHouse.Driver wrote it: null is the empty collection.
+        protected override bool WriteNull(EncodedBatch batch)
         {
-            if (map is null or DBNull) { batch.WriteVarUInt(0); return; }
+            batch.WriteVarUInt(0);
+            return true;
+        }
+
+        protected override void WriteValue(EncodedBatch batch, object map)
+        {
             if (map is not IDictionary dictionary) throw Mismatch(map, "Map");
             batch.WriteVarUInt((ulong)dictionary.Count);
             foreach (DictionaryEntry entry in dictionary)
@@ -209,9 +232,8 @@ internal abstract class ColumnEncoder
             _bytes = precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
         }
 
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
-            if (value is null or DBNull) throw new ColumnValueException("null in a column that is not Nullable");
             decimal d;
             try { d = value is decimal m ? m : Convert.ToDecimal(value, CultureInfo.InvariantCulture); }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
@@ -251,7 +273,7 @@ internal abstract class ColumnEncoder
     }
 
     /// <summary>The instant a DateTime-like value names, as ClickHouse.Driver read it.</summary>
-    static Instant InstantOf(object? value, DateTimeZone? zone, string type)
+    static Instant InstantOf(object value, DateTimeZone? zone, string type)
     {
         switch (value)
         {
@@ -267,7 +289,6 @@ internal abstract class ColumnEncoder
             case string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed):
                 // Text with an offset names an instant; text without one is a wall clock, as above.
                 return HasOffset(s) ? Instant.FromDateTimeOffset(parsed) : InstantOf(parsed.DateTime, zone, type);
-            case null or DBNull: throw new ColumnValueException("null in a column that is not Nullable");
             default: throw Mismatch(value, type);
         }
     }
@@ -277,7 +298,7 @@ internal abstract class ColumnEncoder
 
     sealed class DateTimeEncoder(DateTimeZone? zone) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             var seconds = InstantOf(value, zone, "DateTime").ToUnixTimeSeconds();
             if (seconds is < 0 or > uint.MaxValue)
@@ -290,7 +311,7 @@ internal abstract class ColumnEncoder
     {
         readonly long _factor = (long)Math.Pow(10, Math.Abs(precision - 7));
 
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             var ticks = InstantOf(value, zone, $"DateTime64({precision})").ToUnixTimeTicks();
             batch.WriteInt64(precision >= 7 ? checked(ticks * _factor) : ticks / _factor);
@@ -299,7 +320,7 @@ internal abstract class ColumnEncoder
 
     sealed class DateEncoder(bool wide) : ColumnEncoder
     {
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             // Whole days since 1970-01-01 of the instant the value names (UTC), as the driver computed them.
             var days = value switch
@@ -326,13 +347,12 @@ internal abstract class ColumnEncoder
     {
         public static readonly UuidEncoder Instance = new();
 
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             var guid = value switch
             {
                 Guid g => g,
                 string s when Guid.TryParse(s, out var parsed) => parsed,
-                null or DBNull => throw new ColumnValueException("null in a column that is not Nullable"),
                 _ => throw Mismatch(value, "UUID"),
             };
             // ClickHouse stores a UUID as two little-endian UInt64 halves of its big-endian text order.
@@ -360,7 +380,7 @@ internal abstract class ColumnEncoder
             }
         }
 
-        public override void Write(EncodedBatch batch, object? value)
+        protected override void WriteValue(EncodedBatch batch, object value)
         {
             int number;
             if (value is string s)
@@ -368,7 +388,6 @@ internal abstract class ColumnEncoder
                 if (!_values.TryGetValue(s, out number))
                     throw new ColumnValueException($"the text is not one of the enum's values ({string.Join(", ", _values.Keys)})");
             }
-            else if (value is null or DBNull) throw new ColumnValueException("null in a column that is not Nullable");
             else number = Convert.ToInt32(value, CultureInfo.InvariantCulture);
             if (_wide) batch.WriteUInt16(unchecked((ushort)checked((short)number)));
             else batch.WriteByte(unchecked((byte)checked((sbyte)number)));

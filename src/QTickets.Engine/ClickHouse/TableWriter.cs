@@ -109,7 +109,7 @@ internal sealed class TableWriter : ITableWriter
         }
         batch.Rows++;
         _rowsAdded++;
-        if (batch.Rows == _options.BatchSize || batch.Length >= MaxBatchBytes) await FlushAsync(cancellation).ConfigureAwait(false);
+        if (batch.Rows == _options.BatchSize || batch.Length >= MaxBatchBytes) await FlushAsync(startNext: true, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,7 +120,8 @@ internal sealed class TableWriter : ITableWriter
     /// </summary>
     internal const long MaxBatchBytes = 32L << 20;
 
-    async Task FlushAsync(CancellationToken cancellation)
+    /// <summary>Hands the filling batch to the insert task and, unless this is the last, starts the next one.</summary>
+    async Task FlushAsync(bool startNext, CancellationToken cancellation)
     {
         if (_current is not { Rows: > 0 } batch) return;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _abort.Token);
@@ -139,6 +140,7 @@ internal sealed class TableWriter : ITableWriter
         // Handed over: the insert task releases it. The next batch waits for a free slot, so a producer faster than
         // the server holds (BatchesInFlight + 1) batches of bytes at most: one queued or filling, one inserting.
         _current = null;
+        if (!startNext) return;
         try
         {
             await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
@@ -156,7 +158,7 @@ internal sealed class TableWriter : ITableWriter
         if (!_completed)
         {
             _completed = true;
-            await FlushAsync(cancellation).ConfigureAwait(false);
+            await FlushAsync(startNext: false, cancellation).ConfigureAwait(false);
             _batches.Writer.TryComplete();
         }
         await using (cancellation.Register(() => _abort.Cancel()))
