@@ -45,16 +45,36 @@ public sealed class RunLock : IDisposable
 
     static string HolderPath(string path) => path + ".holder";
 
+    /// <summary>
+    /// The holder's description. The winner writes it just after taking the lock, so a run refused in between
+    /// would read the previous holder's line (a process that has exited): it waits up to a second for a line that
+    /// names a running process.
+    /// </summary>
     static string ReadHolder(string path)
     {
+        var text = "";
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            try { text = File.ReadAllText(HolderPath(path)).Trim(); }
+            catch (IOException) { text = ""; }
+            if (NamesARunningProcess(text)) return text;
+            Thread.Sleep(50);
+        }
+        return text.Length == 0 ? "an unknown process" : text;
+    }
+
+    static bool NamesARunningProcess(string holder)
+    {
+        var parts = holder.Split(' ');
+        if (parts.Length < 2 || parts[0] != "pid" || !int.TryParse(parts[1], out var pid)) return false;
         try
         {
-            var text = File.ReadAllText(HolderPath(path)).Trim();
-            return text.Length == 0 ? "an unknown process" : text;
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            return "an unknown process";
+            return false;
         }
     }
 

@@ -14,6 +14,28 @@ public sealed class RunLockTests : IDisposable
     }
 
     [Fact]
+    public void A_run_refused_before_the_new_holder_wrote_its_line_names_the_new_holder_not_the_previous_one()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        using (RunLock.Acquire(_path, now))
+        {
+            var holderPath = _path + ".holder";
+            var current = File.ReadAllText(holderPath);
+            // As if the lock were taken but the holder's line not yet written: the previous, exited holder's line.
+            File.WriteAllText(holderPath, "pid 2147483646 on old-host since 2020-01-01 00:00:00Z");
+            var writer = Task.Run(async () =>
+            {
+                await Task.Delay(200);
+                File.WriteAllText(holderPath, current);
+            });
+            var ex = Assert.Throws<RunLockedException>(() => RunLock.Acquire(_path, now));
+            writer.GetAwaiter().GetResult();
+            Assert.Contains($"pid {Environment.ProcessId} ", ex.Message);
+            Assert.DoesNotContain("old-host", ex.Message);
+        }
+    }
+
+    [Fact]
     public void A_second_acquire_is_refused_naming_the_holder_and_works_after_release()
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
