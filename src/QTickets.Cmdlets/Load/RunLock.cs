@@ -47,17 +47,18 @@ public sealed class RunLock : IDisposable
 
     /// <summary>
     /// The holder's description. The winner writes it just after taking the lock, so a run refused in between
-    /// would read the previous holder's line (a process that has exited): it waits up to a second for a line that
+    /// would read the previous holder's line (a process that has exited): it waits up to two seconds for a line that
     /// names a running process.
     /// </summary>
     static string ReadHolder(string path)
     {
         var text = "";
-        for (var attempt = 0; attempt < 20; attempt++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
             try { text = File.ReadAllText(HolderPath(path)).Trim(); }
             catch (IOException) { text = ""; }
-            if (NamesARunningProcess(text)) return text;
+            if (NamesARunningProcess(text) || waited.Elapsed > TimeSpan.FromSeconds(2)) break;
             Thread.Sleep(50);
         }
         return text.Length == 0 ? "an unknown process" : text;

@@ -23,13 +23,15 @@ public sealed class RunLockTests : IDisposable
             var current = File.ReadAllText(holderPath);
             // As if the lock were taken but the holder's line not yet written: the previous, exited holder's line.
             File.WriteAllText(holderPath, "pid 2147483646 on old-host since 2020-01-01 00:00:00Z");
-            var writer = Task.Run(async () =>
+            // A thread of its own: under a loaded test run the thread pool can be slower than the wait being tested.
+            var writer = new Thread(() =>
             {
-                await Task.Delay(200);
+                Thread.Sleep(200);
                 File.WriteAllText(holderPath, current);
             });
+            writer.Start();
             var ex = Assert.Throws<RunLockedException>(() => RunLock.Acquire(_path, now));
-            writer.GetAwaiter().GetResult();
+            writer.Join();
             Assert.Contains($"pid {Environment.ProcessId} ", ex.Message);
             Assert.DoesNotContain("old-host", ex.Message);
         }
