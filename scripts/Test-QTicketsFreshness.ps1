@@ -6,7 +6,6 @@
     JSON. Exit codes: 0 fresh, 1 past a threshold (no sale or inventory snapshot newer than -MaxAgeMinutes, or
     more than -MaxFailedPercent of the runs in the last -RunWindowHours failed), 2 configuration error,
     6 ClickHouse error. Use the read-only user's credentials (the loader's writer cannot read the inventory).
-    Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh.
 .PARAMETER EnvFile
     Env file with CLICKHOUSE_HOST, CLICKHOUSE_PORT, CLICKHOUSE_DB, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD (chmod 600).
 .PARAMETER MaxAgeMinutes
@@ -51,7 +50,7 @@ if ($Now) { $check.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInf
 
 try {
     # Unhealthy is reported by the report and the exit code; only a failure to check at all lands in catch.
-    $report = Test-QTicketsFreshness @check -ErrorAction SilentlyContinue
+    $report = Test-QTicketsFreshness @check -ErrorAction SilentlyContinue 3>&1 | Split-WarningToStdErr
 }
 catch {
     $code = if ($_.FullyQualifiedErrorId -like 'QTickets.Configuration.*') { 2 } else { 6 }
