@@ -55,6 +55,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
         var watermark = long.MinValue;
         var requests = 0;
         var missingPagingReported = false;
+        var totalReported = false;
         Run<T>? run = null;
         try
         {
@@ -118,7 +119,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
 
                     if (end == RunEnd.Short)
                         await CheckShortPageAsync(run, page, lastPage, shape, watermark, idOf, noun).ConfigureAwait(false);
-                    CrossCheckTotal(page, shape, end.Value, noun);
+                    if (!totalReported) totalReported = CrossCheckTotal(page, shape, end.Value, noun); // once a read
                     break;
                 }
                 await run.DisposeAsync().ConfigureAwait(false);
@@ -162,15 +163,17 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
         if (following.Items.Count == page.Items.Count) shape.Observed(page.Items.Count);
     }
 
-    void CrossCheckTotal<T>(Page<T> page, PageShape shape, RunEnd end, string noun)
+    /// <summary>Warns when the total and the pages disagree by more than a page; true when it did.</summary>
+    bool CrossCheckTotal<T>(Page<T> page, PageShape shape, RunEnd end, string noun)
     {
-        if (page.Total is not long total || end == RunEnd.Stalled) return;
+        if (page.Total is not long total || end == RunEnd.Stalled) return false;
         var read = (long)(page.Number - 1) * shape.Size + page.Items.Count;
         // paging.total is live: a few rows come and go during a read. More than a page apart is a wrong total.
-        if (Math.Abs(total - read) <= shape.Size) return;
+        if (Math.Abs(total - read) <= shape.Size) return false;
         observer.Warning(total > read
             ? $"{page.Request.Describe}: paging.total says {total} {noun}, but the pages end after {read}; read to the end of the pages, not to the total."
             : $"{page.Request.Describe}: paging.total says {total} {noun}, but the pages held {read}; read on to the end of the pages.");
+        return true;
     }
 
     void Report(int activityId, string activity, int page, int? lastPage, bool keyset, string noun)
