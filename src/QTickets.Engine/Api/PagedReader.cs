@@ -84,7 +84,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
                         if (previous == RunEnd.Stalled)
                             throw Invalid(page.Request, $"has id {idOf(page.Items[0])} although it asked for ids above {below}: the API " +
                                                         "ignores the id filter and its numbered pages stopped advancing, so the rest of the list cannot be read");
-                        observer.Verbose($"{page.Request.Describe} ignored `id > {below}`; the numbered pages ended with a short or empty page, which ends the read.");
+                        observer.Verbose($"The API ignored `id > {below}` ({page.Request.Describe}); the numbered pages ended with a short or empty page, which ends the read.");
                         foreach (var item in page.Items)
                         {
                             var id = idOf(item);
@@ -129,7 +129,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
                 // finding nothing at all: its filters match no row.
                 if (end == RunEnd.Empty && page.Number == 1) yield break;
                 if (end == RunEnd.Stalled)
-                    observer.Verbose($"{page.Request.Describe} brought only {noun} already read; reading on by id.");
+                    observer.Verbose($"Pages stopped advancing ({page.Request.Describe} brought only {noun} already read); reading on by id.");
                 previous = end;
                 after = Math.Max(0, watermark);
             }
