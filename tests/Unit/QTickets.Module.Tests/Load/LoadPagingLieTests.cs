@@ -48,6 +48,23 @@ public sealed class LoadPagingLieTests
     }
 
     [Fact]
+    public async Task A_perPage_larger_than_the_pages_still_backfills_every_order()
+    {
+        using var rig = new LoadRig(With("--per-page-override", "orders=100"));
+        var pages = await OrderPagesAsync(rig);
+        await rig.Sandbox.ResetStatsAsync();
+
+        var r = await rig.ScriptAsync();
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        LoadRig.TwoLines(r.StdOut, 0);
+        await rig.AssertTotalsMatchTruthAsync("after a backfill whose paging.perPage said 100 for pages of 50");
+        // Pages 1 and 2 show that a page holds 50; the rest is read in parallel by id, not one keyset run per page.
+        var requests = await rig.Sandbox.RequestCountAsync("/orders");
+        Assert.True(requests <= pages + 8, $"{requests} order requests for {pages} pages of orders");
+    }
+
+    [Fact]
     public async Task A_total_far_too_high_ends_at_the_last_real_page_instead_of_asking_for_thousands()
     {
         using var rig = new LoadRig(World);
