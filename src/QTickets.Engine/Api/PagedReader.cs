@@ -15,7 +15,11 @@ namespace QTickets.Engine.Api;
 /// run's first page is empty. So a total too low costs nothing (full pages keep the run going, their prefetch
 /// ramping up from one page to <see cref="ApiOptions.Parallelism"/>), a total too high costs at most the pages
 /// already in flight when the short or empty page arrives (they are cancelled), and no `paging` at all reads
-/// like a total too low.
+/// like a total too low. What a page holds is learnt from the pages (see <see cref="PageShape"/>), so a wrong perPage
+/// costs requests, not rows. A page that brings only rows already read (an API ignoring the page number) ends its
+/// run like a short page would, and the keyset run reads on; an API ignoring `id >` is only trusted where its
+/// numbered pages ended with a short or empty page. Rows missing from the last page look like a total too high:
+/// no client can tell them apart, and the total's disagreement is reported as a warning.
 ///
 /// Why this is correct while orders are created and changed during the read: the filters we send (payed,
 /// payed_at, created_at, updated_at >=, id) only ever let rows *into* the matching set, never out (payed_at
