@@ -4,8 +4,7 @@ using QTickets.Module.Tests.Harness;
 namespace QTickets.Module.Tests.Scripts;
 
 /// <summary>
-/// Static checks of the repository's PowerShell files with the real PowerShell 7.6 parser (no pwsh, no Pester
-/// needed). Each check returns problems as "file:line: what is wrong", file relative to the repository root.
+/// Static checks of the repository's PowerShell files with the real PowerShell 7.6 parser, in process. Each check returns problems as "file:line: what is wrong", file relative to the repository root.
 /// </summary>
 public static class ScriptChecks
 {

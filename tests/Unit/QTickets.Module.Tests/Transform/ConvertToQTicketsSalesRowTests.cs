@@ -6,8 +6,8 @@ namespace QTickets.Module.Tests.Transform;
 
 /// <summary>
 /// ConvertTo-QTicketsSalesRow in the real engine, offline: raw fixture JSON in, events passed with -Event (parsed
-/// from the genuine events page by the module itself), so no token and no network are needed. The hosted engine
-/// has only the core cmdlets (no Get-Content, Select-Object, Export-Csv), so the scripts use .NET for those.
+/// from the genuine events page by the module itself), so no token and no network are needed. The test harness's
+/// hosted engine has only the engine's own cmdlets (no Get-Content, Select-Object), so the test code uses .NET.
 /// </summary>
 public sealed class ConvertToQTicketsSalesRowTests : IDisposable
 {
