@@ -34,6 +34,7 @@ public static class PersonalDataProbe
     {
         var page = JsonNode.Parse(File.ReadAllText(Fixtures.PathOf("orders_page1.json")))!;
         var orders = page["data"]!.AsArray();
+        page.AsObject().Remove("data");
         var n = 0;
         foreach (var order in orders.Select(o => o!.AsObject()))
         {
