@@ -150,14 +150,31 @@ public static partial class PersonalData
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                // Most kept strings are timestamps in the served form: nothing to mask, and no string to make.
-                if (QTicketsJson.TryServedForm(JsonMarshal.GetRawUtf8Value(element), out _)) element.WriteTo(writer);
+                // Most kept strings are timestamps in the served form or codes without a letter: nothing to mask, and
+                // no string to make.
+                var value = JsonMarshal.GetRawUtf8Value(element);
+                if (QTicketsJson.TryServedForm(value, out _) || CannotHoldPersonalData(value)) element.WriteTo(writer);
                 else writer.WriteStringValue(MaskText(element.GetString() ?? "", names));
                 break;
             default:
                 element.WriteTo(writer);
                 break;
         }
+    }
+
+    /// <summary>
+    /// No letter (a name), no '@' (an e-mail), no quote or escape (JSON inside the text), and fewer than 9 digits (a
+    /// phone number), read from the raw UTF-8 value; every byte of a non-ASCII character counts as a letter.
+    /// </summary>
+    static bool CannotHoldPersonalData(ReadOnlySpan<byte> raw)
+    {
+        var digits = 0;
+        foreach (var b in raw)
+        {
+            if (b is >= (byte)'0' and <= (byte)'9') digits++;
+            else if (b >= 0x80 || b is (byte)'@' or (byte)'\\' or (byte)'"' || (b | 0x20) is >= (byte)'a' and <= (byte)'z') return false;
+        }
+        return digits < 9;
     }
 
     /// <summary>
@@ -170,20 +187,29 @@ public static partial class PersonalData
         var names = new List<string>();
         void Add(JsonElement parent, string key)
         {
-            if (parent.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String)
-                foreach (var part in (v.GetString() ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-                    if (part.Count(char.IsLetter) >= 2 && !names.Contains(part, StringComparer.OrdinalIgnoreCase))
-                        names.Add(part);
+            if (!parent.TryGetProperty(key, out var v) || v.ValueKind != JsonValueKind.String) return;
+            foreach (var part in (v.GetString() ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var letters = 0;
+                foreach (var c in part) if (char.IsLetter(c)) letters++;
+                if (letters < 2) continue;
+                var known = false;
+                foreach (var name in names) known |= name.Equals(part, StringComparison.OrdinalIgnoreCase);
+                if (!known) names.Add(part);
+            }
         }
         if (order.TryGetProperty("client", out var client) && client.ValueKind == JsonValueKind.Object &&
             client.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
-            foreach (var key in new[] { "name", "surname", "middlename" }) Add(details, key);
+            foreach (var key in s_clientNameKeys) Add(details, key);
         if (order.TryGetProperty("baskets", out var baskets) && baskets.ValueKind == JsonValueKind.Array)
             foreach (var basket in baskets.EnumerateArray())
                 if (basket.ValueKind == JsonValueKind.Object)
-                    foreach (var key in new[] { "client_name", "client_surname", "client_middlename" }) Add(basket, key);
+                    foreach (var key in s_holderNameKeys) Add(basket, key);
         return names;
     }
+
+    static readonly string[] s_clientNameKeys = ["name", "surname", "middlename"];
+    static readonly string[] s_holderNameKeys = ["client_name", "client_surname", "client_middlename"];
 
     /// <summary>
     /// Free text with personal data masked: the string value of any personal key quoted in it (JSON inside text, a
@@ -195,7 +221,9 @@ public static partial class PersonalData
         if (text.Length == 0) return text;
         if (text.Contains('"')) text = KeyedString().Replace(text, m => IsPersonalKey(m.Groups["key"].Value) ? $"\"{m.Groups["key"].Value}\":\"{Masked}\"" : m.Value);
         if (text.Contains('@')) text = Email().Replace(text, Masked);
-        if (text.Count(char.IsAsciiDigit) >= 9) text = Phone().Replace(text, Masked);
+        var digits = 0;
+        foreach (var c in text) if (char.IsAsciiDigit(c)) digits++;
+        if (digits >= 9) text = Phone().Replace(text, Masked);
         if (names is not null)
             foreach (var name in names)
                 text = MaskWord(text, name);
