@@ -6,7 +6,8 @@
     -DryRun, -Verbose, -OfflineFixturesDir). It prints exactly two lines on stdout: a human summary and the same
     as one line of JSON, and exits with the run's code:
       0 ok, 1 failed, 2 configuration error, 3 token rejected (403), 4 another run holds the lock,
-      5 QTickets API unavailable, 6 ClickHouse error.
+      5 QTickets API unavailable, 6 ClickHouse error, 8 the run lock could not be taken (lock folder missing,
+      read-only, full or not permitted: fix it, every run fails until then).
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
 .PARAMETER ChEnvFile
@@ -53,9 +54,14 @@ if ($MaxAttempts) { $load.MaxAttempts = $MaxAttempts }
 if ($Now) { $load.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInfo]::InvariantCulture) }
 
 # Failures are reported by the summary (two lines on stdout) and the exit code, not by a red error block.
-$summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors 3>&1 | Split-WarningToStdErr
+$loadErrors = @()
+try { $summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors 3>&1 | Split-WarningToStdErr }
+catch { $summary = $null; $loadErrors = @($_) }
 if (-not $summary) {
-    "qtickets loader failed (exit 1): $(if ($loadErrors) { $loadErrors[0].Exception.Message } else { 'no summary' })"
+    # The reason goes on the one stdout line (cron mails and journals show it), never an empty one.
+    $reason = if ($loadErrors) { "$($loadErrors[0].Exception.Message)".Trim() } else { '' }
+    if (-not $reason) { $reason = if ($loadErrors) { "$($loadErrors[0].Exception.GetType().Name) without a message" } else { 'Invoke-QTicketsLoad returned no summary' } }
+    "qtickets loader failed (exit 1): $($reason -replace '\s*[\r\n]+\s*', ' ')"
     exit 1
 }
 if ($summary.Status -eq 'dry-run') { $summary.DryRunReport() }

@@ -11,7 +11,8 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
 
     $script:token = 'qt-pester-' + [guid]::NewGuid().ToString('N')
-    $script:fingerprint = $token.Substring(0, 4) + '***' + $token.Substring($token.Length - 4)
+    # A token of 24 characters or more shows its first two and last two.
+    $script:fingerprint = $token.Substring(0, 2) + '***' + $token.Substring($token.Length - 2)
     $script:sandbox = Start-TestSandbox -Token $token -Argument '--seed', '41', '--orders', '400'
     $script:url = $sandbox.BaseUrl
     $script:api = @{ Token = $token; BaseUrl = $url }

@@ -137,11 +137,11 @@ Describe 'scripts/Invoke-QTicketsLoader.ps1' {
     }
 
     It 'exits 4, naming the holder, while another run holds the lock' {
-        # The lock the script takes for this job and database (RunLock.DefaultPath in the runs' temp folder), held
-        # here as a run would.
+        # The lock the script takes for this job and database (RunLock.DefaultPath in the runs' temp folder, named by
+        # the database's UUID on the server, not by the host), held here as a run would.
         $dir = $script:work
-        $target = "qtickets_api-$($ch.CLICKHOUSE_HOST)-$($ch.CLICKHOUSE_PORT)-$db" -replace '[^A-Za-z0-9._-]', '_'
-        $lockPath = Join-Path $dir "qtickets-$target.lock"
+        $uuid = Invoke-Ch "SELECT toString(uuid) FROM system.databases WHERE name = '$db'"
+        $lockPath = Join-Path $dir "qtickets-qtickets_api-$db-$uuid.lock"
         $held = [System.IO.FileStream]::new($lockPath, 'OpenOrCreate', 'ReadWrite', 'None')
         try {
             Set-Content -Path "$lockPath.holder" -Value "pid $PID on $([Environment]::MachineName) since now"

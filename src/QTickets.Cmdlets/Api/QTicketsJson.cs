@@ -135,7 +135,9 @@ public static class QTicketsJson
     {
         // `[]` when the order has no tags (PHP's empty array); an object otherwise.
         if (!e.TryGetProperty("utm", out var utm) || utm.ValueKind != JsonValueKind.Object) return UtmTags.Empty;
-        string Tag(string name) => (Text(utm, name) ?? "").Trim();
+        // Tags are free text from a link anyone can write, stored in their own columns: masked like the payload.
+        var names = PersonalData.NamesIn(e);
+        string Tag(string name) => PersonalData.MaskText((Text(utm, name) ?? "").Trim(), names);
         return new UtmTags(Tag("utm_source"), Tag("utm_medium"), Tag("utm_campaign"), Tag("utm_content"), Tag("utm_term"));
     }
 

@@ -156,6 +156,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
                     LoadExitCode.ConfigError => ErrorCategory.InvalidArgument,
                     LoadExitCode.AuthError => ErrorCategory.AuthenticationError,
                     LoadExitCode.Locked => ErrorCategory.ResourceBusy,
+                    LoadExitCode.LockFailed => ErrorCategory.ResourceUnavailable,
                     LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
                     LoadExitCode.ClickHouseError => ErrorCategory.ReadError,
                     _ => ErrorCategory.OperationStopped,
@@ -168,7 +169,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
     LoadSummary ReloadDays(QTicketsConfig config, ReconcileOptions options, IQTicketsApi api, IClickHouseStore store,
         SwitchableObserver observer, IReadOnlyList<DateOnly> days, ulong minVersion)
     {
-        var path = LockPath ?? RunLock.DefaultPath(config.JobName, $"{config.ClickHouseHost}-{config.ClickHousePort}-{config.ClickHouseDatabase}");
+        var path = LockPath ?? RunLock.DefaultPath(config.JobName, Run(observer, store.GetDatabaseIdentityAsync));
         using var runLock = RunLock.Acquire(path, options.Time.GetUtcNow());
         var loadOptions = new LoadOptions { JobName = config.JobName, Clock = options.Clock, Time = options.Time, SkipInventory = true };
         return Run(observer, ct => new QTicketsLoader(new ApiLoadSource(api), store, loadOptions, observer).ReloadDaysAsync(days, minVersion, ct));

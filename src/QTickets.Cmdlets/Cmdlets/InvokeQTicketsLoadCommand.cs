@@ -30,7 +30,10 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
     /// <summary>The instant treated as now (replays, and sandboxes whose clock is virtual). Default: the system clock.</summary>
     [Parameter] public DateTimeOffset? Now { get; set; }
 
-    /// <summary>The run lock file. Default: one per job and ClickHouse database in $XDG_RUNTIME_DIR or the temp folder.</summary>
+    /// <summary>
+    /// The run lock file. Default: one per job and ClickHouse database (named by the database's identity on the
+    /// server, so every spelling of the host shares it) in $XDG_RUNTIME_DIR or the temp folder.
+    /// </summary>
     [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
 
     [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
@@ -74,40 +77,46 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
             Time = Now is { } fixedNow ? new ShiftedTimeProvider(fixedNow) : TimeProvider.System,
         };
 
-        RunLock? runLock = null;
-        if (!dryRun)
-        {
-            var path = LockPath ?? RunLock.DefaultPath(config.JobName, $"{config.ClickHouseHost}-{config.ClickHousePort}-{config.ClickHouseDatabase}");
-            try { runLock = RunLock.Acquire(path, started); }
-            catch (RunLockedException ex)
-            {
-                var locked = new LoadSummary { Job = config.JobName, RunId = Guid.NewGuid(), StartedAt = started, FinishedAt = started, Status = "locked" };
-                Fail(locked, ex, LoadExitCode.Locked, "Locked", ErrorCategory.ResourceBusy);
-                return;
-            }
-        }
-
+        var fixtures = OfflineFixturesDir is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OfflineFixturesDir);
+        LoadSummary? summary = null;
         try
         {
-            LoadSummary? summary = null;
             RunOnPipeline(async (queue, cancellation) =>
             {
-                using var api = OfflineFixturesDir is null
+                using var api = fixtures is null
                     ? Engine.CreateApi(config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, queue)
                     : null;
                 using var store = dryRun ? null : Engine.CreateClickHouseStore(config, queue);
-                ILoadSource source = api is null
-                    ? new FixtureLoadSource(SessionState.Path.GetUnresolvedProviderPathFromPSPath(OfflineFixturesDir!))
-                    : new ApiLoadSource(api);
-                summary = await new QTicketsLoader(source, store, options, queue).RunAsync(cancellation).ConfigureAwait(false);
+                RunLock? runLock = null;
+                try
+                {
+                    if (store is not null)
+                    {
+                        // Keyed on the database as the server names it, so any spelling of the host takes the same lock. The
+                        // question is also the run's first contact: a port that is not ClickHouse's fails here, before any
+                        // API request. A ClickHouse that does not answer fails the run unlocked; it could not write anyway.
+                        var database = await store.GetDatabaseIdentityAsync(cancellation).ConfigureAwait(false);
+                        runLock = RunLock.Acquire(LockPath ?? RunLock.DefaultPath(config.JobName, database), started);
+                    }
+                    ILoadSource source = api is null ? new FixtureLoadSource(fixtures!) : new ApiLoadSource(api);
+                    summary = await new QTicketsLoader(source, store, options, queue).RunAsync(cancellation).ConfigureAwait(false);
+                }
+                finally
+                {
+                    runLock?.Dispose();
+                }
             });
-            if (summary!.ExitCode == LoadExitCode.Ok) WriteObject(summary);
-            else Fail(summary, new LoadFailedException(summary.Message), summary.ExitCode, summary.ErrorKind, Category(summary.ExitCode));
         }
-        finally
+        catch (Exception ex) when (ex is not PipelineStoppedException && (ex is not OperationCanceledException || !StopToken.IsCancellationRequested))
         {
-            runLock?.Dispose();
+            // The lock, the first ClickHouse contact, or anything unexpected: still one summary with a reason.
+            var (code, kind) = QTicketsLoader.Classify(ex, StopToken);
+            var failed = new LoadSummary { Job = config.JobName, RunId = Guid.NewGuid(), StartedAt = started, FinishedAt = started };
+            Fail(failed, ex, code, kind, Category(code));
+            return;
         }
+        if (summary!.ExitCode == LoadExitCode.Ok) WriteObject(summary);
+        else Fail(summary, new LoadFailedException(summary.Message), summary.ExitCode, summary.ErrorKind, Category(summary.ExitCode));
     }
 
     /// <summary>The summary first (the script prints it), then one error record for interactive users and -ErrorAction.</summary>
@@ -116,7 +125,9 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
         summary.Status = code == LoadExitCode.Locked ? "locked" : "error";
         summary.ExitCode = code;
         summary.ErrorKind = kind;
-        if (summary.Message.Length == 0) summary.Message = ex.Message.ReplaceLineEndings(" ");
+        // Never an empty reason: the line on stdout is all a cron mail or a journal shows.
+        if (summary.Message.Length == 0) summary.Message = ex.Message.ReplaceLineEndings(" ").Trim();
+        if (summary.Message.Length == 0) summary.Message = $"{ex.GetType().Name} without a message (run with -Verbose for details)";
         WriteObject(summary);
         WriteError(new ErrorRecord(ex, "QTickets.Load." + kind, category, summary.Job));
     }
@@ -126,6 +137,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
         LoadExitCode.ConfigError => ErrorCategory.InvalidArgument,
         LoadExitCode.AuthError => ErrorCategory.AuthenticationError,
         LoadExitCode.Locked => ErrorCategory.ResourceBusy,
+        LoadExitCode.LockFailed => ErrorCategory.ResourceUnavailable,
         LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
         LoadExitCode.ClickHouseError => ErrorCategory.WriteError,
         _ => ErrorCategory.OperationStopped,

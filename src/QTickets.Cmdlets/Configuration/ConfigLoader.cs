@@ -89,14 +89,19 @@ public sealed class ConfigLoader
         }
 
         var token = Text("Token");
-        if (token is not null && token.Trim().Any(char.IsWhiteSpace))
-            problems.Add($"{Describe(values["Token"].Source)} contains white space; copy the token again without spaces or line breaks.");
+        if (token is not null && TokenFlaw(token.Trim()) is { } flaw)
+            problems.Add($"{Describe(values["Token"].Source)} contains {flaw}: a token is printable ASCII only, and the request " +
+                         "header could not carry it. Copy the token again from the QTickets cabinet (Settings - Main) as plain text, " +
+                         "without spaces, line breaks or invisible characters.");
         if (token is null && needs.HasFlag(ConfigNeeds.Api))
             problems.Add("QTickets token is missing: looked for " + string.Join(", ", ConfigSetting.Named("Token").AllVariables) +
                          " in parameters, env files and the environment. Set QTICKETS_TOKEN in an env file given with -EnvFile " +
                          "(or in the environment), or pass -Token.");
 
         var baseUrl = ParseBaseUrl(values["BaseUrl"], problems);
+        var problemsBeforeHost = problems.Count;
+        var chHost = values.TryGetValue("ClickHouseHost", out var host) ? ParseHost(host, problems) : "localhost";
+        var hostIsValid = problems.Count == problemsBeforeHost;
         var chPassword = Text("ClickHousePassword");
 
         var config = new QTicketsConfig
@@ -106,13 +111,14 @@ public sealed class ConfigLoader
             OrgName = Text("OrgName") ?? "",
             SinceHours = Integer("SinceHours", 0, 24 * 366),
             InitialBackfillHours = Integer("InitialBackfillHours", 0, 24 * 366 * 10),
-            ClickHouseHost = (Text("ClickHouseHost") ?? "localhost").Trim(),
+            ClickHouseHost = chHost,
             ClickHousePort = Integer("ClickHousePort", 1, 65535),
             ClickHouseDatabase = (Text("ClickHouseDatabase") ?? "").Trim(),
             ClickHouseUser = (Text("ClickHouseUser") ?? "").Trim(),
             ClickHousePassword = chPassword is null ? null : new Secret(chPassword),
             ClickHouseSecure = Boolean("ClickHouseSecure"),
             ClickHouseVerifySsl = Boolean("ClickHouseVerifySsl"),
+            ClickHouseAllowPlainHttp = Boolean("ClickHouseAllowPlainHttp"),
             TimeZone = Zone("TimeZone"),
             ReportTimeZone = Zone("ReportTimeZone"),
             JobName = (Text("JobName") ?? "qtickets_api").Trim(),
@@ -124,6 +130,14 @@ public sealed class ConfigLoader
             problems.Add($"{Describe(values["ClickHouseDatabase"].Source)} may hold only letters, digits and '_'; got '{config.ClickHouseDatabase}'.");
         if (needs.HasFlag(ConfigNeeds.ClickHouse) && config.ClickHouseHost.Length == 0)
             problems.Add("ClickHouse host is empty: set CLICKHOUSE_HOST (or CH_HOST).");
+        // Like the API base URL: the password and the sales would cross the network unencrypted. ClickHouse often runs
+        // on a private network (a Docker network, a LAN), so a person can allow that on purpose.
+        if (needs.HasFlag(ConfigNeeds.ClickHouse) && hostIsValid && !config.ClickHouseSecure && !config.ClickHouseAllowPlainHttp &&
+            !IsLoopbackHost(config.ClickHouseHost))
+            problems.Add($"{Describe(values["ClickHouseHost"].Source)} is '{config.ClickHouseHost}', another machine, over plain http " +
+                         "(CLICKHOUSE_SECURE is false): the ClickHouse password and the sales data would cross the network unencrypted. " +
+                         "Use TLS (CLICKHOUSE_SECURE=true and ClickHouse's https port, usually 8443), or, on a network you trust " +
+                         "(e.g. a Docker network), set CLICKHOUSE_ALLOW_PLAIN_HTTP=true.");
 
         if (problems.Count > 0) throw new ConfigurationException(problems);
         return config;
@@ -145,6 +159,57 @@ public sealed class ConfigLoader
 
     static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>This machine by its literal name or address (no DNS lookup: a configuration check does no IO).</summary>
+    internal static bool IsLoopbackHost(string host)
+    {
+        var h = host.Trim('[', ']').TrimEnd('.');
+        return h.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(h, out var ip) && IPAddress.IsLoopback(ip));
+    }
+
+    /// <summary>
+    /// A host name or IP address, nothing else: a URL or a port here would make every ClickHouse call fail with
+    /// an unparsable address. The fix names the variables the parts belong in.
+    /// </summary>
+    static string ParseHost((string Raw, ConfigSource Source) v, List<string> problems)
+    {
+        var host = v.Raw.Trim();
+        if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/'))
+        {
+            var fix = Uri.TryCreate(host.Contains("://", StringComparison.Ordinal) ? host : "http://" + host, UriKind.Absolute, out var url) && url.Host.Length > 0
+                ? $"Set CLICKHOUSE_HOST={url.Host}" + (url.IsDefaultPort ? "" : $" and CLICKHOUSE_PORT={url.Port}") +
+                  (url.Scheme == "https" ? " and CLICKHOUSE_SECURE=true" : "") + "."
+                : "Set CLICKHOUSE_HOST to the host name or IP address only, the port in CLICKHOUSE_PORT, https as CLICKHOUSE_SECURE=true.";
+            problems.Add($"{Describe(v.Source)} must be a host name or IP address, not a URL: '{v.Raw}'. {fix}");
+            return host;
+        }
+        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (bare.IndexOfAny(['[', ']']) < 0 && IPAddress.TryParse(bare, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+            return $"[{ip}]";
+        if (Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4)
+            return host;
+        var colon = host.LastIndexOf(':');
+        problems.Add(colon > 0 && int.TryParse(host[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? $"{Describe(v.Source)} must be a host name or IP address without a port: '{v.Raw}'. Set CLICKHOUSE_HOST={host[..colon]} and CLICKHOUSE_PORT={port}."
+            : $"{Describe(v.Source)} is not a host name or IP address: '{v.Raw}'. Use e.g. localhost, 10.0.0.5 or ch.example.org.");
+        return host;
+    }
+
+    /// <summary>What makes a token unusable in an Authorization header, described without its value; null when none.</summary>
+    static string? TokenFlaw(string token)
+    {
+        for (var i = 0; i < token.Length; i++)
+        {
+            var c = token[i];
+            if (c is > ' ' and < (char)0x7F) continue;
+            // The code point only for what cannot be seen: a visible character would be a piece of the token.
+            if (char.IsWhiteSpace(c)) return $"white space (U+{(int)c:X4}) at position {i + 1}";
+            if (char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.Control)
+                return $"an invisible character (U+{(int)c:X4}) at position {i + 1}";
+            return $"a character that is not ASCII at position {i + 1}";
+        }
+        return null;
+    }
 
     static string Describe(ConfigSource s) => s.Origin switch
     {

@@ -36,6 +36,8 @@ public sealed record ConfigSetting(
         new("ClickHouseSecure", "CLICKHOUSE_SECURE", ["CH_SECURE"], ConfigValueKind.Boolean, "false", "use HTTPS to ClickHouse"),
         new("ClickHouseVerifySsl", "CLICKHOUSE_VERIFY_SSL", ["CH_VERIFY_SSL"], ConfigValueKind.Boolean, "true",
             "verify ClickHouse's TLS certificate"),
+        new("ClickHouseAllowPlainHttp", "CLICKHOUSE_ALLOW_PLAIN_HTTP", [], ConfigValueKind.Boolean, "false",
+            "allow plain http to a ClickHouse on another machine (a network you trust, e.g. a Docker network)"),
         new("TimeZone", "TZ", ["DEFAULT_TZ"], ConfigValueKind.TimeZone, "Europe/Moscow",
             "wall-clock zone of sale_ts and the daily facts"),
         new("ReportTimeZone", "REPORT_TZ", ["QTICKETS_REPORT_TZ"], ConfigValueKind.TimeZone, "Europe/Moscow",

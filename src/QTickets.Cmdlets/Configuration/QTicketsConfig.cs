@@ -19,6 +19,8 @@ public sealed class QTicketsConfig
     public Secret? ClickHousePassword { get; init; }
     public bool ClickHouseSecure { get; init; }
     public bool ClickHouseVerifySsl { get; init; }
+    /// <summary>Plain http to a ClickHouse on another machine was allowed on purpose (CLICKHOUSE_ALLOW_PLAIN_HTTP).</summary>
+    public bool ClickHouseAllowPlainHttp { get; init; }
     public string TimeZone { get; init; } = "Europe/Moscow";
     public string ReportTimeZone { get; init; } = "Europe/Moscow";
     public string JobName { get; init; } = "qtickets_api";

@@ -1,7 +1,7 @@
 namespace QTickets.Configuration;
 
 /// <summary>
-/// A token or password. Its only public face is the fingerprint (first 4 + *** + last 4), so formatting,
+/// A token or password. Its only public face is the fingerprint (<see cref="FingerprintOf"/>), so formatting,
 /// serialising or logging a configuration can never print the value. The engine reads <see cref="Value"/>
 /// through InternalsVisibleTo.
 /// </summary>
@@ -17,12 +17,18 @@ public sealed class Secret
 
     public override string ToString() => Fingerprint;
 
+    /// <summary>
+    /// Enough for a person to tell which token was sent, never enough to matter: at most 4 characters, and fewer
+    /// the shorter the value, because each shown character is a larger share of a short secret (a 10-character
+    /// password is often a word or a date). 24 or more characters: first 2 and last 2; 12 to 23: first and last;
+    /// under 12: none.
+    /// </summary>
     public static string FingerprintOf(string value) =>
         value.Length switch
         {
             0 => "(empty)",
-            // Short values would be revealed almost entirely by 4 + 4 characters.
-            <= 8 => value[..Math.Min(2, value.Length)] + "***",
-            _ => value[..4] + "***" + value[^4..],
+            < 12 => "***",
+            < 24 => value[..1] + "***" + value[^1..],
+            _ => value[..2] + "***" + value[^2..],
         };
 }

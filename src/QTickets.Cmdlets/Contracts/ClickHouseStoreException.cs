@@ -13,6 +13,8 @@ public enum ClickHouseFailure
     DatabaseMissing,
     Cancelled,
     Server,
+    /// <summary>Something answered on the host and port, but not ClickHouse: a configuration mistake.</summary>
+    NotClickHouse,
 }
 
 /// <summary>

@@ -15,6 +15,14 @@ public interface IClickHouseStore : IDisposable
 
     string Database { get; }
 
+    /// <summary>
+    /// The database as the server knows it, whatever the host is called (localhost, 127.0.0.1, a DNS name): its UUID
+    /// (Atomic databases), else the server's host name, the port and the database name. The run lock is keyed on it.
+    /// This is the first call of a load, so an answer that is not ClickHouse's (a web server on the port) fails here
+    /// as <see cref="ClickHouseFailure.NotClickHouse"/>.
+    /// </summary>
+    Task<string> GetDatabaseIdentityAsync(CancellationToken cancellation);
+
     /// <summary>Every migration, in order, with <see cref="SchemaMigration.Applied"/> set from the version table.</summary>
     Task<IReadOnlyList<SchemaMigration>> GetMigrationsAsync(SchemaOptions options, CancellationToken cancellation);
 

@@ -1,18 +1,17 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using QTickets.Api;
 
 namespace QTickets.Diagnostics;
 
 /// <summary>
-/// Masks personal data in saved answers. Unlike <see cref="PersonalData.Scrub"/> (which drops the keys for the
-/// warehouse), the protocol keeps every key and replaces the value, so a support engineer still sees the shape
-/// of the answer. Text that is not JSON (an HTML page, a cut-off body) gets e-mails and phone numbers masked.
+/// Masks personal data in saved answers. Unlike <see cref="PersonalData.Scrub"/> (which keeps only the listed keys
+/// for the warehouse), the protocol keeps every key and replaces the value, so a support engineer still sees the
+/// shape of the answer. Text that is not JSON (an HTML page, a cut-off body) gets e-mails and phone numbers masked.
 /// </summary>
-internal static partial class PersonalDataMask
+internal static class PersonalDataMask
 {
-    public const string Masked = "***";
+    public const string Masked = PersonalData.Masked;
 
     static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
 
@@ -36,17 +35,7 @@ internal static partial class PersonalDataMask
     /// Text that may be cut-off JSON (an excerpt of a truncated page): the string value of any personal key (and of
     /// the client's name, surname, middlename, email and phone), then any e-mail and phone number left, masked.
     /// </summary>
-    public static string MaskText(string text)
-    {
-        text = KeyedString().Replace(text, m => IsPersonalKey(m.Groups["key"].Value) ? $"\"{m.Groups["key"].Value}\":\"{Masked}\"" : m.Value);
-        return Phone().Replace(Email().Replace(text, Masked), Masked);
-    }
-
-    static bool IsPersonalKey(string key) =>
-        PersonalData.Keys.Contains(key) || key is "name" or "surname" or "middlename" or "email" or "phone";
-
-    [GeneratedRegex(@"""(?<key>[A-Za-z_]+)""\s*:\s*""(?:[^""\\]|\\.)*""?")]
-    private static partial Regex KeyedString();
+    public static string MaskText(string text) => PersonalData.MaskText(text);
 
     static void Write(Utf8JsonWriter writer, JsonElement element)
     {
@@ -78,10 +67,4 @@ internal static partial class PersonalDataMask
                 break;
         }
     }
-
-    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
-    private static partial Regex Email();
-
-    [GeneratedRegex(@"\+7[\s\-()]*\d{3}[\s\-()]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}\b")]
-    private static partial Regex Phone();
 }

@@ -22,4 +22,9 @@ public enum LoadExitCode
     ClickHouseError = 6,
     /// <summary>Reconciliation found a difference between the API and ClickHouse.</summary>
     Drift = 7,
+    /// <summary>
+    /// The run lock could not be taken for another reason than a live holder (a read-only, full or missing lock
+    /// folder, no permission): nothing was loaded, and every later run will fail the same way until it is fixed.
+    /// </summary>
+    LockFailed = 8,
 }

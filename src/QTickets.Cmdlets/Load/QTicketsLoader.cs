@@ -309,6 +309,8 @@ public sealed class QTicketsLoader
         OperationCanceledException when cancellation.IsCancellationRequested => (LoadExitCode.Failed, "Cancelled"),
         ConfigurationException => (LoadExitCode.ConfigError, "ConfigError"),
         RunLockedException => (LoadExitCode.Locked, "Locked"),
+        RunLockFailedException => (LoadExitCode.LockFailed, "LockFailed"),
+        ClickHouseStoreException { Failure: ClickHouseFailure.NotClickHouse } => (LoadExitCode.ConfigError, "NotClickHouse"),
         QTicketsAuthenticationException => (LoadExitCode.AuthError, "AuthError"),
         QTicketsUnavailableException => (LoadExitCode.ApiUnavailable, "ApiUnavailable"),
         QTicketsApiException => (LoadExitCode.ApiUnavailable, "ApiError"),

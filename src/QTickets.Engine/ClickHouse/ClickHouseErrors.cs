@@ -56,6 +56,10 @@ internal sealed partial class ClickHouseErrors
                 "(locally: build/clickhouse.sh start).", ex);
         }
         var code = ServerCode(root);
+        // Every error answer of ClickHouse reads "Code: N. DB::Exception: ..."; an error answer without that came from
+        // something else on the port (a web server's page, the native port's "Port 9000 is for clickhouse-client").
+        if (root is ClickHouseServerException && (code <= 0 || !root.Message.Contains("DB::Exception", StringComparison.Ordinal)))
+            return NotClickHouse(root.Message, ex);
         var text = Scrub(FirstLine(root.Message));
         return code switch
         {
@@ -82,6 +86,29 @@ internal sealed partial class ClickHouseErrors
             _ => new(ClickHouseFailure.Server, $"ClickHouse at {_endpoint} (user '{_user}'){On(table)} failed: {text}", ex, table, serverCode: code),
         };
     }
+
+    /// <summary>Something answered on the configured host and port, but not as ClickHouse does.</summary>
+    public ClickHouseStoreException NotClickHouse(string answer, Exception? inner = null) =>
+        new(ClickHouseFailure.NotClickHouse,
+            $"{_endpoint} is not a ClickHouse server: it answered with {Describe(answer)}. Check CLICKHOUSE_HOST and CLICKHOUSE_PORT: " +
+            "they must name ClickHouse's HTTP interface (port 8123 by default, 8443 with CLICKHOUSE_SECURE=true; not the native " +
+            "port 9000, not a web server or proxy page).", inner);
+
+    /// <summary>A short, safe description of a foreign answer: an HTML page by its title, other text by its first words.</summary>
+    string Describe(string answer)
+    {
+        var text = answer.Trim();
+        if (text.Length == 0) return "an empty answer";
+        if (text.Contains("<html", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+        {
+            var title = TitlePattern().Match(text);
+            return title.Success ? $"an HTML page titled '{Shorten(Scrub(title.Groups[1].Value.Trim()), 60)}'" : "an HTML page";
+        }
+        var words = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return $"'{Shorten(Scrub(QTickets.Diagnostics.PersonalDataMask.MaskText(words)), 120)}'";
+    }
+
+    static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";
 
     public ClickHouseStoreException TypeMismatch(Exception ex, string? table, string? column, int? code, string? detail = null) =>
         new(ClickHouseFailure.TypeMismatch,
@@ -112,4 +139,7 @@ internal sealed partial class ClickHouseErrors
 
     [GeneratedRegex(@"Table ([\w.`]+) does not exist")]
     private static partial Regex TablePattern();
+
+    [GeneratedRegex(@"<title[^>]*>([^<]*)</title>", RegexOptions.IgnoreCase)]
+    private static partial Regex TitlePattern();
 }

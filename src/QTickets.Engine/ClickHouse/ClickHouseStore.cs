@@ -23,6 +23,7 @@ public sealed class ClickHouseStore : IClickHouseStore
     readonly IRunObserver _observer;
     readonly string _user;
     readonly bool _loopback;
+    readonly int _port;
 
     public ClickHouseStore(QTicketsConfig config, IRunObserver observer)
     {
@@ -33,6 +34,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         _loopback = config.ClickHouseHost is "localhost" ||
                     (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
         _observer = observer;
+        _port = config.ClickHousePort;
         var password = config.ClickHousePassword?.Value ?? "";
         Endpoint = $"{config.ClickHouseUrl} as '{_user}', database {Database}";
         _errors = new ClickHouseErrors(config.ClickHouseUrl, _user, password);
@@ -56,6 +58,32 @@ public sealed class ClickHouseStore : IClickHouseStore
     public string Database { get; }
 
     static bool IsIdentifier(string name) => name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    public async Task<string> GetDatabaseIdentityAsync(CancellationToken cancellation)
+    {
+        // A marker column and a text format: an answer from anything but ClickHouse (an HTML page with status 200)
+        // cannot pass for it, where a typed read would fail somewhere inside the driver's decoder.
+        const string marker = "qtickets-identity";
+        var sql = $"SELECT '{marker}', hostName(), toString((SELECT any(uuid) FROM system.databases WHERE name = {Literal(Database)})) " +
+                  "FORMAT TabSeparated";
+        _observer.Verbose($"ClickHouse {Endpoint}: {sql}");
+        string body;
+        try
+        {
+            using var result = await _client.ExecuteRawResultAsync(sql, null, cancellation).ConfigureAwait(false);
+            body = await result.ReadAsStringAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            throw _errors.Translate(ex, "system.databases");
+        }
+        var fields = body.TrimEnd('\n').Split('\t');
+        if (fields.Length != 3 || fields[0] != marker) throw _errors.NotClickHouse(body);
+        // Ordinary databases (and those of old servers) have the zero UUID: the server's own name and port instead.
+        return Guid.TryParse(fields[2], out var uuid) && uuid != Guid.Empty
+            ? $"{Database}-{uuid:D}"
+            : $"{Database}-{fields[1]}-{_port}";
+    }
 
     // ---------------------------------------------------------------- statements
 

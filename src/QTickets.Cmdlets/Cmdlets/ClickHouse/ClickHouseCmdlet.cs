@@ -47,6 +47,7 @@ public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable
             ClickHouseFailure.TableMissing or ClickHouseFailure.ColumnMissing or ClickHouseFailure.DatabaseMissing => ErrorCategory.ObjectNotFound,
             ClickHouseFailure.TypeMismatch => ErrorCategory.InvalidData,
             ClickHouseFailure.Cancelled => ErrorCategory.OperationStopped,
+            ClickHouseFailure.NotClickHouse => ErrorCategory.InvalidArgument,
             _ => ErrorCategory.InvalidOperation,
         };
         ThrowTerminatingError(new ErrorRecord(ex, "QTickets.ClickHouse." + ex.Failure, category, target ?? ex.Table ?? ex.Column));

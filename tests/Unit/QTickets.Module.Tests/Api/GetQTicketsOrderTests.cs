@@ -73,7 +73,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
 
         var requestLines = r.Verbose.Where(l => l.StartsWith("GET /orders page", StringComparison.Ordinal)).ToList();
         Assert.Equal(await Sandbox.RequestCountAsync("/orders"), requestLines.Count);
-        var fingerprint = Sandbox.Token[..4] + "***" + Sandbox.Token[^4..];
+        var fingerprint = QTickets.Module.Tests.Diagnostics.ProtocolFiles.Fingerprint(Sandbox.Token);
         Assert.All(requestLines, l => Assert.Matches(@"^GET /orders page \d+: 200, \d+ items in \d+ ms \(token " + System.Text.RegularExpressions.Regex.Escape(fingerprint) + @"\)$", l));
         Assert.DoesNotContain(Sandbox.Token, r.AllText());
     }

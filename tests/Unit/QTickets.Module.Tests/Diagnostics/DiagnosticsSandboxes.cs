@@ -32,8 +32,9 @@ internal static class ProtocolFiles
         return path;
     }
 
-    /// <summary>The token's fingerprint as the module shows it (first 4 + *** + last 4; the sandbox's tokens are long).</summary>
-    public static string Fingerprint(string token) => token[..4] + "***" + token[^4..];
+    /// <summary>The token's fingerprint as the module shows it: 2 + *** + 2 from 24 characters, 1 + *** + 1 from 12.</summary>
+    public static string Fingerprint(string token) =>
+        token.Length >= 24 ? token[..2] + "***" + token[^2..] : token.Length >= 12 ? token[..1] + "***" + token[^1..] : "***";
 
     /// <summary>
     /// Every file of the report folder and every file inside the archive, by name. Fails if the archive lacks a

@@ -123,8 +123,8 @@ public sealed class TestQTicketsEndpointTests(ProtocolSandbox sandbox) : IClassF
         Assert.Empty(r.Errors);
         var verdict = Assert.Single(r.Output).BaseObject as dynamic;
         Assert.Equal("TokenRejected", verdict.Kind.ToString());
-        Assert.StartsWith("The token qt-w***6789 is rejected: 2 of 2 requests got HTTP 403", (string)verdict.Headline);
-        Assert.Contains(r.Warnings, w => w.StartsWith("The token qt-w***6789 is rejected", StringComparison.Ordinal));
+        Assert.StartsWith("The token qt***89 is rejected: 2 of 2 requests got HTTP 403", (string)verdict.Headline);
+        Assert.Contains(r.Warnings, w => w.StartsWith("The token qt***89 is rejected", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -149,13 +149,18 @@ public sealed class LoadFaultTests(BackfilledRig fixture) : IClassFixture<Backfi
     }
 
     [Fact]
-    public async Task Two_runs_started_at_once_one_loads_the_other_exits_4_naming_the_holder()
+    public async Task Two_runs_started_at_once_one_loads_the_other_exits_4_naming_the_holder_however_each_spells_the_host()
     {
         var now = await _rig.AdvanceAsync(TimeSpan.FromMinutes(15));
         await _rig.Sandbox.SetFaultsAsync(SlowSeats);
+        // The same database as 127.0.0.1 and as localhost: one lock.
+        Assert.Contains("CLICKHOUSE_HOST=127.0.0.1\n", File.ReadAllText(_rig.EnvFile));
+        var localhost = Path.Combine(_rig.Dir, "localhost.env");
+        File.WriteAllText(localhost, File.ReadAllText(_rig.EnvFile).Replace("CLICKHOUSE_HOST=127.0.0.1\n", "CLICKHOUSE_HOST=localhost\n", StringComparison.Ordinal));
+        File.SetUnixFileMode(localhost, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         var a = _rig.StartScript(now);
-        var b = _rig.StartScript(now);
+        var b = _rig.StartScript(now, localhost);
         var ra = _rig.Finish(a, TimeSpan.FromMinutes(3));
         var rb = _rig.Finish(b, TimeSpan.FromMinutes(3));
 

@@ -130,7 +130,7 @@ public sealed class PackageTests(BuiltPackage package) : IClassFixture<BuiltPack
             var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var installed = Path.Combine(root, "QTickets", version);
             Assert.Equal(installed, lines[0]);
-            Assert.Equal("pack***0123", lines[1]);
+            Assert.Equal("p***3", lines[1]);
             Assert.Equal("QTickets.Engine", lines[2]);
             Assert.Equal(Path.Combine(installed, "dependencies"), lines[3]);
             Assert.StartsWith("Reads orders", lines[4]);

@@ -107,7 +107,7 @@ public sealed class ApiClientResilienceTests
 
         Assert.Single(api.Requests);
         Assert.Contains("QTICKETS_TOKEN", ex.Message);
-        Assert.Contains(Token[..4] + "***" + Token[^4..], ex.Message);
+        Assert.Contains(Token[..2] + "***" + Token[^2..], ex.Message);
         Assert.DoesNotContain(Token, ex.ToString());
         Assert.DoesNotContain(Token, observer.AllText());
     }
@@ -264,8 +264,8 @@ public sealed class ApiClientResilienceTests
 
         var lines = observer.VerboseLines.Where(l => l.StartsWith("GET ", StringComparison.Ordinal)).ToList();
         Assert.Equal(api.Requests.Count, lines.Count);
-        Assert.Matches(@"^GET /orders page 1: 503 in \d+ ms \(token qt-U\*\*\*2c1b\)$", lines[0]);
-        Assert.Matches(@"^GET /orders page 1 \(attempt 2\): 200, 1 items in \d+ ms \(token qt-U\*\*\*2c1b\)$", lines[1]);
+        Assert.Matches(@"^GET /orders page 1: 503 in \d+ ms \(token qt\*\*\*1b\)$", lines[0]);
+        Assert.Matches(@"^GET /orders page 1 \(attempt 2\): 200, 1 items in \d+ ms \(token qt\*\*\*1b\)$", lines[1]);
         Assert.DoesNotContain(Token, observer.AllText());
     }
 

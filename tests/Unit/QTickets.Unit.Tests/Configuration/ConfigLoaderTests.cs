@@ -25,7 +25,8 @@ public sealed class ConfigLoaderTests : IDisposable
     public void Parameters_beat_env_files_which_beat_the_environment_which_beats_defaults()
     {
         var file = EnvFile("a.env", "QTICKETS_TOKEN=from-file-0000000000\nCLICKHOUSE_HOST=file-host\nCH_PORT=9999\n");
-        var config = Loader(("QTICKETS_TOKEN", "from-env-00000000000"), ("CLICKHOUSE_HOST", "env-host"), ("JOB_NAME", "env-job"))
+        var config = Loader(("QTICKETS_TOKEN", "from-env-00000000000"), ("CLICKHOUSE_HOST", "env-host"), ("JOB_NAME", "env-job"),
+                ("CLICKHOUSE_ALLOW_PLAIN_HTTP", "true"))
             .WithEnvFile(file)
             .WithParameter("ClickHouseHost", "param-host")
             .Load(ConfigNeeds.All);
@@ -33,7 +34,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("param-host", config.ClickHouseHost);
         Assert.Equal(9999, config.ClickHousePort);
         Assert.Equal("env-job", config.JobName);
-        Assert.Equal("from***0000", config.TokenFingerprint);
+        Assert.Equal("f***0", config.TokenFingerprint);
         Assert.Equal("zakaz", config.ClickHouseDatabase);
 
         var sources = config.Sources.ToDictionary(s => s.Setting);
@@ -53,13 +54,13 @@ public sealed class ConfigLoaderTests : IDisposable
                 ("CLICKHOUSE_HTTP_PORT", "8443"), ("QTICKETS_INITIAL_BACKFILL_HOURS", "48"))
             .Load(ConfigNeeds.All);
 
-        Assert.Equal("alia***6789", config.TokenFingerprint);
+        Assert.Equal("a***9", config.TokenFingerprint);
         Assert.Equal("https://example.test/api/rest/v1", config.BaseUrl.ToString().TrimEnd('/'));
         Assert.Equal("org", config.OrgName);
         Assert.Equal(6, config.SinceHours);
         Assert.Equal("db1", config.ClickHouseDatabase);
         Assert.Equal("writer", config.ClickHouseUser);
-        Assert.Equal("pw-a***4567", config.ClickHousePassword!.Fingerprint);
+        Assert.Equal("p***7", config.ClickHousePassword!.Fingerprint);
         Assert.True(config.ClickHouseSecure);
         Assert.False(config.ClickHouseVerifySsl);
         Assert.Equal("Asia/Krasnoyarsk", config.TimeZone);
@@ -74,10 +75,10 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var first = EnvFile("first.env", "QTICKETS_TOKEN=first-token-000000\nORG_NAME=first\n");
         var second = EnvFile("second.env", "ORG_NAME=\nCLICKHOUSE_HOST=second\nQTICKETS_TOKEN=second-token-11111\n");
-        var config = Loader().WithEnvFile(first).WithEnvFile(second).Load(ConfigNeeds.All);
+        var config = Loader(("CLICKHOUSE_ALLOW_PLAIN_HTTP", "true")).WithEnvFile(first).WithEnvFile(second).Load(ConfigNeeds.All);
         Assert.Equal("first", config.OrgName);
         Assert.Equal("second", config.ClickHouseHost);
-        Assert.Equal("seco***1111", config.TokenFingerprint);
+        Assert.Equal("s***1", config.TokenFingerprint);
     }
 
     [Fact]
@@ -119,6 +120,75 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("http", config.BaseUrl.Scheme);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:38123", "not a URL", "Set CLICKHOUSE_HOST=127.0.0.1 and CLICKHOUSE_PORT=38123.")]
+    [InlineData("https://ch.example.org", "not a URL", "Set CLICKHOUSE_HOST=ch.example.org and CLICKHOUSE_SECURE=true.")]
+    [InlineData("ch.example.org/", "not a URL", "Set CLICKHOUSE_HOST=ch.example.org.")]
+    [InlineData("127.0.0.1:8123", "without a port", "Set CLICKHOUSE_HOST=127.0.0.1 and CLICKHOUSE_PORT=8123.")]
+    [InlineData("ch host", "not a host name", "localhost")]
+    public void A_url_or_port_where_the_ClickHouse_host_belongs_is_refused_with_the_variables_to_set(string host, string problem, string fix)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() =>
+            Loader(("QTICKETS_TOKEN", "valid-token-1234567"), ("CLICKHOUSE_HOST", host)).Load(ConfigNeeds.All));
+        var message = Assert.Single(ex.Problems);
+        Assert.StartsWith("CLICKHOUSE_HOST (from the environment)", message);
+        Assert.Contains(problem, message);
+        Assert.Contains(fix, message);
+    }
+
+    [Theory]
+    [InlineData("localhost", "localhost")]
+    [InlineData("LOCALHOST.", "LOCALHOST.")]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    [InlineData("::1", "[::1]")]
+    [InlineData("[::1]", "[::1]")]
+    [InlineData(" ch-1.internal ", "ch-1.internal")]
+    public void Host_names_and_addresses_are_accepted(string host, string expected)
+    {
+        var config = Loader(("CLICKHOUSE_HOST", host), ("CLICKHOUSE_ALLOW_PLAIN_HTTP", "true")).Load(ConfigNeeds.ClickHouse);
+        Assert.Equal(expected, config.ClickHouseHost);
+    }
+
+    [Theory]
+    [InlineData("valid-\u200Btoken-1234567", "an invisible character (U+200B) at position 7")]
+    [InlineData("valid-\uFEFFtoken-1234567", "an invisible character (U+FEFF) at position 7")]
+    [InlineData("valid token-1234567", "white space (U+0020) at position 6")]
+    [InlineData("valid-\u00A0token-1234567", "white space (U+00A0) at position 7")]
+    [InlineData("valid-tokеn-1234567", "a character that is not ASCII at position 10")]
+    public void A_token_with_white_space_or_characters_a_header_cannot_carry_is_refused_before_any_request(string token, string flaw)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Loader(("QTICKETS_TOKEN", token)).Load(ConfigNeeds.Api));
+        var message = Assert.Single(ex.Problems);
+        Assert.StartsWith("QTICKETS_TOKEN (from the environment) contains " + flaw, message);
+        Assert.Contains("Copy the token again", message);
+        Assert.DoesNotContain("valid", message);
+        Assert.DoesNotContain("1234567", message);
+    }
+
+    [Fact]
+    public void Line_ends_and_spaces_around_the_token_are_trimmed_not_refused()
+    {
+        var config = Loader(("QTICKETS_TOKEN", " valid-token-1234567\r\n")).Load(ConfigNeeds.Api);
+        Assert.Equal(19, config.Token!.Length);
+    }
+
+    [Fact]
+    public void Plain_http_to_a_ClickHouse_on_another_machine_is_refused_unless_allowed_or_over_TLS()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Loader(("CH_HOST", "ch.example.org")).Load(ConfigNeeds.ClickHouse));
+        var message = Assert.Single(ex.Problems);
+        Assert.StartsWith("CH_HOST (from the environment) is 'ch.example.org', another machine, over plain http", message);
+        Assert.Contains("CLICKHOUSE_SECURE=true", message);
+        Assert.Contains("CLICKHOUSE_ALLOW_PLAIN_HTTP=true", message);
+
+        Assert.True(Loader(("CH_HOST", "ch.example.org"), ("CLICKHOUSE_SECURE", "true")).Load(ConfigNeeds.ClickHouse).ClickHouseSecure);
+        Assert.True(Loader(("CH_HOST", "ch.example.org"), ("CLICKHOUSE_ALLOW_PLAIN_HTTP", "yes")).Load(ConfigNeeds.ClickHouse).ClickHouseAllowPlainHttp);
+        Assert.Equal("127.0.0.2", Loader(("CH_HOST", "127.0.0.2")).Load(ConfigNeeds.ClickHouse).ClickHouseHost);
+        Assert.Equal("localhost", Loader().Load(ConfigNeeds.ClickHouse).ClickHouseHost);
+        // Only a command that talks to ClickHouse is refused: Get-QTicketsConfig and the API cmdlets still work.
+        Assert.Equal("ch.example.org", Loader(("CH_HOST", "ch.example.org"), ("QTICKETS_TOKEN", "valid-token-1234567")).Load(ConfigNeeds.Api).ClickHouseHost);
+    }
+
     [Fact]
     public void All_problems_are_reported_at_once()
     {
@@ -157,9 +227,27 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("abcdefghijkl", "abcd***ijkl")]
-    [InlineData("short", "sh***")]
+    [InlineData("qt-0123456789abcdefghijklmnop", "qt***op")]
+    [InlineData("abcdefghijklmnopqrstuvwx", "ab***wx")]
+    [InlineData("abcdefghijklmnopqrstuvw", "a***w")]
+    [InlineData("abcdefghijkl", "a***l")]
+    [InlineData("abcdefghijk", "***")]
+    [InlineData("Pass-12345", "***")]
+    [InlineData("x", "***")]
     [InlineData("", "(empty)")]
-    public void Fingerprint_is_first_four_and_last_four(string value, string expected) =>
+    public void Fingerprint_shows_at_most_four_characters_and_none_of_a_short_secret(string value, string expected) =>
         Assert.Equal(expected, Secret.FingerprintOf(value));
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(16)]
+    [InlineData(40)]
+    [InlineData(200)]
+    public void No_fingerprint_reveals_more_than_four_characters_nor_more_than_a_sixth_of_the_value(int length)
+    {
+        var value = new string(Enumerable.Range(0, length).Select(i => (char)('A' + i % 26)).ToArray());
+        var shown = Secret.FingerprintOf(value).Replace("***", "", StringComparison.Ordinal).Length;
+        Assert.True(shown <= 4, $"{shown} characters of {length} shown");
+        Assert.True(shown * 6 <= length, $"{shown} characters of {length} shown");
+    }
 }

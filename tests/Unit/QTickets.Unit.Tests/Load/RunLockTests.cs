@@ -76,4 +76,61 @@ public sealed class RunLockTests : IDisposable
             if (!holder.HasExited) holder.Kill();
         }
     }
+
+    [Fact]
+    public void A_lock_folder_that_does_not_exist_is_its_own_failure_naming_the_path_and_the_fix_not_another_run()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qtickets-missing-{Guid.NewGuid():N}", "run.lock");
+        var ex = Assert.Throws<RunLockFailedException>(() => RunLock.Acquire(path, DateTimeOffset.UtcNow));
+        Assert.Equal(path, ex.LockPath);
+        Assert.StartsWith($"The run lock {path} could not be taken: ", ex.Message);
+        Assert.Contains($"make {Path.GetDirectoryName(path)} exist and writable", ex.Message);
+        Assert.Contains("-LockPath", ex.Message);
+        Assert.DoesNotContain("Another QTickets load is running", ex.Message);
+    }
+
+    [Fact]
+    public void A_lock_path_under_a_file_or_that_is_a_folder_fails_as_a_broken_lock_not_as_a_held_one()
+    {
+        File.WriteAllText(_path, "a file where a folder should be");
+        Assert.Throws<RunLockFailedException>(() => RunLock.Acquire(Path.Combine(_path, "run.lock"), DateTimeOffset.UtcNow));
+        File.Delete(_path);
+
+        Directory.CreateDirectory(_path);
+        try
+        {
+            Assert.Throws<RunLockFailedException>(() => RunLock.Acquire(_path, DateTimeOffset.UtcNow));
+        }
+        finally
+        {
+            Directory.Delete(_path);
+        }
+    }
+
+    [Fact]
+    public void A_holder_line_that_cannot_be_written_fails_the_run_and_releases_the_lock()
+    {
+        // The lock file can be created but not the holder's line (here its path is a folder; on a full disk the
+        // write fails the same way): a failure, and the lock is not left held by this process.
+        Directory.CreateDirectory(_path + ".holder");
+        try
+        {
+            var ex = Assert.Throws<RunLockFailedException>(() => RunLock.Acquire(_path, DateTimeOffset.UtcNow));
+            Assert.Contains(_path + ".holder", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(_path + ".holder");
+        }
+        using (RunLock.Acquire(_path, DateTimeOffset.UtcNow)) { }
+    }
+
+    [Fact]
+    public void The_default_lock_is_named_by_the_job_and_the_database_identity_only()
+    {
+        var a = RunLock.DefaultPath("qtickets_api", "zakaz-b1546436-a7a8-4de8-9d4f-f0eff37cf0e4");
+        Assert.Equal("qtickets-qtickets_api-zakaz-b1546436-a7a8-4de8-9d4f-f0eff37cf0e4.lock", Path.GetFileName(a));
+        Assert.NotEqual(a, RunLock.DefaultPath("other_job", "zakaz-b1546436-a7a8-4de8-9d4f-f0eff37cf0e4"));
+        Assert.Equal("qtickets-qtickets_api-zakaz-ch_1.example-8123.lock", Path.GetFileName(RunLock.DefaultPath("qtickets_api", "zakaz-ch/1.example-8123")));
+    }
 }
