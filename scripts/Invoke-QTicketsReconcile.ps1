@@ -10,7 +10,7 @@
       0 clean (or, with -Repair, every differing day was reloaded and now matches),
       7 drift (days differ; after -Repair: still differ),
       1 failed, 2 configuration error, 3 token rejected (403), 4 the loader's lock is held (-Repair only),
-      5 QTickets API unavailable, 6 ClickHouse error, 8 the loader's lock could not be taken (-Repair only;
+      5 QTickets API unavailable, 6 ClickHouse error, 9 the loader's lock could not be taken (-Repair only;
       its folder is missing, read-only, full or not permitted) (the loader's codes).
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (the loader's).

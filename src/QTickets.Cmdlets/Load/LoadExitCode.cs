@@ -26,5 +26,5 @@ public enum LoadExitCode
     /// The run lock could not be taken for another reason than a live holder (a read-only, full or missing lock
     /// folder, no permission): nothing was loaded, and every later run will fail the same way until it is fixed.
     /// </summary>
-    LockFailed = 8,
+    LockFailed = 9,
 }

@@ -7,7 +7,7 @@ namespace QTickets.Load;
 /// holder exits, however it exits (SIGKILL included), so a killed run's lock is recovered by the next run without
 /// any staleness guess. The file names the holder (pid, host, start) for the message of a run that is refused.
 /// Only a live holder refuses a run (<see cref="RunLockedException"/>, exit 4, which schedulers count as success);
-/// any other failure to take the lock is <see cref="RunLockFailedException"/> (exit 8, a failure), or a broken
+/// any other failure to take the lock is <see cref="RunLockFailedException"/> (exit 9, a failure), or a broken
 /// lock folder would pass for "another run is busy" forever while nothing loads.
 /// </summary>
 public sealed class RunLock : IDisposable

@@ -18,7 +18,7 @@ public sealed class GuardRig : IDisposable
 
 /// <summary>
 /// Mistakes that must stop a run before any request with their own exit code and a reason on the stdout line
-/// (configuration: 2; a lock that cannot be taken: 8), and personal data planted in every free-text field of the
+/// (configuration: 2; a lock that cannot be taken: 9), and personal data planted in every free-text field of the
 /// orders found in no String column of any table after a load.
 /// </summary>
 [Collection("Load end-to-end")]
@@ -123,8 +123,8 @@ public sealed class GuardTests(GuardRig fixture) : IClassFixture<GuardRig>
         var env = new Dictionary<string, string>(LoadRig.CleanEnv) { ["TMPDIR"] = tmp, ["XDG_RUNTIME_DIR"] = "" };
         var r = ScriptRunner.Run(LoadRig.LoaderArgs(_rig.EnvFile, now, []), env, TimeSpan.FromMinutes(3));
         _rig.Record(r.StdOut, r.StdErr);
-        Assert.True(r.ExitCode == 8, r.ToString());
-        var json = LoadRig.TwoLines(r.StdOut, 8);
+        Assert.True(r.ExitCode == 9, r.ToString());
+        var json = LoadRig.TwoLines(r.StdOut, 9);
         Assert.Equal("LockFailed", json.GetProperty("error_kind").GetString());
         Assert.Equal("error", json.GetProperty("status").GetString());
         var message = json.GetProperty("message").GetString()!;
@@ -139,7 +139,7 @@ public sealed class GuardTests(GuardRig fixture) : IClassFixture<GuardRig>
         _rig.Record(run.AllText());
         Assert.True(run.Output.Count == 1, run.AllText());
         var summary = run.Output[0];
-        Assert.Equal(8, (int)summary.Properties["ExitCode"].Value);
+        Assert.Equal(9, (int)summary.Properties["ExitCode"].Value);
         Assert.StartsWith($"The run lock {missing} could not be taken", (string)summary.Properties["Message"].Value);
         Assert.Equal("QTickets.Load.LockFailed", Assert.Single(run.Errors).FullyQualifiedErrorId.Split(',')[0]);
     }
