@@ -113,7 +113,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
     /// <summary>The summary first (the script prints it), then one error record for interactive users and -ErrorAction.</summary>
     void Fail(LoadSummary summary, Exception ex, LoadExitCode code, string kind, ErrorCategory category)
     {
-        summary.Status = code == LoadExitCode.Locked ? "locked" : "error";
+        summary.Status = code switch { LoadExitCode.Locked => "locked", LoadExitCode.Rejected => "partial", _ => "error" };
         summary.ExitCode = code;
         summary.ErrorKind = kind;
         if (summary.Message.Length == 0) summary.Message = ex.Message.ReplaceLineEndings(" ");
@@ -128,6 +128,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
         LoadExitCode.Locked => ErrorCategory.ResourceBusy,
         LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
         LoadExitCode.ClickHouseError => ErrorCategory.WriteError,
+        LoadExitCode.Rejected => ErrorCategory.InvalidData,
         _ => ErrorCategory.OperationStopped,
     };
 

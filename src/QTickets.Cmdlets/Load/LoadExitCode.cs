@@ -22,4 +22,9 @@ public enum LoadExitCode
     ClickHouseError = 6,
     /// <summary>Reconciliation found a difference between the API and ClickHouse.</summary>
     Drift = 7,
+    /// <summary>
+    /// Loaded, but some orders were rejected (an unreadable value, an unknown event): their sales are missing from
+    /// ClickHouse. They are recorded in qtickets_rejected_orders and retried by id on every later run.
+    /// </summary>
+    Rejected = 8,
 }
