@@ -6,7 +6,8 @@
     -DryRun, -Verbose, -OfflineFixturesDir). It prints exactly two lines on stdout: a human summary and the same
     as one line of JSON, and exits with the run's code:
       0 ok, 1 failed, 2 configuration error, 3 token rejected (403), 4 another run holds the lock,
-      5 QTickets API unavailable, 6 ClickHouse error.
+      5 QTickets API unavailable, 6 ClickHouse error, 8 partial (loaded, but orders were rejected; they are
+      kept in qtickets_rejected_orders and fetched by id on every later run).
     Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh (core cmdlets only: no Utility cmdlets used here).
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
