@@ -6,7 +6,7 @@
     the steps). Test starts a local ClickHouse 26.7 with build/clickhouse.sh (Linux x64 only: the engine is
     the chdb shared library) and always stops it again.
 .PARAMETER Task
-    Build (default), Test, Pester, Package, Demo.
+    Build (default), Tools (pwsh 7.6.10 and Pester 5.9.1 into the project's cache), Test, Pester, Package, Demo.
 .EXAMPLE
     ./build.ps1 -Task Test
 .EXAMPLE
@@ -14,7 +14,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Tools', 'Test', 'Pester', 'Package', 'Demo')]
     [string] $Task = 'Build'
 )
 $ErrorActionPreference = 'Stop'
@@ -31,6 +31,7 @@ function Invoke-Target([string] $Target, [string[]] $Extra = @()) {
 
 switch ($Task) {
     'Build'   { Invoke-Target 'Layout' }
+    'Tools'   { Invoke-Target 'Tools' }
     'Pester'  { Invoke-Target 'Layout'; Invoke-Target 'Pester' }
     'Package' { Invoke-Target 'Package' }
     'Demo'    { & bash (Join-Path $PSScriptRoot 'scripts/demo.sh'); exit $LASTEXITCODE }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pages in flight vs one page at a time: Get-QTicketsOrder against the bundled sandbox with realistic latency
 # (every request waits a random 200-800 ms, like the real API's 2-8 s per page scaled down), run through
-# out/qtickets-pwsh (the PowerShell 7.6 engine) exactly as a user would. Needs ./build.sh build.
+# pwsh 7.6 (./build.sh pwsh) exactly as a user would. Needs ./build.sh build.
 #   bench/api-parallel.sh [orders=3000] [parallelism=4] [latency-min-ms=200] [latency-max-ms=800]
 # QTICKETS_OUT=<dir> uses a build laid out elsewhere instead of out/.
 set -euo pipefail
@@ -18,7 +18,7 @@ url="$(head -1 "$out" | sed 's/^QTickets sandbox listening on //')"
 
 run() {
   # The figure is measured inside the engine, around the command only (module import and JIT excluded).
-  "${QTICKETS_OUT:-$root/out}/qtickets-pwsh" -NoProfile -Command "
+  "$root/build.sh" pwsh -NoProfile -Command "
     Import-Module '${QTICKETS_OUT:-$root/out}/QTickets/QTickets.psd1'
     \$w = [Diagnostics.Stopwatch]::StartNew(); \$n = 0
     Get-QTicketsOrder -Token '$token' -BaseUrl '$url' -Since '2026-09-01T00:00:00+03:00' -Until '2026-11-21T00:00:00+03:00' -IncludeCancelled -Parallelism $1 | ForEach-Object { \$n++ }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end (issue 8): the whole load of one sandbox data set into the same local ClickHouse, four ways, side by side.
-#   1 loader   scripts/Invoke-QTicketsLoader.ps1 under out/qtickets-pwsh, default settings (-SinceHours covering
+#   1 loader   scripts/Invoke-QTicketsLoader.ps1 under pwsh 7.6, default settings (-SinceHours covering
 #              every order, -Now = the sandbox's clock)
 #   2 legacy   one page at a time, all in memory, then transform, then insert: Get-QTicketsOrder -Parallelism 1
 #              collected into an array, ConvertTo-QTicketsSalesRow into an array, then Write-QTicketsClickHouse
@@ -52,13 +52,13 @@ run_method() { # run_method <method> <db>: sets R_WALL R_CPU R_RSS R_NOTE
   loader_env "$db" "$env"
   case "$m" in
     loader)
-      measure "$m" "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
+      measure "$m" "$PWSH" -NoProfile -Command "
         Import-Module '$QT_OUT/QTickets/QTickets.psd1'
         & '$bench_root/scripts/Invoke-QTicketsLoader.ps1' -EnvFile '$env' -SinceHours $since_hours -Now '$now'
         exit \$LASTEXITCODE"
       R_NOTE="$(head -1 "$BENCH_TMP/$m.out" | cut -c1-150)" ;;
     legacy)
-      measure "$m" "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
+      measure "$m" "$PWSH" -NoProfile -Command "
         Import-Module '$QT_OUT/QTickets/QTickets.psd1'
         \$ErrorActionPreference = 'Stop'
         \$events = @(Get-QTicketsEvent -EnvFile '$env')

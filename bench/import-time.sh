@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Module import cost and size (BENCHMARKS.md, "Module import and size"). Needs ./build.sh build.
 #   bench/import-time.sh [runs=10]
-# Cold: a fresh out/qtickets-pwsh process running `Import-Module QTickets` minus one running `1` (engine start
+# Cold: a fresh pwsh 7.6 process (./build.sh pwsh) running `Import-Module QTickets` minus one running `1` (engine start
 # excluded), median of N. Warm: inside one process, Import-Module in a second fresh runspace after a first import.
 # Size: du of out/QTickets. QTICKETS_OUT=<dir> uses a build laid out elsewhere instead of out/.
 set -euo pipefail
@@ -9,6 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${QTICKETS_OUT:-$root/out}"
 runs="${1:-10}"
 export POWERSHELL_TELEMETRY_OPTOUT=1 NO_COLOR=1
+export PSModulePath="$out${PSModulePath:+:$PSModulePath}"  # Import-Module QTickets by name finds out/QTickets
 
 median_ms() { # command... -> median wall time in ms over $runs runs (one warm-up run first)
   "$@" >/dev/null 2>&1
@@ -18,15 +19,15 @@ median_ms() { # command... -> median wall time in ms over $runs runs (one warm-u
   done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-base=$(median_ms "$out/qtickets-pwsh" -NoProfile -Command '1')
-import=$(median_ms "$out/qtickets-pwsh" -NoProfile -Command 'Import-Module QTickets')
-first_call=$(median_ms "$out/qtickets-pwsh" -NoProfile -Command 'Import-Module QTickets; $null = Get-QTicketsConfig -Token bench-token-0000')
+base=$(median_ms "$root/build.sh" pwsh -NoProfile -Command '1')
+import=$(median_ms "$root/build.sh" pwsh -NoProfile -Command 'Import-Module QTickets')
+first_call=$(median_ms "$root/build.sh" pwsh -NoProfile -Command 'Import-Module QTickets; $null = Get-QTicketsConfig -Token bench-token-0000')
 echo "process with -Command '1':                   ${base} ms (median of $runs)"
 echo "process with -Command 'Import-Module QTickets': ${import} ms"
 echo "cold import (difference):                    $(( import - base )) ms"
 echo "cold import + first cmdlet (Get-QTicketsConfig): $(( first_call - base )) ms"
 
-"$out/qtickets-pwsh" -NoProfile -Command '
+"$root/build.sh" pwsh -NoProfile -Command '
 $sw = [System.Diagnostics.Stopwatch]::StartNew()
 Import-Module QTickets
 $first = $sw.Elapsed.TotalMilliseconds

@@ -25,7 +25,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
-[ -x "$QT_OUT/qtickets-pwsh" ] || { echo "bench: $QT_OUT/qtickets-pwsh missing: run ./build.sh build" >&2; exit 1; }
+[ -f "$QT_OUT/QTickets/QTickets.psd1" ] || { echo "bench: $QT_OUT/QTickets missing: run ./build.sh build" >&2; exit 1; }
+# The pinned pwsh 7.6.10 the build installs into the project's cache (out/tools.env names it).
+[ -f "$QT_OUT/tools.env" ] || "$(dirname "${BASH_SOURCE[0]}")/../build.sh" tools -clp:ErrorsOnly >/dev/null
+# shellcheck source=/dev/null
+. "$QT_OUT/tools.env"
+PWSH=$QTICKETS_PWSH
 export POWERSHELL_TELEMETRY_OPTOUT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # Starts a private ClickHouse (or uses BENCH_CH_ENV) and sets CH_URL, CH_ADMIN_USER, CH_ADMIN_PASSWORD, CH_ENV.
@@ -75,7 +80,7 @@ EOF
 bench_schema() {
   ch_sql "DROP DATABASE IF EXISTS $1 SYNC" >/dev/null
   bench_envfile "$1" "$BENCH_TMP/$1.env"
-  "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
+  "$PWSH" -NoProfile -Command "
     Import-Module '$QT_OUT/QTickets/QTickets.psd1'
     Initialize-QTicketsClickHouse -EnvFile '$BENCH_TMP/$1.env' -ErrorAction Stop | Out-Null" >/dev/null
 }

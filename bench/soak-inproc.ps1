@@ -3,7 +3,7 @@
     15-minute clock advance and a random fault spec, exactly as scripts/Invoke-QTicketsLoader.ps1 runs them
     (Invoke-QTicketsLoad with the env file and the sandbox's now). Per-run peak RSS: /proc/self/clear_refs is
     reset to the current RSS before each run ("5"), VmHWM read after it. Prints one TSV line per run:
-    run, exit code, elapsed ms, peak RSS kB, managed heap kB, orders. Core cmdlets only (runs in out/qtickets-pwsh).
+    run, exit code, elapsed ms, peak RSS kB, managed heap kB, orders. Runs in pwsh 7.6.
 #>
 param([string] $EnvFile, [string] $Root, [int] $Runs, [int] $Seed, [string] $LockPath)
 

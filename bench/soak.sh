@@ -5,7 +5,7 @@
 # test run. Results: a TSV per run (exit code, ms, peak RSS) and a summary on stdout (see BENCHMARKS.md "Soak").
 #
 #   bench/soak.sh [--runs N] [--mode process|inproc] [--seed S]
-#     process  every run is its own `out/qtickets-pwsh -File scripts/Invoke-QTicketsLoader.ps1` process, as cron
+#     process  every run is its own `pwsh -File scripts/Invoke-QTicketsLoader.ps1` process, as cron
 #              runs it; peak RSS = that process's VmHWM (~1.5 s per run of process start alone)
 #     inproc   all runs in one engine (bench/soak-inproc.ps1): the quick check; peak RSS per run via clear_refs
 # Needs ./build.sh build, curl, python3; uses the running build/clickhouse.sh server or starts one for itself.
@@ -64,7 +64,7 @@ CLICKHOUSE_DB=$db
 CLICKHOUSE_USER=$QTICKETS_CH_ADMIN_USER
 CLICKHOUSE_PASSWORD=$QTICKETS_CH_ADMIN_PASSWORD
 ENV
-pwsh_=("$root/out/qtickets-pwsh")
+pwsh_=("$root/build.sh" pwsh)
 "${pwsh_[@]}" -Command "Import-Module '$root/out/QTickets/QTickets.psd1'; Initialize-QTicketsClickHouse -EnvFile '$env_file' | Out-Null"
 
 results="$work/runs.tsv"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The ClickHouse write path (issue 5 "Must show"): N SalesRow-shaped rows written through Write-QTicketsClickHouse
-# (the built module in the PowerShell 7.6 engine, out/qtickets-pwsh) against `curl --data-binary @rows.tsv`
+# (the built module in the PowerShell 7.6 engine, pwsh 7.6) against `curl --data-binary @rows.tsv`
 # 'INSERT ... FORMAT TabSeparated' of the same rows into an identical empty table of the same server, side by side.
 #
 #   bench/write-vs-curl.sh [rows...]        default: 100000 1000000; env RUNS (2), PAYLOAD_BYTES (512),
@@ -44,7 +44,7 @@ for n in "${sizes[@]}"; do
     c_wall=$M_WALL c_cpu=$M_CPU c_rss=$M_RSS_MB
 
     # (b) the cmdlet, in its own process.
-    measure cmdlet "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
+    measure cmdlet "$PWSH" -NoProfile -Command "
       Import-Module '$QT_OUT/QTickets/QTickets.psd1'
       [void][Reflection.Assembly]::LoadFrom('$bench_bin/QTickets.Benchmarks.dll')
       \$w = [Diagnostics.Stopwatch]::StartNew()
@@ -55,7 +55,7 @@ for n in "${sizes[@]}"; do
 
     # (c) rows only: the same objects into the same cmdlet with -WhatIf (pipeline and binding, no column map, no
     # batches, no driver): what (b) pays before the write path proper.
-    measure rowsonly "$QT_OUT/qtickets-pwsh" -NoProfile -Command "
+    measure rowsonly "$PWSH" -NoProfile -Command "
       Import-Module '$QT_OUT/QTickets/QTickets.psd1'
       [void][Reflection.Assembly]::LoadFrom('$bench_bin/QTickets.Benchmarks.dll')
       \$w = [Diagnostics.Stopwatch]::StartNew()

@@ -11,13 +11,12 @@
     The version, authors, description, tags, license and release notes come from the manifest only, so the
     package cannot disagree with the module. Tags follow PowerShellGet's convention: the manifest's PSData tags
     plus PSModule, PSIncludes_Cmdlet, PSCmdlet_<name> and PSCommand_<name> for every exported cmdlet.
-    Runs under pwsh and under out/qtickets-pwsh: core cmdlets and .NET only (no Utility/Management cmdlets).
 .PARAMETER ModuleDir
     The laid-out module folder (out/QTickets, with QTickets.psd1).
 .PARAMETER OutDir
     Where to write the package (out/package); its QTickets/ folder and QTickets.*.nupkg files are replaced.
 .EXAMPLE
-    out/qtickets-pwsh -File build/New-QTicketsPackage.ps1 -ModuleDir out/QTickets -OutDir out/package
+    ./build.sh pwsh -File build/New-QTicketsPackage.ps1 -ModuleDir out/QTickets -OutDir out/package
 #>
 [CmdletBinding()]
 param(

@@ -1,7 +1,17 @@
 # Dot-sourced by the scripts in this folder: imports the module built next to this checkout (out/QTickets) when
 # there is one, else the installed module. Throws when neither imports; each script turns that into its exit code.
-# Core cmdlets and .NET only, so it runs under pwsh and out/qtickets-pwsh alike.
 if (-not (Get-Module QTickets)) {
     $builtModule = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
     if ([System.IO.File]::Exists($builtModule)) { Import-Module $builtModule -ErrorAction Stop } else { Import-Module QTickets -ErrorAction Stop }
+}
+
+# These scripts run under cron, systemd and Task Scheduler, whose logs keep raw bytes: no ANSI colour codes.
+$PSStyle.OutputRendering = [System.Management.Automation.OutputRendering]::PlainText
+
+filter Split-WarningToStdErr {
+    # pwsh writes warnings to stdout when stdout is redirected; stdout is kept for each script's result lines (one
+    # human line and one JSON line for the loader), so a command's warnings, merged in with 3>&1, leave here for
+    # stderr as plain 'WARNING: ...' lines and everything else passes through.
+    if ($_ -is [System.Management.Automation.WarningRecord]) { [Console]::Error.WriteLine("WARNING: $($_.Message)") }
+    else { $_ }
 }

@@ -14,9 +14,6 @@
       support_ticket_draft.md             a ready-to-send request to QTickets support (fingerprint, times, requests)
     and the whole folder as <OutputDir>.tar.gz beside it. The token appears in no file.
 
-    Runs in pwsh 7.6 and in out/qtickets-pwsh (the engine's core cmdlets only: this script uses .NET calls
-    instead of Join-Path, Test-Path, Get-Date and friends).
-
     Exit codes: 0 the report is written and a request form returned paid orders in the window;
                 2 the report is written but no form did (API unavailable, token rejected, everything ignored/failing);
                 1 no report (configuration error, output folder refused, ...).
@@ -45,7 +42,7 @@
 .EXAMPLE
     ./scripts/Invoke-QTicketsDebugProtocol.ps1 -EnvFile ./secrets/.env.qtickets_api
 .EXAMPLE
-    out/qtickets-pwsh -File scripts/Invoke-QTicketsDebugProtocol.ps1 -EnvFile qtickets.env -OutputDir ./debug -Force -RetryDelaySeconds 30
+    pwsh -File scripts/Invoke-QTicketsDebugProtocol.ps1 -EnvFile qtickets.env -OutputDir ./debug -Force -RetryDelaySeconds 30
 #>
 [CmdletBinding()]
 param(
@@ -100,7 +97,7 @@ if ($Step) { $probe['Step'] = $Step }
 
 # Results are shown as they come; the verdict is the last object.
 $verdict = $null
-Test-QTicketsEndpoint @probe | ForEach-Object {
+Test-QTicketsEndpoint @probe 3>&1 | Split-WarningToStdErr | ForEach-Object {
     if ($_ -is [QTickets.Diagnostics.EndpointVerdict]) { $verdict = $_ }
     $_
 }
@@ -149,7 +146,7 @@ if ($stepG) {
     [System.IO.File]::WriteAllText([System.IO.Path]::Combine($dir, 'stepG_loader.txt'), $stepG.ToString())
 }
 
-$verdict | Save-QTicketsEndpointReport -Path $dir -Note $notes.ToArray()
+$verdict | Save-QTicketsEndpointReport -Path $dir -Note $notes.ToArray() 3>&1 | Split-WarningToStdErr
 
 if ($verdict.Kind -eq [QTickets.Diagnostics.VerdictKind]::WorkingFormFound) { exit 0 }
 exit 2

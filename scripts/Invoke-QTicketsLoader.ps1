@@ -8,7 +8,6 @@
       0 ok, 1 failed, 2 configuration error, 3 token rejected (403), 4 another run holds the lock,
       5 QTickets API unavailable, 6 ClickHouse error, 8 partial (loaded, but orders were rejected; they are
       kept in qtickets_rejected_orders and fetched by id on every later run).
-    Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh (core cmdlets only: no Utility cmdlets used here).
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
 .PARAMETER ChEnvFile
@@ -26,7 +25,7 @@
 .EXAMPLE
     pwsh -NoProfile -File /opt/qtickets/scripts/Invoke-QTicketsLoader.ps1 -EnvFile /etc/qtickets/qtickets.env
 .EXAMPLE
-    out/qtickets-pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile ./qtickets.env -DryRun -SinceHours 24
+    pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile ./qtickets.env -DryRun -SinceHours 24
 #>
 [CmdletBinding()]
 param(
@@ -55,7 +54,7 @@ if ($MaxAttempts) { $load.MaxAttempts = $MaxAttempts }
 if ($Now) { $load.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInfo]::InvariantCulture) }
 
 # Failures are reported by the summary (two lines on stdout) and the exit code, not by a red error block.
-$summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors
+$summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors 3>&1 | Split-WarningToStdErr
 if (-not $summary) {
     "qtickets loader failed (exit 1): $(if ($loadErrors) { $loadErrors[0].Exception.Message } else { 'no summary' })"
     exit 1

@@ -11,7 +11,6 @@
       7 drift (days differ; after -Repair: still differ),
       1 failed, 2 configuration error, 3 token rejected (403), 4 the loader's lock is held (-Repair only),
       5 QTickets API unavailable, 6 ClickHouse error (the loader's codes).
-    Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh (core cmdlets only).
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (the loader's).
 .PARAMETER ChEnvFile
@@ -31,7 +30,7 @@
 .EXAMPLE
     pwsh -NoProfile -File /opt/qtickets/scripts/Invoke-QTicketsReconcile.ps1 -EnvFile /etc/qtickets/qtickets.env -Days 3 -Repair
 .EXAMPLE
-    out/qtickets-pwsh -File scripts/Invoke-QTicketsReconcile.ps1 -EnvFile ./qtickets.env -From 2026-11-01 -To 2026-11-07
+    pwsh -File scripts/Invoke-QTicketsReconcile.ps1 -EnvFile ./qtickets.env -From 2026-11-01 -To 2026-11-07
 #>
 [CmdletBinding()]
 param(
@@ -71,7 +70,7 @@ if ($EventId) { $compare.EventId = $EventId }
 if ($Repair) { $compare.Repair = $true }
 
 # A failure is reported by the summary (two lines on stdout) and the exit code, not by a red error block.
-$summary = Compare-QTicketsClickHouse @compare -ErrorAction SilentlyContinue -ErrorVariable compareErrors -WarningAction SilentlyContinue
+$summary = Compare-QTicketsClickHouse @compare -ErrorAction SilentlyContinue -ErrorVariable compareErrors 3>&1 | Split-WarningToStdErr
 if (-not $summary) {
     "qtickets reconcile failed (exit 1): $(if ($compareErrors) { $compareErrors[0].Exception.Message } else { 'no summary' })"
     exit 1

@@ -7,7 +7,6 @@
     more than -MaxFailedPercent of the runs in the last -RunWindowHours failed, or any rejected order still open in
     qtickets_rejected_orders), 2 configuration error,
     6 ClickHouse error. Use the read-only user's credentials (the loader's writer cannot read the inventory).
-    Runs unchanged under pwsh 7.6 and under out/qtickets-pwsh.
 .PARAMETER EnvFile
     Env file with CLICKHOUSE_HOST, CLICKHOUSE_PORT, CLICKHOUSE_DB, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD (chmod 600).
 .PARAMETER MaxAgeMinutes
@@ -52,7 +51,7 @@ if ($Now) { $check.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInf
 
 try {
     # Unhealthy is reported by the report and the exit code; only a failure to check at all lands in catch.
-    $report = Test-QTicketsFreshness @check -ErrorAction SilentlyContinue
+    $report = Test-QTicketsFreshness @check -ErrorAction SilentlyContinue 3>&1 | Split-WarningToStdErr
 }
 catch {
     $code = if ($_.FullyQualifiedErrorId -like 'QTickets.Configuration.*') { 2 } else { 6 }

@@ -56,7 +56,7 @@ Real QTickets credentials found ($where). This demo does not use them: it runs a
 sandbox only. To load real sales into your ClickHouse:
   1. once, as a ClickHouse administrator: Initialize-QTicketsClickHouse -EnvFile admin.env -Grants -WriterUser etl_writer
   2. put QTICKETS_TOKEN, QTICKETS_BASE_URL and CLICKHOUSE_* (the writer) in a file readable only by you (chmod 600)
-  3. try it without writing: out/qtickets-pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile FILE -DryRun -SinceHours 24
+  3. try it without writing: pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile FILE -DryRun -SinceHours 24
   4. then schedule the same command without -DryRun every 15 minutes (scripts/systemd, scripts/qtickets-loader.cron,
      scripts/Register-QTicketsLoaderTask.ps1; see README), and watch it with scripts/Test-QTicketsFreshness.ps1.
 EOF
@@ -69,13 +69,19 @@ command -v curl >/dev/null || die "curl is needed (apt-get install curl)"
 # ---------------------------------------------------------------- build if needed
 
 step "Build"
-if [[ ! -f out/QTickets/QTickets.psd1 || ! -f out/pwsh/QTickets.Pwsh.dll || ! -f out/sandbox/QTickets.Sandbox.dll ]] ||
+if [[ ! -f out/QTickets/QTickets.psd1 || ! -f out/sandbox/QTickets.Sandbox.dll ]] ||
     [[ -n $(find src module -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.psd1' -o -name '*.ps1xml' \) \
         -newer out/QTickets/QTickets.Cmdlets.dll -print -quit) ]]; then
     "$root/build.sh" build -clp:ErrorsOnly
 else
     say "out/QTickets is up to date"
 fi
+# The scripts run in real pwsh 7.6: the one the build installs into the project's cache (out/tools.env names it).
+"$root/build.sh" tools -clp:ErrorsOnly >/dev/null || die "pwsh 7.6.10 could not be installed from NuGet (./build.sh tools says why)"
+# shellcheck source=/dev/null
+. out/tools.env
+pwsh() { "$QTICKETS_PWSH" -NoProfile -NonInteractive "$@"; }
+say "pwsh $("$QTICKETS_PWSH" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') ($QTICKETS_PWSH)"
 
 # ---------------------------------------------------------------- ClickHouse and the sandbox
 
@@ -117,7 +123,7 @@ printf '%s\nCLICKHOUSE_USER=%s\nCLICKHOUSE_PASSWORD=%s\n' "$common" "$(ch QTICKE
 printf 'QTICKETS_TOKEN=%s\nQTICKETS_BASE_URL=%s\n%s\nCLICKHOUSE_USER=%s\nCLICKHOUSE_PASSWORD=%s\n' \
     "$token" "$url" "$common" "$(ch CLICKHOUSE_USER)" "$(ch CLICKHOUSE_PASSWORD)" >"$tmp/qtickets.env"
 query "DROP DATABASE IF EXISTS $DB SYNC" >/dev/null
-out/qtickets-pwsh -Command "Import-Module '$root/out/QTickets/QTickets.psd1'; Initialize-QTicketsClickHouse -EnvFile '$tmp/admin.env' -ErrorAction Stop | ForEach-Object { '  migration {0:D3} {1}: {2}' -f \$_.Version, \$_.Name, \$_.Outcome }"
+pwsh -Command "Import-Module '$root/out/QTickets/QTickets.psd1'; Initialize-QTicketsClickHouse -EnvFile '$tmp/admin.env' -ErrorAction Stop | ForEach-Object { '  migration {0:D3} {1}: {2}' -f \$_.Version, \$_.Name, \$_.Outcome }"
 if ! query "SELECT count() FROM $DB.qtickets_loader_state" --user writer >/dev/null 2>&1; then
     die "$(ch CLICKHOUSE_USER) may not use $DB on this ClickHouse: it was started before build/clickhouse.sh granted it. Restart it (build/clickhouse.sh stop) and run the demo again."
 fi
@@ -127,7 +133,7 @@ loader() { # loader LABEL: one scheduled run at the sandbox's now, its two lines
     local now
     now=$(sandbox_now)
     step "$1 (scripts/Invoke-QTicketsLoader.ps1 -Now $now)"
-    out/qtickets-pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile "$tmp/qtickets.env" -Now "$now" || die "the loader run failed (exit $?)"
+    pwsh -File scripts/Invoke-QTicketsLoader.ps1 -EnvFile "$tmp/qtickets.env" -Now "$now" || die "the loader run failed (exit $?)"
 }
 
 # ---------------------------------------------------------------- the two runs

@@ -1,5 +1,5 @@
 #Requires -Version 7.6
-# Pester 5 tests of the ClickHouse cmdlets for users' pwsh (CI here cannot run Pester). Needs a ClickHouse whose
+# Pester 5 tests of the ClickHouse cmdlets in pwsh 7.6. Needs a ClickHouse whose
 # dotenv file (build/clickhouse.sh format) is named by QTICKETS_TEST_CLICKHOUSE_ENV; each run uses its own database.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'QTickets.TestSupport.psm1') -Force
@@ -79,15 +79,26 @@ Describe 'Test-QTicketsClickHouse' {
     }
 }
 
-# issues #5: the two roles' grants. Runs only when QTICKETS_TEST_GRANTS_ENV names the env file (build/clickhouse.sh
-# format, administrator included) of a server whose CLICKHOUSE_USER and QTICKETS_CH_READER_USER have exactly the
-# statements of Initialize-QTicketsClickHouse -Grants for CLICKHOUSE_DB, and no readonly profile, so the grants alone
-# decide. Locally: build/clickhouse.sh start with its own QTICKETS_CH_DIR and ports and QTICKETS_CH_GRANTS_FILE holding
-# those statements (writer|GRANT ... / reader|GRANT ...; tests/Unit/QTickets.Unit.Tests/ClickHouse/GrantsTests.cs does it).
-# The file's BeforeAll still needs QTICKETS_TEST_CLICKHOUSE_ENV (or out/clickhouse): it may name the same file.
-Describe 'Grants: the writer loads, the reader selects' -Skip:(-not $env:QTICKETS_TEST_GRANTS_ENV) {
+# The two roles' grants, against a second ClickHouse of this file's own whose etl_writer and qtickets_reader hold
+# exactly the statements Initialize-QTicketsClickHouse -Grants -WhatIf prints for its database (taken from a child
+# pwsh, as a user would copy them into users.xml) and no readonly profile, so the grants alone decide.
+Describe 'Grants: the writer loads, the reader selects' {
     BeforeAll {
-        $script:g = Get-TestClickHouse -Path $env:QTICKETS_TEST_GRANTS_ENV
+        $script:grantsWork = New-TestDirectory -Prefix 'qt-pester-grantsplan-'
+        $plan = Join-Path $grantsWork 'plan.ps1'
+        Set-Content -LiteralPath $plan -Value @'
+param([string] $Manifest, [string] $EnvFile)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+Initialize-QTicketsClickHouse -EnvFile $EnvFile -Database qtickets -Grants -WriterUser etl_writer -ReaderUser qtickets_reader -WhatIf
+'@
+        $adminEnv = New-TestEnvFile (Join-Path $grantsWork 'admin.env') -NoToken -ClickHouse $script:ch
+        $planned = Invoke-TestScript $plan @((Get-TestModuleManifest), $adminEnv)
+        $planned.ExitCode | Should -Be 0 -Because ($planned.Errors -join "`n")
+        $grants = @($planned.Lines | ForEach-Object { if ($_ -match '^What if: Grant on .*?: (GRANT .+);$') { $Matches[1] } })
+        $grants.Count | Should -BeGreaterThan 5 -Because ($planned.Lines -join "`n")
+        $script:grantsServer = Start-TestGrantsClickHouse -Grant $grants
+        $script:g = Get-TestClickHouse -Path $grantsServer.EnvFile
         $script:gdb = $script:g.CLICKHOUSE_DB
         $script:writerConn = Get-TestClickHouseParameter $script:g $script:gdb -As Writer
         $script:adminConn = Get-TestClickHouseParameter $script:g $script:gdb -As Admin
@@ -102,6 +113,11 @@ Describe 'Grants: the writer loads, the reader selects' -Skip:(-not $env:QTICKET
             }
         }
         Initialize-QTicketsClickHouse @adminConn | Out-Null
+    }
+
+    AfterAll {
+        Stop-TestGrantsClickHouse $script:grantsServer
+        if ($script:grantsWork) { Remove-Item -LiteralPath $script:grantsWork -Recurse -Force -ErrorAction SilentlyContinue }
     }
 
     It 'the writer writes dim_events and recomputes daily facts' {

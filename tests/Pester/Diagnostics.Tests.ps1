@@ -90,6 +90,8 @@ Describe 'Save-QTicketsEndpointReport' {
             Join-Path $dir $name | Should -Exist
         }
         $texts = Get-AllText $dir $report.Archive
+        $texts.Count | Should -BeGreaterThan 7
+        ($texts.Values -join "`n") | Should -Match 'orders'
         foreach ($key in $texts.Keys) {
             $texts[$key] | Should -Not -Match ([regex]::Escape($live.Token)) -Because "$key must not hold the token"
             $texts[$key] | Should -Not -Match 'buyer\d+@example\.test|\+7\d{10}|Surname\d+' -Because "$key must not hold personal data"

@@ -38,12 +38,16 @@ BeforeAll {
     }
     $script:envFile = New-EnvFile 'qtickets.env'
 
-    # Every line any run printed, for the scan at the end.
+    # Every line any run printed, and every run's exit code, for the scan at the end.
     $script:printed = [System.Collections.Generic.List[string]]::new()
+    $script:runs = [System.Collections.Generic.List[object]]::new()
     function script:Invoke-Script([string] $Script, [string[]] $Arguments) {
-        # A token in the test's own environment must not stand in for a missing one.
-        $run = Invoke-TestScript $Script $Arguments -Environment @{ QTICKETS_TOKEN = $null; QTICKETS_API_TOKEN = $null }
+        # A token in the test's own environment must not stand in for a missing one. The runs' lock files go to this
+        # file's own folder (their temp folder), removed with it at the end.
+        $run = Invoke-TestScript $Script $Arguments -Environment @{
+            QTICKETS_TOKEN = $null; QTICKETS_API_TOKEN = $null; TMPDIR = $script:work; XDG_RUNTIME_DIR = $null }
         $run.Lines + $run.Errors | ForEach-Object { $script:printed.Add([string] $_) }
+        $script:runs.Add([pscustomobject]@{ Script = [System.IO.Path]::GetFileName($Script); ExitCode = $run.ExitCode })
         $run
     }
     function script:Invoke-Loader([string] $EnvFile = $script:envFile, [string[]] $More = @()) {
@@ -133,9 +137,9 @@ Describe 'scripts/Invoke-QTicketsLoader.ps1' {
     }
 
     It 'exits 4, naming the holder, while another run holds the lock' {
-        # The lock the script takes for this job and database (RunLock.DefaultPath), held here as a run would.
-        $dir = $env:XDG_RUNTIME_DIR
-        if (-not $dir -or -not (Test-Path $dir)) { $dir = [System.IO.Path]::GetTempPath() }
+        # The lock the script takes for this job and database (RunLock.DefaultPath in the runs' temp folder), held
+        # here as a run would.
+        $dir = $script:work
         $target = "qtickets_api-$($ch.CLICKHOUSE_HOST)-$($ch.CLICKHOUSE_PORT)-$db" -replace '[^A-Za-z0-9._-]', '_'
         $lockPath = Join-Path $dir "qtickets-$target.lock"
         $held = [System.IO.FileStream]::new($lockPath, 'OpenOrCreate', 'ReadWrite', 'None')
@@ -258,6 +262,12 @@ Describe 'Test-QTicketsFreshness' {
 
 Describe 'No token and no personal data anywhere' {
     It 'appears in no output line, meta_job_runs row or staging payload' {
+        # A scan of runs that failed before they printed, stored or loaded anything would prove nothing: the loads
+        # and freshness checks it scans must have succeeded, and ClickHouse must hold what they loaded.
+        @($runs | Where-Object { $_.Script -eq 'Invoke-QTicketsLoader.ps1' -and $_.ExitCode -eq 0 }).Count | Should -BeGreaterOrEqual 2
+        @($runs | Where-Object { $_.Script -eq 'Test-QTicketsFreshness.ps1' -and $_.ExitCode -eq 0 }).Count | Should -BeGreaterOrEqual 1
+        [long] (Invoke-Ch "SELECT count() FROM $db.meta_job_runs WHERE status = 'ok'") | Should -BeGreaterOrEqual 2
+        [long] (Invoke-Ch "SELECT count() FROM $db.stg_qtickets_api_orders_raw WHERE payload_json != ''") | Should -BeGreaterThan 100
         $all = $printed -join "`n"
         $all | Should -Not -BeNullOrEmpty
         $all | Should -Not -Match ([regex]::Escape($token))

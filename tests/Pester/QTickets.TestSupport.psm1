@@ -34,6 +34,16 @@ function Get-TestModuleManifest {
     $path
 }
 
+function Get-TestPwshPath {
+    <# The pwsh executable of the running PowerShell: $PSHOME/pwsh (pwsh.exe on Windows). #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $path = [System.IO.Path]::Combine($PSHOME, $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }))
+    if (-not [System.IO.File]::Exists($path)) { throw "No pwsh in `$PSHOME ($PSHOME): run the suite in pwsh 7.6 (./build.sh test installs it)." }
+    $path
+}
+
 function New-TestDirectory {
     <# A new empty folder under the temp folder, for env files, locks and captures; remove it in AfterAll. #>
     [CmdletBinding()]
@@ -301,7 +311,94 @@ function Remove-TestDatabase {
     if ($PSCmdlet.ShouldProcess($Name, 'DROP DATABASE')) {
         try { $null = Invoke-TestClickHouse $ClickHouse "DROP DATABASE IF EXISTS $Name SYNC" }
         catch { Write-Warning "Could not drop ${Name}: $_" }
+        # The loader's lock files for this database, left in this process's temp folder by runs the tests started
+        # in-process (a real lock file stays after its run on purpose; the test database and its lock are gone).
+        foreach ($dir in [System.IO.Path]::GetTempPath(), $env:XDG_RUNTIME_DIR) {
+            if (-not $dir -or -not [System.IO.Directory]::Exists($dir)) { continue }
+            foreach ($file in [System.IO.Directory]::EnumerateFiles($dir, "qtickets-*$Name*")) {
+                if ($file.EndsWith('.lock') -or $file.EndsWith('.lock.holder')) { [System.IO.File]::Delete($file) }
+            }
+        }
     }
+}
+
+function Get-TestFreePort {
+    <# A TCP port on 127.0.0.1 that nothing listens on at the moment. #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param()
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Invoke-TestClickHouseLauncher([object] $Instance, [string[]] $Argument) {
+    # build/clickhouse.sh for one instance: its own folder and ports, its grants file.
+    $start = [System.Diagnostics.ProcessStartInfo]::new('bash')
+    $start.ArgumentList.Add([System.IO.Path]::Combine($script:RepositoryRoot, 'build', 'clickhouse.sh'))
+    foreach ($a in $Argument) { $start.ArgumentList.Add($a) }
+    $start.Environment['QTICKETS_CH_DIR'] = $Instance.Directory
+    $start.Environment['QTICKETS_CH_HTTP_PORT'] = [string] $Instance.HttpPort
+    $start.Environment['QTICKETS_CH_TCP_PORT'] = [string] $Instance.TcpPort
+    $start.Environment['QTICKETS_CH_GRANTS_FILE'] = $Instance.GrantsFile
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(120000)) { $process.Kill($true); throw "build/clickhouse.sh $($Argument -join ' ') did not finish within 120 s." }
+        $process.WaitForExit()
+        if ($process.ExitCode -ne 0) {
+            throw "build/clickhouse.sh $($Argument -join ' ') exited $($process.ExitCode): $($stdout.Result.Trim()) $($stderr.Result.Trim())"
+        }
+    }
+    finally { $process.Dispose() }
+}
+
+function Start-TestGrantsClickHouse {
+    <#
+        A second ClickHouse of the test run's own (build/clickhouse.sh with its own folder and free ports) whose
+        etl_writer and qtickets_reader hold exactly the GRANT statements given (as Initialize-QTicketsClickHouse
+        -Grants -WhatIf prints them, 'TO etl_writer' / 'TO qtickets_reader' at the end) and nothing else: no broad
+        default grants, no readonly profile. The launcher watches this pwsh (--owner-pid), so it cannot outlive the
+        run. Returns Directory, HttpPort, TcpPort, GrantsFile and EnvFile (the administrator included, for
+        Get-TestClickHouse -Path). Stop it with Stop-TestGrantsClickHouse, which also removes its folder.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string[]] $Grant)
+    $lines = foreach ($g in $Grant) {
+        $statement = $g.Trim().TrimEnd(';')
+        if ($statement -match ' TO etl_writer$') { "writer|$statement" }
+        elseif ($statement -match ' TO qtickets_reader$') { "reader|$statement" }
+        else { throw "A grant for neither etl_writer nor qtickets_reader: $statement" }
+    }
+    $directory = New-TestDirectory -Prefix 'qt-pester-grants-'
+    $http = Get-TestFreePort
+    do { $tcp = Get-TestFreePort } while ($tcp -eq $http)
+    $instance = [pscustomobject]@{
+        PSTypeName = 'QTickets.TestClickHouseInstance'
+        Directory  = $directory
+        HttpPort   = $http
+        TcpPort    = $tcp
+        GrantsFile = [System.IO.Path]::Combine($directory, 'grants.txt')
+        EnvFile    = [System.IO.Path]::Combine($directory, 'clickhouse.env')
+    }
+    [System.IO.File]::WriteAllLines($instance.GrantsFile, [string[]] $lines)
+    try { Invoke-TestClickHouseLauncher $instance @('start', '--owner-pid', [string] $PID) }
+    catch { Stop-TestGrantsClickHouse $instance; throw }
+    $instance
+}
+
+function Stop-TestGrantsClickHouse {
+    <# Stops an instance Start-TestGrantsClickHouse started and removes its folder; $null is ignored. #>
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [AllowNull()] [object] $Instance)
+    if (-not $Instance) { return }
+    try { Invoke-TestClickHouseLauncher $Instance @('stop') }
+    catch { Write-Warning "Could not stop the grants ClickHouse in $($Instance.Directory): $_" }
+    if ([System.IO.Directory]::Exists($Instance.Directory)) { [System.IO.Directory]::Delete($Instance.Directory, $true) }
 }
 
 # ------------------------------------------------------------------------------------------------ env files and scripts
@@ -360,8 +457,9 @@ function Invoke-TestScript {
         [Parameter(Mandatory, Position = 0)] [string] $Path,
         [Parameter(Position = 1)] [string[]] $ArgumentList = @(),
         [System.Collections.IDictionary] $Environment = @{},
-        # The pwsh to run: by default the one running the tests.
-        [string] $PwshPath = [System.Environment]::ProcessPath,
+        # The pwsh to run: by default the one running the tests, found in its $PSHOME (the process path is `dotnet`
+        # when pwsh runs as a .NET tool, and some other host's when the suite is hosted).
+        [string] $PwshPath = (Get-TestPwshPath),
         [int] $TimeoutSeconds = 600
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new($PwshPath)
@@ -406,8 +504,9 @@ function Split-TestOutput([string] $Text) {
     , [string[]] $lines.ToArray()
 }
 
-Export-ModuleMember -Function Get-TestRepositoryRoot, Get-TestModuleManifest, New-TestDirectory,
+Export-ModuleMember -Function Get-TestRepositoryRoot, Get-TestModuleManifest, Get-TestPwshPath, New-TestDirectory,
     Start-TestSandbox, Stop-TestSandbox, Invoke-TestSandboxControl, Get-TestSandboxClock, Move-TestSandboxClock,
     Set-TestSandboxFault, Clear-TestSandboxFault, Get-TestSandboxTruth, Get-TestSandboxStatistic, Reset-TestSandboxStatistic,
     Get-TestClickHouse, Invoke-TestClickHouse, Get-TestClickHouseParameter, New-TestDatabase, Remove-TestDatabase,
+    Get-TestFreePort, Start-TestGrantsClickHouse, Stop-TestGrantsClickHouse,
     New-TestEnvFile, Invoke-TestScript

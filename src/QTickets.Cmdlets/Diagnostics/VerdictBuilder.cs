@@ -71,8 +71,8 @@ public static class VerdictBuilder
                     headline = string.Join("; ", parts) + ".";
                     recommendation = best.Kind == ProbeKind.JsonBody
                         ? "Use GET /orders with the filter in a JSON body (where payed = 1 and payed_at in the window, orderBy id asc, per_page) " +
-                          "and page until paging.total is reached; this is the form Get-QTicketsOrder sends. Do not use flat query parameters or POST for reading orders."
-                        : $"Use the form of {string.Join(", ", working.Select(r => r.Step))} ({form}); page until paging.total is reached.";
+                          "and page until a page comes back short or empty (paging.total can be wrong); this is the form Get-QTicketsOrder sends. Do not use flat query parameters or POST for reading orders."
+                        : $"Use the form of {string.Join(", ", working.Select(r => r.Step))} ({form}); page until a page comes back short or empty (paging.total can be wrong).";
                 }
                 else if (!sent.Any(r => r.Kind is ProbeKind.Baseline or ProbeKind.FlatQuery or ProbeKind.JsonBody or ProbeKind.Write))
                 {

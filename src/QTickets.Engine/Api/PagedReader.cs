@@ -5,24 +5,49 @@ using QTickets.Contracts;
 namespace QTickets.Engine.Api;
 
 /// <summary>
-/// Reads every page of a list endpoint, sorted by id ascending, and yields each id once, in order.
+/// Reads every row of a list endpoint, sorted by id ascending, and yields each id once, in order.
+///
+/// No single field decides that the list is complete. `paging.total` is live, unverified and has been seen to lie
+/// (low, high or missing), so it only sizes the prefetch and the progress bar. The list ends when the API's own
+/// pages end: a page with fewer rows than a page holds, or an empty one; then a keyset request (`id > last id
+/// yielded`) must come back empty too. A read is a sequence of runs: the first pages through the filters
+/// alone, each later one through the filters plus `id > last id yielded`, and the read is over when a keyset
+/// run's first page is empty. So a total too low costs nothing (full pages keep the run going, their prefetch
+/// ramping up from one page to <see cref="ApiOptions.Parallelism"/>), a total too high costs at most the pages
+/// already in flight when the short or empty page arrives (they are cancelled), and no `paging` at all reads
+/// like a total too low. What a page holds is learnt from the pages (see <see cref="PageShape"/>), so a wrong perPage
+/// costs requests, not rows. A page that brings only rows already read (an API ignoring the page number) ends its
+/// run like a short page would, and the keyset run reads on; an API ignoring `id >` is only trusted where its
+/// numbered pages ended with a short or empty page. Rows missing from the last page look like a total too high:
+/// no client can tell them apart, and the total's disagreement is reported as a warning.
 ///
 /// Why this is correct while orders are created and changed during the read: the filters we send (payed,
 /// payed_at, created_at, updated_at >=, id) only ever let rows *into* the matching set, never out (payed_at
 /// never changes once set, updated_at only grows, cancellation is filtered client-side). With a stable id
 /// order, a row entering the set can only shift later pages right, which repeats a row at a page boundary and
-/// never skips one: the id watermark (skip any id at or below the last one yielded) removes those repeats.
-/// Rows created after page 1 revealed the total land beyond the last page of that snapshot; a final keyset
-/// sweep (`id > last id yielded`) collects them. Rows that join the set below the watermark after their page
-/// was read (an old reservation paid now) are not this read's: the next run's window finds them.
+/// never skips one: the id watermark (skip any id at or below the last one yielded) removes those repeats. Rows
+/// created after the page that ended a run was served have ids above the watermark: the next keyset run reads
+/// them. Rows that join the set below the watermark after their page was read (an old reservation paid now) are
+/// not this read's: the next run's window finds them. Pages after the one that ended a run are never yielded:
+/// growth may have pushed rows past a page already served, and only a keyset run from the watermark reads
+/// them without a gap.
 ///
-/// Why page numbers and not only keyset paging: the snapshot's pages are independent requests, so after page 1
-/// up to <see cref="ApiOptions.Parallelism"/> pages are in flight (the API takes 2–8 s per page); they are still
+/// What fails the read (<see cref="QTicketsResponseException"/>: the run exits 5 and keeps its watermark), each
+/// a contradiction no later request can resolve: an answer without a data array, an unreadable `paging`, rows
+/// out of id order, a short page followed by a full page of new rows (the short page lost rows in the middle
+/// of the list), a keyset answer with ids at or below its `id >` value after pages stopped advancing, or a
+/// later keyset page going below it.
+///
+/// Why page numbers and not only keyset paging: pages are independent requests, so up to
+/// <see cref="ApiOptions.Parallelism"/> pages are in flight (the API takes 2–8 s per page); they are still
 /// yielded strictly in page order, and at most that many parsed pages are held.
 /// </summary>
 internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IRunObserver observer)
 {
     static int s_activity = 0x51540000;
+
+    /// <summary>How a run of numbered pages ended.</summary>
+    enum RunEnd { Empty, Short, Stalled }
 
     public async IAsyncEnumerable<T> ReadAsync<T>(
         string path, IReadOnlyList<WhereCondition> where, Func<JsonElement, T> parse, Func<T, long> idOf, string noun,
@@ -30,74 +55,138 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
     {
         var activityId = Interlocked.Increment(ref s_activity);
         var activity = $"Reading {noun} from QTickets (GET {path})";
-        using var inFlightStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var inFlight = new Queue<Task<Page<T>>>();
+        var shape = new PageShape(options.PageSize);
         var watermark = long.MinValue;
+        var requests = 0;
+        var missingPagingReported = false;
+        var totalReported = false;
+        Run<T>? run = null;
         try
         {
-            var first = await FetchAsync(path, where, 1, parse, idOf, cancellation).ConfigureAwait(false);
-            var lastPage = first.PerPage <= 0 ? 1 : Math.Max(1, (int)((first.Total + first.PerPage - 1) / first.PerPage));
-            Report(activityId, activity, 1, lastPage);
-            foreach (var item in first.Items)
-            {
-                var id = idOf(item);
-                if (id <= watermark) continue;
-                watermark = id;
-                yield return item;
-            }
-
-            var next = 2;
-            while (next <= lastPage && inFlight.Count < Math.Max(1, options.Parallelism))
-                inFlight.Enqueue(FetchAsync(path, where, next++, parse, idOf, inFlightStop.Token));
-            while (inFlight.Count > 0)
-            {
-                var page = await inFlight.Dequeue().ConfigureAwait(false);
-                if (next <= lastPage) inFlight.Enqueue(FetchAsync(path, where, next++, parse, idOf, inFlightStop.Token));
-                Report(activityId, activity, page.Number, lastPage);
-                foreach (var item in page.Items)
-                {
-                    var id = idOf(item);
-                    if (id <= watermark) continue; // a row repeated because the set grew below this page
-                    watermark = id;
-                    yield return item;
-                }
-            }
-
-            // Keyset sweep for rows created after the snapshot. It stops when a page brings nothing new, which
-            // also ends it on a server that ignored the id filter instead of looping.
-            var sweep = 0;
+            long? after = null; // null: the first run (the filters alone); otherwise a keyset run (id > after)
+            RunEnd? previous = null;
             while (true)
             {
-                var after = where.Append(new WhereCondition("id", ">", Math.Max(0, watermark))).ToList();
-                var page = await FetchAsync(path, after, 1, parse, idOf, cancellation).ConfigureAwait(false);
-                sweep++;
-                observer.Progress(new ProgressUpdate(activityId, activity, $"page {lastPage + sweep} ({noun} added while reading)", 100));
-                var fresh = 0;
-                foreach (var item in page.Items)
+                var conditions = after is long a ? where.Append(new WhereCondition("id", ">", a)).ToList() : where;
+                run = new Run<T>(this, options.Parallelism, path, conditions, parse, idOf, cancellation);
+                var page = await run.FirstAsync().ConfigureAwait(false);
+                RunEnd? end = null;
+                while (true)
                 {
-                    var id = idOf(item);
-                    if (id <= watermark) continue;
-                    watermark = id;
-                    fresh++;
-                    yield return item;
+                    requests++;
+                    if (!page.HasPaging && !missingPagingReported)
+                    {
+                        missingPagingReported = true;
+                        observer.Warning($"The answer to {page.Request.Describe} has no paging: reading until the pages end.");
+                    }
+                    if (after is long below && page.Items.Count > 0 && idOf(page.Items[0]) <= below)
+                    {
+                        // The API ignored `id > below`. Only the numbered pages can tell where the list ends then.
+                        if (page.Number > 1)
+                            throw Invalid(page.Request, $"has id {idOf(page.Items[0])} although it asked for ids above {below} " +
+                                                        "(its page 1 did not): the ids went backwards, the read would not be reliable");
+                        if (previous == RunEnd.Stalled)
+                            throw Invalid(page.Request, $"has id {idOf(page.Items[0])} although it asked for ids above {below}: the API " +
+                                                        "ignores the id filter and its numbered pages stopped advancing, so the rest of the list cannot be read");
+                        observer.Verbose($"The API ignored `id > {below}` ({page.Request.Describe}); the numbered pages ended with a short or empty page, which ends the read.");
+                        foreach (var item in page.Items)
+                        {
+                            var id = idOf(item);
+                            if (id <= watermark) continue;
+                            watermark = id;
+                            yield return item;
+                        }
+                        yield break;
+                    }
+
+                    shape.Learn(page);
+                    var fresh = 0;
+                    foreach (var item in page.Items)
+                    {
+                        var id = idOf(item);
+                        if (id <= watermark) continue; // a row repeated because the set grew below this page
+                        watermark = id;
+                        fresh++;
+                        yield return item;
+                    }
+                    var lastPage = shape.LastPage(page);
+                    Report(activityId, activity, after is null ? page.Number : requests, lastPage, after is not null, noun);
+
+                    if (page.Items.Count == 0) end = RunEnd.Empty;
+                    else if (page.Items.Count < shape.Size) end = RunEnd.Short;
+                    else if (fresh == 0) end = RunEnd.Stalled; // a full page of rows already read: pages are not advancing
+                    if (end is null)
+                    {
+                        page = await run.NextAsync(page.Number, lastPage).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (end == RunEnd.Short)
+                        await CheckShortPageAsync(run, page, lastPage, shape, watermark, idOf, noun).ConfigureAwait(false);
+                    if (!totalReported) totalReported = CrossCheckTotal(page, shape, end.Value, noun); // once a read
+                    break;
                 }
-                if (fresh == 0 || page.Total <= page.Items.Count) break;
+                await run.DisposeAsync().ConfigureAwait(false);
+                run = null;
+
+                // A keyset run whose first page was empty: nothing newer than the last row yielded. Also the first run
+                // finding nothing at all: its filters match no row.
+                if (end == RunEnd.Empty && page.Number == 1) yield break;
+                if (end == RunEnd.Stalled)
+                    observer.Verbose($"Pages stopped advancing ({page.Request.Describe} brought only {noun} already read); reading on by id.");
+                previous = end;
+                after = Math.Max(0, watermark);
             }
         }
         finally
         {
-            inFlightStop.Cancel();
-            while (inFlight.Count > 0)
-            {
-                try { await inFlight.Dequeue().ConfigureAwait(false); }
-                catch { /* the read already failed or was abandoned; its own error is the one reported */ }
-            }
+            if (run is not null) await run.DisposeAsync().ConfigureAwait(false);
             observer.Progress(new ProgressUpdate(activityId, activity, "done", 100, Completed: true));
         }
     }
 
-    void Report(int activityId, string activity, int page, int lastPage) =>
-        observer.Progress(new ProgressUpdate(activityId, activity, $"page {page} of {lastPage}", Math.Min(100, page * 100 / lastPage)));
+    /// <summary>
+    /// A short page is the end of the list only if the page after it has nothing new. That page is awaited when it
+    /// is already in flight, and asked for when the total says there is more; a full page of new rows there means
+    /// the short page lost rows in the middle of the list.
+    /// </summary>
+    async Task CheckShortPageAsync<T>(Run<T> run, Page<T> page, int? lastPage, PageShape shape, long watermark, Func<T, long> idOf, string noun)
+    {
+        var following = await run.FollowingAsync(askIfNotInFlight: lastPage is int last && page.Number < last).ConfigureAwait(false);
+        if (following is null || following.Items.Count == 0) return;
+        var first = idOf(following.Items[0]);
+        if (first <= watermark) return; // it overlaps rows already read: the set grew below it, no gap to tell
+        if (following.Items.Count >= shape.Size)
+            throw new QTicketsResponseException(
+                $"The answers to GET {page.Request.Path} contradict each other: page {page.Number} held {page.Items.Count} {noun} where a page " +
+                $"holds {shape.Size}, which ends the list, yet page {following.Number} held {following.Items.Count} more (ids {first}.." +
+                $"{idOf(following.Items[^1])}); rows may be missing from page {page.Number}, so the read is not reliable.",
+                page.Request.Describe, 200, "", 1);
+        // Two short pages of one size in a row: pages hold that many, whatever perPage says. The rows of the
+        // second are read again by the keyset run, which then sees its pages as full and pages in parallel.
+        if (following.Items.Count == page.Items.Count) shape.Observed(page.Items.Count);
+    }
+
+    /// <summary>Warns when the total and the pages disagree by more than a page; true when it did.</summary>
+    bool CrossCheckTotal<T>(Page<T> page, PageShape shape, RunEnd end, string noun)
+    {
+        if (page.Total is not long total || end == RunEnd.Stalled) return false;
+        var read = (long)(page.Number - 1) * shape.Size + page.Items.Count;
+        // paging.total is live: a few rows come and go during a read. More than a page apart is a wrong total.
+        if (Math.Abs(total - read) <= shape.Size) return false;
+        observer.Warning(total > read
+            ? $"{page.Request.Describe}: paging.total says {total} {noun}, but the pages end after {read}; read to the end of the pages, not to the total."
+            : $"{page.Request.Describe}: paging.total says {total} {noun}, but the pages held {read}; read on to the end of the pages.");
+        return true;
+    }
+
+    void Report(int activityId, string activity, int page, int? lastPage, bool keyset, string noun)
+    {
+        var status = keyset ? $"page {page} ({noun} added while reading)"
+            : lastPage is int last && page <= last ? $"page {page} of {last}" : $"page {page}";
+        var percent = keyset ? 100 : lastPage is int l && l > 0 ? Math.Min(100, page * 100 / l) : -1;
+        observer.Progress(new ProgressUpdate(activityId, activity, status, percent));
+    }
 
     async Task<Page<T>> FetchAsync<T>(string path, IReadOnlyList<WhereCondition> where, int number, Func<JsonElement, T> parse,
         Func<T, long> idOf, CancellationToken cancellation)
@@ -109,12 +198,21 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
         var root = json.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
             throw Invalid(request, "has no data array");
-        long total = data.GetArrayLength();
-        var perPage = data.GetArrayLength();
-        if (root.TryGetProperty("paging", out var paging) && paging.ValueKind == JsonValueKind.Object)
+        long? total = null;
+        int? perPage = null;
+        var hasPaging = false;
+        if (root.TryGetProperty("paging", out var paging) && paging.ValueKind != JsonValueKind.Null
+            && !(paging.ValueKind == JsonValueKind.Array && paging.GetArrayLength() == 0)) // PHP renders an empty object as []
         {
-            if (paging.TryGetProperty("total", out var t) && t.TryGetInt64(out var tv)) total = tv;
-            if (paging.TryGetProperty("perPage", out var p) && p.TryGetInt32(out var pv)) perPage = pv;
+            if (paging.ValueKind != JsonValueKind.Object)
+                throw Invalid(request, $"has a paging of kind {paging.ValueKind} instead of an object");
+            hasPaging = true;
+            if (paging.TryGetProperty("total", out var t) && t.ValueKind != JsonValueKind.Null)
+                total = t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var tv) && tv >= 0 ? tv
+                    : throw Invalid(request, $"has an unreadable paging.total ({Excerpt(t)})");
+            if (paging.TryGetProperty("perPage", out var p) && p.ValueKind != JsonValueKind.Null)
+                perPage = p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var pv) && pv > 0 ? pv
+                    : throw Invalid(request, $"has an unreadable paging.perPage ({Excerpt(p)})");
         }
         var items = new List<T>(data.GetArrayLength());
         var previous = long.MinValue;
@@ -138,11 +236,98 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
             items.Add(item);
             index++;
         }
-        return new Page<T>(number, items, total, perPage);
+        return new Page<T>(request, number, items, total, perPage, hasPaging);
+    }
+
+    static string Excerpt(JsonElement value)
+    {
+        var text = value.GetRawText();
+        return text.Length <= 40 ? text : text[..40] + "…";
     }
 
     static QTicketsResponseException Invalid(ApiRequest request, string what, Exception? inner = null) =>
         new($"The answer to {request.Describe} {what}.", request.Describe, 200, "", 1, inner: inner);
 
-    sealed record Page<T>(int Number, List<T> Items, long Total, int PerPage);
+    sealed record Page<T>(ApiRequest Request, int Number, List<T> Items, long? Total, int? PerPage, bool HasPaging);
+
+    /// <summary>
+    /// How many rows a page holds, learnt from the answers: the size asked for or the first answer's perPage, else its
+    /// row count; raised by any page holding more, lowered when two short pages in a row agree on a smaller size.
+    /// </summary>
+    sealed class PageShape(int? asked)
+    {
+        int? _size;
+
+        public int Size => _size ?? asked ?? 1;
+
+        public void Learn<T>(Page<T> page)
+        {
+            if (_size is null && (page.PerPage is not null || page.Items.Count > 0))
+                _size = page.PerPage ?? asked ?? page.Items.Count;
+            if (page.Items.Count > Size) _size = page.Items.Count;
+        }
+
+        public void Observed(int size) => _size = size;
+
+        /// <summary>The last page by the answer's total, only a guess: null when the answer has none.</summary>
+        public int? LastPage<T>(Page<T> page) =>
+            page.Total is long total ? (int)Math.Clamp((total + Size - 1) / Size, 1, int.MaxValue) : null;
+    }
+
+    /// <summary>
+    /// The numbered pages of one query, fetched ahead and handed out strictly in page order. Within the total's
+    /// last page up to <see cref="ApiOptions.Parallelism"/> are in flight; past it (the total was low, or there is
+    /// none) one at first, doubling with every full page. Disposing cancels and drains whatever is still in flight.
+    /// </summary>
+    sealed class Run<T>(PagedReader reader, int parallelism, string path, IReadOnlyList<WhereCondition> where, Func<JsonElement, T> parse,
+        Func<T, long> idOf, CancellationToken cancellation) : IAsyncDisposable
+    {
+        readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        readonly Queue<Task<Page<T>>> _inFlight = new();
+        int _next = 2;
+        int _beyond; // pages allowed in flight past the total's last page
+
+        int Parallelism => Math.Max(1, parallelism);
+
+        Task<Page<T>> Fetch(int number) => reader.FetchAsync(path, where, number, parse, idOf, _stop.Token);
+
+        public Task<Page<T>> FirstAsync() => reader.FetchAsync(path, where, 1, parse, idOf, cancellation);
+
+        /// <summary>The page after a full one.</summary>
+        /// <param name="lastPage">The last page by the latest total; null when the answers carry none.</param>
+        public async Task<Page<T>> NextAsync(int full, int? lastPage)
+        {
+            var last = lastPage ?? 1;
+            // A full page at or past the total's last page: the total is low or missing, so page on, carefully at first.
+            if (full >= last) _beyond = _beyond == 0 ? 1 : Math.Min(Parallelism, _beyond * 2);
+            if (_inFlight.Count == 0) _inFlight.Enqueue(Fetch(_next++));
+            while (_inFlight.Count < Parallelism)
+            {
+                var firstInFlight = _next - _inFlight.Count;
+                var pastLast = Math.Max(0, _next - 1 - Math.Max(last, firstInFlight - 1));
+                if (_next > last && pastLast >= _beyond) break;
+                _inFlight.Enqueue(Fetch(_next++));
+            }
+            return await _inFlight.Dequeue().ConfigureAwait(false);
+        }
+
+        /// <summary>The page after the last one handed out: awaited if in flight, else asked for or null.</summary>
+        public async Task<Page<T>?> FollowingAsync(bool askIfNotInFlight)
+        {
+            if (_inFlight.Count > 0) return await _inFlight.Dequeue().ConfigureAwait(false);
+            if (!askIfNotInFlight) return null;
+            return await Fetch(_next++).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            while (_inFlight.Count > 0)
+            {
+                try { await _inFlight.Dequeue().ConfigureAwait(false); }
+                catch { /* cancelled, or failed after the run had ended: its answer is not needed */ }
+            }
+            _stop.Dispose();
+        }
+    }
 }

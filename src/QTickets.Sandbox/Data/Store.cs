@@ -17,6 +17,10 @@ internal sealed class Store
     public QueryCache QueryCache { get; } = new();
     /// <summary>paging.total overrides per resource name ("orders", "events"...), for byte equality with captures.</summary>
     public Dictionary<string, int> TotalOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>paging.perPage to report per resource name, whatever the pages hold (a lie for client tests).</summary>
+    public Dictionary<string, int> PerPageOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Resources whose list answers carry no paging at all (a lie for client tests).</summary>
+    public HashSet<string> NoPaging { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Store(World world)
     {

@@ -29,7 +29,7 @@ internal sealed class FaultSpec
 
     public sealed class FaultRule
     {
-        public string Type = "503";    // 503 | 429 | reset | truncate | 502 | 504
+        public string Type = "503";    // 503 | 429 | reset | truncate | 502 | 504 | paging
         public string? Path;           // prefix relative to the base path, e.g. "/orders"
         public string? Method;
         public int? Count;             // fire at most this many times (then the rule is spent)
@@ -40,6 +40,10 @@ internal sealed class FaultSpec
         public double Fraction = 0.5;  // reset/truncate: part of the body sent
         public int? Bytes;             // reset/truncate: exact number of body bytes sent
         public bool ContentLength = true; // truncate: honest Content-Length (true) or chunked end (false)
+        public int? Total;             // paging: paging.total to report
+        public int? PerPage;           // paging: paging.perPage to report
+        public bool Omit;              // paging: no paging object at all
+        public int Drop;               // paging: rows cut from the middle of the page (paging left as it was)
         public int Fired;
         public int Seen;
     }
@@ -84,6 +88,10 @@ internal sealed class FaultSpec
                     Fraction = Dbl(r["fraction"]) ?? 0.5,
                     Bytes = Int(r["bytes"]),
                     ContentLength = r["contentLength"] is not JBool { Value: false },
+                    Total = Int(r["total"]),
+                    PerPage = Int(r["perPage"]),
+                    Omit = r["omit"] is JBool { Value: true },
+                    Drop = Int(r["drop"]) ?? 0,
                 };
                 rule.Type = rule.Type switch
                 {
@@ -93,8 +101,12 @@ internal sealed class FaultSpec
                     "truncate" or "truncated" or "truncated_json" => "truncate",
                     "bad_gateway" or "502" or "html502" => "502",
                     "gateway_timeout" or "504" => "504",
+                    // A list answer that lies about itself: total, perPage, paging missing, rows cut from a page.
+                    "paging" or "paging_lie" => "paging",
                     _ => throw new FormatException("unknown fault type " + rule.Type),
                 };
+                if (rule.Type == "paging" && rule.Total is null && rule.PerPage is null && !rule.Omit && rule.Drop <= 0)
+                    throw new FormatException("a paging rule needs total, perPage, omit:true or drop (e.g. {\"type\":\"paging\",\"total\":40})");
                 spec.Rules.Add(rule);
             }
         return spec;
@@ -175,7 +187,8 @@ internal sealed class FaultEngine
         prefix is null || prefix == "" || prefix == "/" || path.StartsWith(prefix.StartsWith('/') ? prefix : "/" + prefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Decide what happens to one API request (path relative to the base path).</summary>
-    public FaultDecision Decide(string method, string path)
+    /// <param name="list">The request is for a list (paging rules apply to nothing else).</param>
+    public FaultDecision Decide(string method, string path, bool list)
     {
         lock (_lock)
         {
@@ -216,6 +229,7 @@ internal sealed class FaultEngine
                 if (r.Count is int c && r.Fired >= c) continue;
                 if (!PathMatches(r.Path, path)) continue;
                 if (r.Method is not null && r.Method != method) continue;
+                if (r.Type == "paging" && !list) continue;
                 r.Seen++;
                 if (r.Seen <= r.Skip) continue;
                 if (r.Probability < 1 && _rng.NextDouble() >= r.Probability) continue;

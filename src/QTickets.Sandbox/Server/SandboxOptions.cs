@@ -21,6 +21,9 @@ public sealed class SandboxOptions
     public string? Lies { get; set; }
     public string? FixturesDir { get; set; }
     public Dictionary<string, int> TotalOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, int> PerPageOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public HashSet<string> NoPaging { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public static readonly string[] ListResources = ["orders", "events", "clients", "discounts", "promo-codes"];
     /// <summary>
     /// Whether ?page=N in the query string is honoured. Default false: production ignored every flat query
     /// parameter it was sent (the captures only ever sent page=1, so page is unproven either way); the
@@ -55,7 +58,12 @@ public sealed class SandboxOptions
                                 basket's price as "12,5 руб" (or quantity "two") for orders whose id is a multiple of every;
                                 {"hideEvents":[ID or {"id":ID,"until":ISO}]} leaves events out of /events (404 by id)
           --fixtures DIR        serve the captured fixture pages instead of generated data
-          --total-override [RES=]N  paging.total to report (RES: orders, events, clients, discounts, promo-codes; default orders)
+          --total-override [RES=]N  paging.total to report (RES: orders, events, clients, discounts, promo-codes; default orders);
+                                a lie for client tests: low (40 of 3000) or high (100000), the pages hold the real rows
+          --per-page-override [RES=]N  paging.perPage to report, whatever the pages hold (a lie; default RES orders)
+          --no-paging [RES]     list answers of RES carry no paging object at all (a lie; default RES orders)
+          Lies switched at run time: a fault rule {"type":"paging","path":"/orders","total":N|"perPage":N|"omit":true|"drop":N}
+          (drop: N rows cut from the middle of the page, paging left honest); count/skip/probability as for every rule.
           --query-page          honour ?page=N in the query string (default: ignored like every flat parameter)
           --max-per-page N      cap for per_page/perPage (default 1000)
           --default-per-page N  page size when a request names none (default: the resource's own; orders 50)
@@ -100,10 +108,21 @@ public sealed class SandboxOptions
                 case "--fixtures": o.FixturesDir = Next(); break;
                 case "--total-override":
                 {
-                    var v = Next();
-                    var eq = v.IndexOf('=');
-                    if (eq < 0) o.TotalOverrides["orders"] = int.Parse(v, CultureInfo.InvariantCulture);
-                    else o.TotalOverrides[v[..eq]] = int.Parse(v[(eq + 1)..], CultureInfo.InvariantCulture);
+                    var (res, n) = ResourceValue(a, Next());
+                    o.TotalOverrides[res] = n;
+                    break;
+                }
+                case "--per-page-override":
+                {
+                    var (res, n) = ResourceValue(a, Next());
+                    o.PerPageOverrides[res] = n > 0 ? n : throw new ArgumentException($"{a} needs a positive page size, not {n}");
+                    break;
+                }
+                case "--no-paging":
+                {
+                    // The resource is optional: the next argument is one only when it names a list resource.
+                    var res = inlineVal ?? (i + 1 < args.Length && ListResources.Contains(args[i + 1], StringComparer.OrdinalIgnoreCase) ? args[++i] : "orders");
+                    o.NoPaging.Add(Resource(a, res));
                     break;
                 }
                 case "--query-page": o.HonourQueryPage = true; break;
@@ -115,5 +134,19 @@ public sealed class SandboxOptions
             }
         }
         return o;
+    }
+
+    static string Resource(string option, string name) => ListResources.Contains(name, StringComparer.OrdinalIgnoreCase)
+        ? name.ToLowerInvariant()
+        : throw new ArgumentException($"{option}: unknown resource '{name}' (one of {string.Join(", ", ListResources)})");
+
+    /// <summary>[RES=]N, RES defaulting to orders.</summary>
+    static (string Resource, int Value) ResourceValue(string option, string value)
+    {
+        var eq = value.IndexOf('=');
+        var number = eq < 0 ? value : value[(eq + 1)..];
+        if (!int.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 0)
+            throw new ArgumentException($"{option} needs [RES=]N with N a whole number >= 0, not '{value}'");
+        return (eq < 0 ? "orders" : Resource(option, value[..eq]), n);
     }
 }

@@ -61,6 +61,8 @@ public sealed class SandboxServer : IAsyncDisposable
         if (opt.FixturesDir is not null) store = Store.FromFixtures(opt.FixturesDir);
         else store = new Store(new World(new World.Options(opt.Seed, opt.Orders, opt.Events, opt.Now, opt.HistoryDays, opt.RatePerHour)));
         foreach (var kv in opt.TotalOverrides) store.TotalOverrides[kv.Key] = kv.Value;
+        foreach (var kv in opt.PerPageOverrides) store.PerPageOverrides[kv.Key] = kv.Value;
+        store.NoPaging.UnionWith(opt.NoPaging);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -168,7 +170,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var rel = underBase ? path[SandboxOptions.BasePath.Length..] : path;
         var route = underBase ? RouteOf(method, rel) : ("other", null);
 
-        var decision = underBase ? Faults.Decide(method, rel) : default;
+        var decision = underBase ? Faults.Decide(method, rel, route.Kind == Kind.List) : default;
         if (decision.LatencyMs > 0)
         {
             try { await Task.Delay(decision.LatencyMs, ctx.RequestAborted); }
@@ -197,6 +199,7 @@ public sealed class SandboxServer : IAsyncDisposable
                     break;
                 case "502": resp = new Resp(502, "text/html", BadGatewayHtml, "nginx"); break;
                 case "504": resp = new Resp(504, "text/html", GatewayTimeoutHtml, "nginx"); break;
+                case "paging": resp = await ApiAsync(ctx, method, rel, route, rule); break;
                 default: // reset / truncate: serve the real answer, deliver it broken
                     delivery = rule;
                     resp = underBase ? await ApiAsync(ctx, method, rel, route) : Html404();
@@ -275,7 +278,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
     private static string ResourceKey(Route r) => r.Template.Split('/', StringSplitOptions.RemoveEmptyEntries)[0];
 
-    private async Task<Resp> ApiAsync(HttpContext ctx, string method, string rel, Route route)
+    private async Task<Resp> ApiAsync(HttpContext ctx, string method, string rel, Route route, FaultSpec.FaultRule? lie = null)
     {
         if (route.Kind == Kind.None) return Html404();
 
@@ -312,17 +315,32 @@ public sealed class SandboxServer : IAsyncDisposable
                             Enumerable.Range(0, set.Count).Select(set.GetAt).Where(d => !Lies.HidesEvent(d.Id, now)));
                     var lieToOrders = set == Store.Orders;
                     var res = QueryEngine.Run(set, q, _opt.MaxPerPage, _opt.DefaultPerPage, _opt.QueryCache ? Store.QueryCache : null);
-                    var w = new PhpJsonWriter(Math.Max(4096, res.Items.Count * 4096));
+                    var key = ResourceKey(route);
+                    var items = res.Items;
+                    if (lie is { Drop: > 0 } && items.Count >= 3)
+                    {
+                        // Rows cut from the middle: the page still starts and ends where it should, only shorter.
+                        var n = Math.Min(lie.Drop, items.Count - 2);
+                        var start = (items.Count - n) / 2;
+                        items = items.Take(start).Concat(items.Skip(start + n)).ToList();
+                    }
+                    var w = new PhpJsonWriter(Math.Max(4096, items.Count * 4096));
                     w.RawAscii("{\"data\":[");
-                    for (var i = 0; i < res.Items.Count; i++)
+                    for (var i = 0; i < items.Count; i++)
                     {
                         if (i > 0) w.Raw((byte)',');
-                        var node = res.Items[i].ToNode();
-                        if (lieToOrders) node = Lies.Order(node, res.Items[i].Id, now);
+                        var node = items[i].ToNode();
+                        if (lieToOrders) node = Lies.Order(node, items[i].Id, now);
                         w.Write(q.Select is { Count: > 0 } sel ? QueryEngine.Project(node, sel) : node);
                     }
-                    var total = Store.TotalOverrides.TryGetValue(ResourceKey(route), out var ov) ? ov : res.Total;
-                    w.RawAscii($"],\"paging\":{{\"perPage\":{res.PerPage},\"currentPage\":{res.Page},\"total\":{total}}}}}");
+                    w.RawAscii("]");
+                    if (!(lie?.Omit == true || Store.NoPaging.Contains(key)))
+                    {
+                        var total = lie?.Total ?? (Store.TotalOverrides.TryGetValue(key, out var ov) ? ov : res.Total);
+                        var perPage = lie?.PerPage ?? (Store.PerPageOverrides.TryGetValue(key, out var pp) ? pp : res.PerPage);
+                        w.RawAscii($",\"paging\":{{\"perPage\":{perPage},\"currentPage\":{res.Page},\"total\":{total}}}");
+                    }
+                    w.RawAscii("}");
                     return Json(200, w.ToArray());
                 }
                 case Kind.ById:

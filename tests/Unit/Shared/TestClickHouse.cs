@@ -80,5 +80,23 @@ public sealed class TestClickHouse : IDisposable
     {
         try { Admin($"DROP DATABASE IF EXISTS {Database} SYNC"); }
         catch (Exception) { /* the server may be gone already; the test outcome is what matters */ }
+        RemoveLockFiles(Database);
+    }
+
+    /// <summary>
+    /// Removes the loader's lock files for a test database (qtickets-…-&lt;database&gt;….lock and its .holder) from the
+    /// temp folder of this process, where every run a test started put them. A real lock file stays after its run on
+    /// purpose (deleting it while another run waits on it would let two runs in); a test's database is gone, and so
+    /// is any use of its lock.
+    /// </summary>
+    public static void RemoveLockFiles(string database)
+    {
+        foreach (var dir in new[] { Path.GetTempPath(), Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") })
+        {
+            if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFiles(dir, $"qtickets-*{database}*"))
+                if (file.EndsWith(".lock", StringComparison.Ordinal) || file.EndsWith(".lock.holder", StringComparison.Ordinal))
+                    try { File.Delete(file); } catch (IOException) { /* still held by a run being killed; the run's own test fails first */ }
+        }
     }
 }

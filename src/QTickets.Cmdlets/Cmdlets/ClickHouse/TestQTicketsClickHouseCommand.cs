@@ -6,7 +6,7 @@ namespace QTickets.Cmdlets;
 
 /// <summary>
 /// The legacy smoke checks (facts §3.12): one result per check. When any fails it also writes an error, so
-/// `$?` is false and a script run with -ErrorAction Stop (or qtickets-pwsh) exits non-zero.
+/// `$?` is false and a script run with -ErrorAction Stop exits non-zero.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "QTicketsClickHouse")]
 [OutputType(typeof(SmokeCheckResult))]

@@ -4,8 +4,8 @@ using QTickets.Module.Tests.Harness;
 namespace QTickets.Module.Tests.Diagnostics;
 
 /// <summary>
-/// scripts/Invoke-QTicketsDebugProtocol.ps1 run as users run it without pwsh: out/qtickets-pwsh -File ..., as a
-/// process, checked by its exit code, its output and the artifacts it leaves.
+/// scripts/Invoke-QTicketsDebugProtocol.ps1 run as users run it: pwsh -File ..., as a process, checked by its exit
+/// code, its output and the artifacts it leaves.
 /// </summary>
 public sealed class DebugProtocolScriptTests(ProtocolSandbox sandbox) : IClassFixture<ProtocolSandbox>, IDisposable
 {
@@ -17,25 +17,10 @@ public sealed class DebugProtocolScriptTests(ProtocolSandbox sandbox) : IClassFi
 
     internal static (int Exit, string Stdout, string Stderr) RunScript(string workingDirectory, params string[] args)
     {
-        var runner = Path.Combine(ModuleLayout.OutDir, "qtickets-pwsh");
-        if (!File.Exists(runner)) throw new InvalidOperationException($"{runner} is missing: run './build.sh build' first.");
-        var info = new ProcessStartInfo(runner)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add("-File");
-        info.ArgumentList.Add(Script);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the script did not finish within 3 minutes");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        // Its temp folder is the test's own (removed with it): step G's loader run leaves its lock file there.
+        var r = ScriptRunner.Run(new[] { "-File", Script }.Concat(args), new Dictionary<string, string> { ["TMPDIR"] = workingDirectory },
+            TimeSpan.FromMinutes(3), workingDirectory);
+        return (r.ExitCode, r.StdOut, r.StdErr);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace QTickets.Module.Tests.Isolation;
 /// The module beside another module that already loaded older versions of our dependencies: Polly 7.2.4
 /// (assembly 7.0.0.0) and Microsoft.Extensions.Logging.Abstractions 8.0.0 (8.0.0.0, which ClickHouse.Driver also
 /// uses in 10.0.0.0) are loaded into the default context first, then the module imports and runs a pipeline that
-/// reads the API (Polly.Core retries) and writes ClickHouse (ClickHouse.Driver). Run in a fresh out/qtickets-pwsh
+/// reads the API (Polly.Core retries) and writes ClickHouse (ClickHouse.Driver). Run in a fresh pwsh
 /// process so nothing else has loaded anything first.
 /// </summary>
 public sealed class DependencyIsolationTests : IDisposable

@@ -19,7 +19,7 @@ public sealed class BackfilledRig : IDisposable
 }
 
 /// <summary>
-/// Faults during scheduled runs (the script under out/qtickets-pwsh), each followed by a normal run that must
+/// Faults during scheduled runs (the script in pwsh), each followed by a normal run that must
 /// leave ClickHouse FINAL equal to the sandbox's truth again. Slow runs come from sandbox latency on the seat
 /// maps (the inventory snapshot is the last API work of a run, after staging and the facts are written).
 /// </summary>

@@ -75,6 +75,13 @@ public sealed class LoadRig : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// The environment of this rig's script runs: no token from the test's own environment, and the rig's folder as
+    /// their temp folder, so the lock file they share, and what a killed pwsh leaves (its PSHost pipe), go with the
+    /// folder when the rig is disposed.
+    /// </summary>
+    public Dictionary<string, string> ScriptEnv => new(CleanEnv) { ["TMPDIR"] = Dir, ["XDG_RUNTIME_DIR"] = "" };
+
     /// <summary>Child processes must not pick a token up from the test's own environment.</summary>
     public static readonly Dictionary<string, string> CleanEnv = new()
     {
@@ -90,11 +97,11 @@ public sealed class LoadRig : IDisposable
         return await NowAsync();
     }
 
-    /// <summary>scripts/Invoke-QTicketsLoader.ps1 under out/qtickets-pwsh, at the sandbox's now.</summary>
+    /// <summary>scripts/Invoke-QTicketsLoader.ps1 in pwsh, at the sandbox's now.</summary>
     public async Task<ProcessResult> ScriptAsync(string? envFile = null, params string[] extra)
     {
         var now = await NowAsync();
-        var r = ScriptRunner.Run(LoaderArgs(envFile ?? EnvFile, now, extra), CleanEnv, TimeSpan.FromMinutes(3));
+        var r = ScriptRunner.Run(LoaderArgs(envFile ?? EnvFile, now, extra), ScriptEnv, TimeSpan.FromMinutes(3));
         Record(r.StdOut, r.StdErr);
         return r;
     }
@@ -109,7 +116,7 @@ public sealed class LoadRig : IDisposable
     /// <summary>Starts the script without waiting (kills, concurrency); <see cref="Finish"/> collects it.</summary>
     public Process StartScript(string now, string? envFile = null, params string[] extra)
     {
-        var p = Process.Start(ScriptRunner.StartInfo(LoaderArgs(envFile ?? EnvFile, now, extra), CleanEnv))!;
+        var p = Process.Start(ScriptRunner.StartInfo(LoaderArgs(envFile ?? EnvFile, now, extra), ScriptEnv))!;
         p.StandardInput.Close();
         return p;
     }

@@ -6,7 +6,7 @@ namespace QTickets.Module.Tests.Load;
 /// <summary>
 /// A day of the scheduled load: a backfill, then 96 runs with the sandbox clock 15 minutes further each time
 /// (new orders, payments, refunds, cancellations), each run at the sandbox's now. Every 8th run is the script
-/// under out/qtickets-pwsh as cron starts it; the others run the same script in one in-process engine, which
+/// in pwsh as cron starts it; the others run the same script in one in-process engine, which
 /// keeps the day within the CI budget (96 process starts alone cost about a minute).
 /// </summary>
 [Collection("Load end-to-end")]

@@ -91,7 +91,7 @@ public sealed class TestQTicketsFreshnessTests : IDisposable
         var window = One(Check(next, "-RunWindow 00:10:00"));
         Assert.Equal((1L, 1L), (window.Runs, window.FailedRuns));
 
-        // The script for cron and monitoring agents, under out/qtickets-pwsh.
+        // The script for cron and monitoring agents, in pwsh.
         var script = ScriptRunner.Run(new[] { "-File", LoadRig.FreshnessScript, "-EnvFile", _rig.EnvFile, "-Now", next, "-MaxFailedPercent", "60" },
             LoadRig.CleanEnv);
         Assert.True(script.ExitCode == 0, script.ToString());

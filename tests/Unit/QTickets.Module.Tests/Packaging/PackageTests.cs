@@ -5,7 +5,7 @@ using QTickets.Module.Tests.Harness;
 
 namespace QTickets.Module.Tests.Packaging;
 
-/// <summary>build/New-QTicketsPackage.ps1 run once (under out/qtickets-pwsh, as the Package target runs it) into a temp folder.</summary>
+/// <summary>build/New-QTicketsPackage.ps1 run once (in pwsh, as the Package target runs it) into a temp folder.</summary>
 public sealed class BuiltPackage : IDisposable
 {
     public string OutDir { get; } = Directory.CreateTempSubdirectory("qtickets-package-").FullName;
@@ -125,7 +125,7 @@ public sealed class PackageTests(BuiltPackage package) : IClassFixture<BuiltPack
                 "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([QTickets.Hosting.EngineHost]::Engine.GetType().Assembly).Name; " +
                 "[QTickets.Hosting.EngineLoadContext]::Instance.Directory; " +
                 "(Get-Help Get-QTicketsOrder).Synopsis",
-            }, new Dictionary<string, string> { ["QTICKETS_MODULE_PATH"] = root });
+            }, new Dictionary<string, string> { ["PSModulePath"] = root });
             Assert.True(r.ExitCode == 0, r.ToString());
             var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var installed = Path.Combine(root, "QTickets", version);

@@ -3,7 +3,7 @@ using QTickets.Module.Tests.Harness;
 
 namespace QTickets.Module.Tests.Reconcile;
 
-/// <summary>scripts/Invoke-QTicketsReconcile.ps1 as cron runs it (out/qtickets-pwsh): two lines, exit 0 clean, 7 drift, 0 once repaired.</summary>
+/// <summary>scripts/Invoke-QTicketsReconcile.ps1 as cron runs it (pwsh -File): two lines, exit 0 clean, 7 drift, 0 once repaired.</summary>
 public sealed class ReconcileScriptTests : IClassFixture<ReconcileWorld>
 {
     readonly ReconcileWorld _w;

@@ -209,7 +209,7 @@ public static class ScriptChecks
     /// <summary>'script:x' -> 'x' (VariablePath.UnqualifiedPath is internal).</summary>
     static string Unqualified(this string userPath) => StripScope(userPath);
 
-    // ------------------------------------------------------------------------------------------------ (d) scripts under qtickets-pwsh
+    // ------------------------------------------------------------------------------------------------ (d) scripts call commands that exist
 
     /// <summary>Commands a script calls that <paramref name="available"/> lacks, not counting functions the script
     /// defines or gets from the helper scripts it dot-sources (resolved from the literal '*.ps1' in the dot-source).</summary>
@@ -224,7 +224,7 @@ public static class ScriptChecks
             if (cmd.InvocationOperator == TokenKind.Dot) continue; // the dot-sourced helpers, above
             var name = cmd.GetCommandName();
             if (name is null || available.Contains(name) || defined.Contains(name)) continue;
-            problems.Add($"{Where(file, cmd.Extent)}: {name} is not available in out/qtickets-pwsh (the engine's core cmdlets and the module only): use .NET or the module instead");
+            problems.Add($"{Where(file, cmd.Extent)}: {name} is not a command of pwsh 7.6 with the QTickets module imported");
         }
         return problems;
     }

@@ -4,8 +4,8 @@ namespace QTickets.Module.Tests.Scripts;
 
 /// <summary>
 /// What the engine knows about our commands, gathered once: the module's exported cmdlets and the test support
-/// module's functions with their parameters (names and aliases), and every command a CreateDefault2 runspace with
-/// the module imported has, which is what out/qtickets-pwsh offers scripts.
+/// module's functions with their parameters (names and aliases), and every command pwsh 7.6 (the one the test command
+/// installs) offers a script with the module imported.
 /// </summary>
 public sealed class ScriptCommandCatalog : IDisposable
 {
@@ -15,10 +15,10 @@ public sealed class ScriptCommandCatalog : IDisposable
     {
         Module = Parameters("(Get-Module QTickets).ExportedCmdlets.Values");
         TestSupport = Parameters($"(Import-Module '{ScriptChecks.TestSupportModule.Replace("'", "''")}' -PassThru -Force -ErrorAction Stop).ExportedFunctions.Values");
-        // -ListImported: only what the session holds, never what module auto-loading could find on a machine with pwsh.
-        var r = _ps.Run("Get-Command -ListImported | ForEach-Object Name");
-        if (r.Terminating is not null) throw r.Terminating;
-        Available = r.Output.Select(o => o.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Asked of a real pwsh: its own modules (Utility, Management, PSResourceGet...) plus ours.
+        var r = ScriptRunner.Run(["-Command", $"Import-Module '{ModuleLayout.ManifestPath.Replace("'", "''")}'; (Get-Command -CommandType Cmdlet, Function, Alias).Name"]);
+        if (r.ExitCode != 0) throw new InvalidOperationException("pwsh could not list its commands: " + r);
+        Available = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var name in Module.Keys) Available.Add(name);
         _ps.Run("Remove-Module QTickets.TestSupport -ErrorAction SilentlyContinue");
     }
@@ -58,8 +58,8 @@ public sealed class ScriptCommandCatalog : IDisposable
 
 /// <summary>
 /// Static checks of tests/Pester, scripts/ and build/ (the real PowerShell 7.6 parser, the engine's view of the
-/// module): they run here, where neither pwsh nor Pester is installed, so the Pester suite users run is at least
-/// well-formed Pester 5 calling commands and parameters that exist, and the scripts run under out/qtickets-pwsh.
+/// module): every script and test file parses, calls commands and parameters that exist, and dot-sources helpers
+/// that exist, including in branches no test reaches.
 /// </summary>
 public sealed class ScriptStaticTests(ScriptCommandCatalog catalog) : IClassFixture<ScriptCommandCatalog>
 {
@@ -188,16 +188,18 @@ public sealed class ScriptStaticTests(ScriptCommandCatalog catalog) : IClassFixt
 
     // ------------------------------------------------------------------------------------------------ (d)
 
-    /// <summary>Registers a Windows Task Scheduler task: it runs only in a Windows pwsh, never under out/qtickets-pwsh,
-    /// and needs the ScheduledTasks module and Utility cmdlets (Get-Date, New-TimeSpan, Join-Path, Get-Credential,
-    /// Write-Host). Exempt from the core-cmdlets-only rule.</summary>
+    /// <summary>Registers a Windows Task Scheduler task: it runs only in a Windows pwsh and needs the ScheduledTasks
+    /// module, which pwsh on Linux does not have.</summary>
     const string WindowsOnly = "Register-QTicketsLoaderTask.ps1";
 
     [Fact]
-    public void The_scripts_use_only_commands_out_qtickets_pwsh_has()
+    public void The_scripts_use_only_commands_pwsh_has()
     {
         Assert.Contains("ForEach-Object", catalog.Available);
-        Assert.DoesNotContain("Get-Date", catalog.Available); // Microsoft.PowerShell.Utility: not in the NuGet engine
+        Assert.Contains("Get-Date", catalog.Available);
+        Assert.Contains("Install-PSResource", catalog.Available);
+        Assert.Contains("Invoke-QTicketsLoad", catalog.Available);
+        Assert.DoesNotContain("Register-ScheduledTask", catalog.Available);
         Assert.Contains(ScriptChecks.Scripts, s => Path.GetFileName(s) == WindowsOnly);
         var problems = new List<string>();
         foreach (var f in ScriptChecks.Scripts.Where(s => Path.GetFileName(s) != WindowsOnly))
@@ -205,11 +207,11 @@ public sealed class ScriptStaticTests(ScriptCommandCatalog catalog) : IClassFixt
             var ast = ScriptChecks.ParseFile(f, problems);
             problems.AddRange(ScriptChecks.UnavailableCommands(f, ast, catalog.Available));
         }
-        AssertNone(problems, "Commands out/qtickets-pwsh lacks");
+        AssertNone(problems, "Commands pwsh 7.6 with the module lacks");
     }
 
     [Fact]
-    public void The_script_check_finds_Utility_cmdlets_and_allows_local_and_dot_sourced_functions()
+    public void The_script_check_finds_unknown_commands_and_allows_local_and_dot_sourced_functions()
     {
         var dir = Directory.CreateTempSubdirectory("qtickets-scriptcheck-").FullName;
         try
@@ -222,13 +224,14 @@ public sealed class ScriptStaticTests(ScriptCommandCatalog catalog) : IClassFixt
                 Get-HelperThing; Get-LocalThing
                 Get-QTicketsOrder -Id 1 | Where-Object Id | ForEach-Object { $_ }
                 $now = Get-Date
+                Get-QTicketsNoSuchThing
                 . $PSScriptRoot/Missing.ps1
                 """);
             var problems = ScriptChecks.UnavailableCommands(script, ScriptChecks.ParseFile(script, new List<string>()), catalog.Available);
             var rel = ScriptChecks.Relative(script);
             Assert.Equal(2, problems.Count);
-            Assert.Equal($"{rel}:6: '. $PSScriptRoot/Missing.ps1' dot-sources {ScriptChecks.Relative(Path.Combine(dir, "Missing.ps1"))}, which does not exist", problems[0]);
-            Assert.StartsWith($"{rel}:5: Get-Date is not available in out/qtickets-pwsh", problems[1]);
+            Assert.Equal($"{rel}:7: '. $PSScriptRoot/Missing.ps1' dot-sources {ScriptChecks.Relative(Path.Combine(dir, "Missing.ps1"))}, which does not exist", problems[0]);
+            Assert.StartsWith($"{rel}:6: Get-QTicketsNoSuchThing is not a command of pwsh 7.6", problems[1]);
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -92,6 +92,21 @@ public sealed class FakeApi : HttpMessageHandler
     public Action<SeenRequest>? BeforePage { get; set; }
     /// <summary>Random delay per answer, to shuffle completion order of pages in flight.</summary>
     public int MaxDelayMs { get; set; }
+    /// <summary>A lying API: paging.total reported instead of the real count.</summary>
+    public long? ReportedTotal { get; set; }
+    /// <summary>A lying API: paging.perPage reported instead of <see cref="PerPage"/>.</summary>
+    public int? ReportedPerPage { get; set; }
+    /// <summary>A lying API: answers without paging.</summary>
+    public bool NoPaging { get; set; }
+    /// <summary>An API that serves page 1 whatever page is asked for.</summary>
+    public bool IgnorePage { get; set; }
+    /// <summary>An API that ignores the `id >` condition.</summary>
+    public bool IgnoreIdFilter { get; set; }
+    /// <summary>Rewrites a page's rows (page number, rows in id order) before it is served.</summary>
+    public Func<int, List<string>, List<string>>? Rows { get; set; }
+    /// <summary>List requests served with a page (not replaced by <see cref="Intercept"/>).</summary>
+    public int PagesServed => _pagesServed;
+    int _pagesServed;
 
     public FakeApi AddOrders(IEnumerable<string> orders)
     {
@@ -131,15 +146,18 @@ public sealed class FakeApi : HttpMessageHandler
     HttpResponseMessage Page(SeenRequest seen)
     {
         BeforePage?.Invoke(seen);
+        Interlocked.Increment(ref _pagesServed);
         List<string> matching;
         lock (_lock)
         {
-            var after = seen.Where("id", ">") is string a ? long.Parse(a) : long.MinValue;
+            var after = !IgnoreIdFilter && seen.Where("id", ">") is string a ? long.Parse(a) : long.MinValue;
             matching = _orders.Where(o => IdOf(o) > after).ToList();
         }
-        var page = Math.Max(1, seen.Page);
-        var items = matching.Skip((page - 1) * PerPage).Take(PerPage);
-        return Json(200, $"{{\"data\":[{string.Join(",", items)}],\"paging\":{{\"perPage\":{PerPage},\"currentPage\":{page},\"total\":{matching.Count}}}}}");
+        var page = IgnorePage ? 1 : Math.Max(1, seen.Page);
+        var items = matching.Skip((page - 1) * PerPage).Take(PerPage).ToList();
+        if (Rows is not null) items = Rows(page, items);
+        var paging = NoPaging ? "" : $",\"paging\":{{\"perPage\":{ReportedPerPage ?? PerPage},\"currentPage\":{page},\"total\":{ReportedTotal ?? matching.Count}}}";
+        return Json(200, $"{{\"data\":[{string.Join(",", items)}]{paging}}}");
     }
 
     public static HttpResponseMessage Json(int status, string body, Action<HttpResponseMessage>? headers = null)
