@@ -230,6 +230,8 @@ public sealed class QTicketsLoader
             var retry = rejections.ToRetry();
             summary.RetriedOrders = retry.Count;
             if (retry.Count > 0) _observer.Verbose($"Retrying {retry.Count} rejected order(s) by id");
+            // Fetched as many at a time as seat maps are (-Parallelism: one request takes 2-8 s on the real API), staged in
+            // id order. A request that fails beyond its retries fails the run like any API failure: the watermark stays.
             var fetched = new ConcurrentDictionary<long, Order?>();
             await Parallel.ForEachAsync(retry,
                 new ParallelOptions { MaxDegreeOfParallelism = _options.InventoryParallelism, CancellationToken = cancellation },
