@@ -6,8 +6,10 @@
     -DryRun, -Verbose, -OfflineFixturesDir). It prints exactly two lines on stdout: a human summary and the same
     as one line of JSON, and exits with the run's code:
       0 ok, 1 failed, 2 configuration error, 3 token rejected (403), 4 another run holds the lock,
-      5 QTickets API unavailable, 6 ClickHouse error, 9 the run lock could not be taken (lock folder missing,
-      read-only, full or not permitted: fix it, every run fails until then).
+      5 QTickets API unavailable, 6 ClickHouse error, 8 partial (loaded, but orders were rejected; they are
+      kept in qtickets_rejected_orders and fetched by id on every later run).
+      9 the run lock could not be taken (lock folder missing, read-only, full or not permitted: fix it, every
+      run fails until then).
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
 .PARAMETER ChEnvFile

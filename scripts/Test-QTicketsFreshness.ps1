@@ -4,7 +4,8 @@
 .DESCRIPTION
     Runs Test-QTicketsFreshness and prints two lines on stdout: a human verdict and the same as one line of
     JSON. Exit codes: 0 fresh, 1 past a threshold (no sale or inventory snapshot newer than -MaxAgeMinutes, or
-    more than -MaxFailedPercent of the runs in the last -RunWindowHours failed), 2 configuration error,
+    more than -MaxFailedPercent of the runs in the last -RunWindowHours failed, or any rejected order still open in
+    qtickets_rejected_orders), 2 configuration error,
     6 ClickHouse error. Use the read-only user's credentials (the loader's writer cannot read the inventory).
 .PARAMETER EnvFile
     Env file with CLICKHOUSE_HOST, CLICKHOUSE_PORT, CLICKHOUSE_DB, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD (chmod 600).

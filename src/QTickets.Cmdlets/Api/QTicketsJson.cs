@@ -6,9 +6,11 @@ using QTickets.Model;
 namespace QTickets.Api;
 
 /// <summary>
-/// Reads QTickets' PHP-style JSON into the model. Tolerant on purpose: money may be an integer or a decimal,
-/// ids and flags may come as strings, empty objects come as `[]`, `custom` is a string. One bad field never
-/// fails a page: it is recorded in <see cref="Order.Problems"/> and the transform decides.
+/// Reads QTickets' PHP-style JSON into the model. Tolerant of PHP's forms: money may be an integer or a decimal,
+/// ids, amounts and flags may come as numeric strings, empty objects come as `[]`, `custom` is a string. Strict
+/// about everything else in the values sales rows depend on (ids, money, quantities, payed, timestamps): a value
+/// that is not a number where a number belongs is never read as 0. One bad field never fails a page: it is
+/// recorded in <see cref="Order.Problems"/>, naming the field and the value, and the order is rejected.
 /// </summary>
 public static class QTicketsJson
 {
@@ -17,13 +19,14 @@ public static class QTicketsJson
         var problems = new List<string>();
         var order = new Order
         {
-            Id = Int64(e, "id") ?? 0,
-            Payed = Bool(e, "payed"),
+            Id = Id(e, "id", problems, required: true) ?? 0,
+            SourceId = IdText(e),
+            Payed = Flag(e, "payed", problems),
             PayedAt = Time(e, "payed_at", problems),
-            EventId = Int64(e, "event_id") ?? 0,
+            EventId = Id(e, "event_id", problems, required: false) ?? 0,
             ClientId = Int64(e, "client_id") ?? 0,
-            Price = Money(e, "price") ?? 0m,
-            OriginalPrice = Money(e, "original_price") ?? 0m,
+            Price = Money(e, "price", problems) ?? 0m,
+            OriginalPrice = Money(e, "original_price", problems) ?? 0m,
             CurrencyId = Text(e, "currency_id") ?? "",
             PaymentTypeId = Text(e, "payment_type_id") ?? "",
             DiscountId = Int64(e, "discount_id"),
@@ -36,7 +39,6 @@ public static class QTicketsJson
             DeletedAt = Time(e, "deleted_at", problems),
             PayloadJson = PersonalData.Scrub(e),
         };
-        if (order.Id <= 0) problems.Add("the order has no id");
 
         var baskets = new List<Basket>();
         if (e.TryGetProperty("baskets", out var items) && items.ValueKind == JsonValueKind.Array)
@@ -58,28 +60,38 @@ public static class QTicketsJson
         return order;
     }
 
-    static Basket ParseBasket(JsonElement b, long orderId, bool includePersonalData, List<string> problems)
+    static Basket ParseBasket(JsonElement b, long orderId, bool includePersonalData, List<string> orderProblems)
     {
+        // Each problem names the basket, so the order's rejection says which ticket carried the bad value.
+        var problems = new List<string>();
         var basket = new Basket
         {
-            Id = Int64(b, "id") ?? 0,
+            Id = Id(b, "id", problems, required: true) ?? 0,
             OrderId = orderId,
-            ShowId = Int64(b, "show_id") ?? 0,
+            ShowId = Id(b, "show_id", problems, required: true) ?? 0,
             SeatId = Text(b, "seat_id") ?? "",
             SeatName = Text(b, "seat_name") ?? "",
-            OriginalPrice = Money(b, "original_price") ?? 0m,
-            DiscountValue = Money(b, "discount_value"),
-            Price = Money(b, "price") ?? 0m,
-            TicketAmount = Money(b, "ticket_amount") ?? 0m,
-            ServiceFeeAmount = Money(b, "service_fee_amount") ?? 0m,
-            Quantity = (int)(Int64(b, "quantity") ?? 1),
+            OriginalPrice = Money(b, "original_price", problems) ?? 0m,
+            DiscountValue = Money(b, "discount_value", problems),
+            Price = Money(b, "price", problems, required: true) ?? 0m,
+            TicketAmount = Money(b, "ticket_amount", problems) ?? 0m,
+            ServiceFeeAmount = Money(b, "service_fee_amount", problems) ?? 0m,
+            Quantity = Quantity(b, "quantity", problems) ?? 0,
             CheckedAt = Time(b, "checked_at", problems),
             CreatedAt = Time(b, "created_at", problems) ?? default,
             UpdatedAt = Time(b, "updated_at", problems) ?? default,
             DeletedAt = Time(b, "deleted_at", problems),
             RefundedAt = Time(b, "refunded_at", problems),
-            RefundedAmount = Money(b, "refunded_amount"),
+            RefundedAmount = Money(b, "refunded_amount", problems),
         };
+        // A refund without its amount would count as a refund of 0: the ticket stays live with its full price.
+        if (basket.RefundedAt is not null && basket.RefundedAmount is null && !problems.Any(p => p.StartsWith("refunded_amount", StringComparison.Ordinal)))
+            problems.Add("refunded_amount is missing although refunded_at is set");
+        if (problems.Count > 0)
+        {
+            var which = basket.Id > 0 ? $"basket {basket.Id.ToString(CultureInfo.InvariantCulture)}" : "a basket";
+            orderProblems.AddRange(problems.Select(p => $"{which}: {p}"));
+        }
         if (includePersonalData)
         {
             basket.HolderEmail = Text(b, "client_email");
@@ -165,12 +177,128 @@ public static class QTicketsJson
         return null;
     }
 
-    static decimal? Money(JsonElement e, string name)
+    // ---------------------------------------------------------------- strict readers of the values rows depend on
+    //
+    // Each reads what PHP really sends (an integer, a decimal, or the same as a numeric string; null for "none")
+    // and reports anything else as a problem naming the field and the value, instead of a 0 that would pass for
+    // a real amount. The quoted value is cut short and masked: these fields hold numbers, but a broken answer may
+    // put anything in them, and problems reach logs and ClickHouse.
+
+    /// <summary>A positive whole number (JSON integer or digit string). Missing or null: a problem when required.</summary>
+    static long? Id(JsonElement e, string name, List<string> problems, bool required)
     {
-        if (!e.TryGetProperty(name, out var v)) return null;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d)) return d;
-        if (v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out d)) return d;
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            if (required) problems.Add(name == "id" ? "the order has no id" : $"{name} is missing");
+            return null;
+        }
+        if (WholeNumber(v) is { } n && n > 0) return n;
+        problems.Add($"{name} {Quote(v)} is not a positive whole number");
         return null;
+    }
+
+    /// <summary>An amount of money (whole kopecks). Missing or null: null, or a problem when required.</summary>
+    static decimal? Money(JsonElement e, string name, List<string> problems, bool required = false)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            if (required) problems.Add($"{name} is missing");
+            return null;
+        }
+        var d = 0m;
+        var read = v.ValueKind switch
+        {
+            JsonValueKind.Number => v.TryGetDecimal(out d),
+            // "1500.00", "-50": digits, an optional sign and point. No thousands separators, spaces, commas or units.
+            JsonValueKind.String => IsPlainDecimal(v.GetString()!) &&
+                                    decimal.TryParse(v.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
+            _ => false,
+        };
+        if (!read)
+        {
+            problems.Add($"{name} {Quote(v)} is not an amount of money");
+            return null;
+        }
+        if (decimal.Round(d, 2) != d)
+        {
+            problems.Add($"{name} {Quote(v)} is not a whole number of kopecks");
+            return null;
+        }
+        return d;
+    }
+
+    /// <summary>A ticket count: a whole number from 0 (JSON integer or digit string). Missing or null is a problem.</summary>
+    static int? Quantity(JsonElement e, string name, List<string> problems)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            problems.Add($"{name} is missing");
+            return null;
+        }
+        if (WholeNumber(v) is { } n && n is >= 0 and <= int.MaxValue) return (int)n;
+        problems.Add($"{name} {Quote(v)} is not a whole number of tickets");
+        return null;
+    }
+
+    /// <summary>payed: true/false, 1/0 or their strings. Missing or anything else is a problem.</summary>
+    static bool Flag(JsonElement e, string name, List<string> problems)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            problems.Add($"{name} is missing");
+            return false;
+        }
+        switch (v.ValueKind)
+        {
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.Number when v.TryGetInt64(out var n) && n is 0 or 1: return n == 1;
+            case JsonValueKind.String when v.GetString() is "0" or "1" or "true" or "false": return v.GetString() is "1" or "true";
+        }
+        problems.Add($"{name} {Quote(v)} is not true or false");
+        return false;
+    }
+
+    static long? WholeNumber(JsonElement v)
+    {
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n)) return n;
+        if (v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 and <= 18 } s && s.All(char.IsAsciiDigit))
+            return long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
+        return null;
+    }
+
+    static bool IsPlainDecimal(string s)
+    {
+        var digits = 0;
+        var points = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (c == '.') points++;
+            else if (c != '-' || i != 0) return false;
+        }
+        return digits > 0 && points <= 1 && digits <= 20;
+    }
+
+    /// <summary>The order's id as served, for naming an order whose id is not a number.</summary>
+    static string IdText(JsonElement e) =>
+        e.TryGetProperty("id", out var v) && v.ValueKind is JsonValueKind.Number or JsonValueKind.String ? Cut(v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()) : "";
+
+    /// <summary>A value as it came, quoted for a problem: at most 40 characters, personal-looking text masked.</summary>
+    static string Quote(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => "'" + Cut(v.GetString()!) + "'",
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => Cut(v.GetRawText()),
+        JsonValueKind.Object => "(an object)",
+        JsonValueKind.Array => "(a list)",
+        _ => "(" + v.ValueKind.ToString().ToLowerInvariant() + ")",
+    };
+
+    static string Cut(string text)
+    {
+        var masked = QTickets.Diagnostics.PersonalDataMask.MaskText(text);
+        return masked.Length <= 40 ? masked : masked[..37] + "...";
     }
 
     static bool Bool(JsonElement e, string name) =>

@@ -135,7 +135,7 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
         {
             _rejected++;
             WriteError(new ErrorRecord(
-                new InvalidDataException($"Order {(order.Id > 0 ? order.Id : "(no id)")}: {rejection}."),
+                new InvalidDataException($"{order}: {rejection}."),
                 "QTickets.SalesRow.InvalidOrder", ErrorCategory.InvalidData, order.Id > 0 ? order.Id : order));
         }
     }

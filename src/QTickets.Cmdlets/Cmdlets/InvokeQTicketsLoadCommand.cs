@@ -122,7 +122,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
     /// <summary>The summary first (the script prints it), then one error record for interactive users and -ErrorAction.</summary>
     void Fail(LoadSummary summary, Exception ex, LoadExitCode code, string kind, ErrorCategory category)
     {
-        summary.Status = code == LoadExitCode.Locked ? "locked" : "error";
+        summary.Status = code switch { LoadExitCode.Locked => "locked", LoadExitCode.Rejected => "partial", _ => "error" };
         summary.ExitCode = code;
         summary.ErrorKind = kind;
         // Never an empty reason: the line on stdout is all a cron mail or a journal shows.
@@ -140,6 +140,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
         LoadExitCode.LockFailed => ErrorCategory.ResourceUnavailable,
         LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
         LoadExitCode.ClickHouseError => ErrorCategory.WriteError,
+        LoadExitCode.Rejected => ErrorCategory.InvalidData,
         _ => ErrorCategory.OperationStopped,
     };
 

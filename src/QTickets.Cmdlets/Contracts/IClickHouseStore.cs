@@ -61,6 +61,15 @@ public interface IClickHouseStore : IDisposable
 
     Task WriteWatermarkAsync(string job, DateTimeOffset watermark, CancellationToken cancellation);
 
+    /// <summary>
+    /// The latest row of every order of <paramref name="job"/> in qtickets_rejected_orders that has not loaded
+    /// (open, or closed by a person), and the highest version in the table (0 when empty).
+    /// </summary>
+    Task<(IReadOnlyList<RejectedOrder> Orders, ulong LastVersion)> ReadRejectedOrdersAsync(string job, CancellationToken cancellation);
+
+    /// <summary>Appends rows to qtickets_rejected_orders (each replaces the order's earlier rows by its higher version).</summary>
+    Task WriteRejectedOrdersAsync(IReadOnlyList<RejectedOrder> rows, CancellationToken cancellation);
+
     /// <summary>The legacy smoke checks (facts §3.12), one result each.</summary>
     Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);
 

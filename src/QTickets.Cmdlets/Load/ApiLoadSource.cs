@@ -29,6 +29,12 @@ public sealed class ApiLoadSource(IQTicketsApi api) : ILoadSource
             yield return o;
     }
 
+    public async Task<Order?> OrderAsync(long id, CancellationToken cancellation)
+    {
+        try { return await api.GetOrderAsync(id, includePersonalData: false, cancellation).ConfigureAwait(false); }
+        catch (QTicketsNotFoundException) { return null; }
+    }
+
     public bool HasSeats => true;
 
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) => api.GetShowSeatsAsync(showId, cancellation);

@@ -36,6 +36,13 @@ public sealed class FixtureLoadSource : ILoadSource
         foreach (var order in orders) yield return order;
     }
 
+    public async Task<Order?> OrderAsync(long id, CancellationToken cancellation)
+    {
+        await foreach (var order in OrdersAsync(new LoadWindow(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, "by id"), cancellation).ConfigureAwait(false))
+            if (order.Id == id) return order;
+        return null;
+    }
+
     public bool HasSeats => false;
 
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) =>

@@ -15,6 +15,9 @@ public interface ILoadSource
     /// </summary>
     IAsyncEnumerable<Order> OrdersAsync(LoadWindow window, CancellationToken cancellation);
 
+    /// <summary>One order by id, whatever its state (a rejected order's retry); null when the source does not know it.</summary>
+    Task<Order?> OrderAsync(long id, CancellationToken cancellation);
+
     /// <summary>False when seat maps are unavailable (offline): the run takes no inventory snapshot.</summary>
     bool HasSeats { get; }
 

@@ -23,6 +23,11 @@ public enum LoadExitCode
     /// <summary>Reconciliation found a difference between the API and ClickHouse.</summary>
     Drift = 7,
     /// <summary>
+    /// Loaded, but some orders were rejected (an unreadable value, an unknown event): their sales are missing from
+    /// ClickHouse. They are recorded in qtickets_rejected_orders and retried by id on every later run.
+    /// </summary>
+    Rejected = 8,
+    /// <summary>
     /// The run lock could not be taken for another reason than a live holder (a read-only, full or missing lock
     /// folder, no permission): nothing was loaded, and every later run will fail the same way until it is fixed.
     /// </summary>

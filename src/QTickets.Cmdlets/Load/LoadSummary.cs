@@ -20,7 +20,17 @@ public sealed class LoadSummary : JobSummary
     public int Events { get; set; }
     public int Orders { get; set; }
     public int SalesRows { get; set; }
+    /// <summary>
+    /// Orders open in qtickets_rejected_orders after this run: rejected by it (in the window or again on retry), or
+    /// still open from earlier runs. Above 0 the run is "partial" (exit 8): their sales are not in ClickHouse.
+    /// </summary>
     public int RejectedOrders { get; set; }
+    /// <summary>Earlier rejected orders fetched again by id (GET /orders/{id}) in this run.</summary>
+    public int RetriedOrders { get; set; }
+    /// <summary>Earlier rejected orders that loaded in this run (by retry or in the window).</summary>
+    public int ReloadedOrders { get; set; }
+    /// <summary>Rejections of orders a person marked ignored: reported, but they do not make the run partial.</summary>
+    public int IgnoredOrders { get; set; }
     public long Tickets { get; set; }
     public decimal Revenue { get; set; }
     public IReadOnlyList<DateOnly> DaysTouched { get; set; } = Array.Empty<DateOnly>();
@@ -32,7 +42,10 @@ public sealed class LoadSummary : JobSummary
 
     public ulong RowsProcessed => (ulong)(SalesRows + InventoryRows + SalesDailyRows + SalesUtmDailyRows);
 
-    /// <summary>ok, error, dry-run or locked, then the figures or the failure.</summary>
+    /// <summary>The run committed its data and moved the watermark: ok, or partial (some orders rejected, kept for retry).</summary>
+    public bool Committed => Status is "ok" or "partial";
+
+    /// <summary>ok, partial, error, dry-run or locked, then the figures or the failure.</summary>
     public override string HumanLine
     {
         get
@@ -42,14 +55,20 @@ public sealed class LoadSummary : JobSummary
                 : "";
             return Status switch
             {
-                "ok" or "dry-run" =>
-                    $"{Job} {Status}: {Orders} orders -> {SalesRows} sales rows ({RejectedOrders} rejected), {Tickets} tickets, " +
+                "ok" or "dry-run" or "partial" =>
+                    $"{Job} {Status}{(Status == "partial" ? $" (exit {(int)ExitCode} {ExitCode})" : "")}: {Orders} orders -> {SalesRows} sales rows " +
+                    $"({RejectedOrders} rejected{Retries}), {Tickets} tickets, " +
                     $"{Revenue.ToString("0.##", CultureInfo.InvariantCulture)} revenue, {DaysTouched.Count} days, {Events} events, " +
-                    $"{InventoryRows} inventory rows{window}, {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
+                    $"{InventoryRows} inventory rows{window}, {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" +
+                    (Status == "partial" ? $"; {Message}" : ""),
                 _ => $"{Job} {Status} (exit {(int)ExitCode} {ExitCode}): {Message}{window}",
             };
         }
     }
+
+    string Retries =>
+        (RetriedOrders > 0 || ReloadedOrders > 0 ? $", {RetriedOrders} retried, {ReloadedOrders} reloaded" : "") +
+        (IgnoredOrders > 0 ? $", {IgnoredOrders} ignored" : "");
 
     protected override void WriteFigures(Utf8JsonWriter w)
     {
@@ -60,6 +79,9 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("orders", Orders);
         w.WriteNumber("sales_rows", SalesRows);
         w.WriteNumber("rejected_orders", RejectedOrders);
+        w.WriteNumber("retried_orders", RetriedOrders);
+        w.WriteNumber("reloaded_orders", ReloadedOrders);
+        w.WriteNumber("ignored_orders", IgnoredOrders);
         w.WriteNumber("tickets", Tickets);
         w.WriteNumber("revenue", Revenue);
         w.WriteNumber("days_touched", DaysTouched.Count);
@@ -71,8 +93,8 @@ public sealed class LoadSummary : JobSummary
     /// <summary>meta_job_runs.message, with the legacy keys first (facts §3.11).</summary>
     public string JobRunMessage() => Json(w =>
     {
-        w.WriteString("status", Status == "ok" ? "ok" : "error");
-        if (Status != "ok")
+        w.WriteString("status", Committed ? Status : "error");
+        if (!Committed)
         {
             w.WriteStartObject("error");
             w.WriteString("error_type", ErrorKind);
@@ -86,12 +108,13 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("inventory_rows", InventoryRows);
         w.WriteNumber("sales_daily_rows", SalesDailyRows);
         w.WriteNumber("sales_utm_daily_rows", SalesUtmDailyRows);
+        w.WriteNumber("rejected_orders", RejectedOrders);
     });
 
     /// <summary>meta_job_runs.metrics: the legacy keys plus the window, rejections and days.</summary>
     public string JobRunMetrics(int lookbackHours) => Json(w =>
     {
-        if (Status != "ok")
+        if (!Committed)
         {
             w.WriteString("error", Message);
             w.WriteStartObject("error_details");
@@ -109,6 +132,10 @@ public sealed class LoadSummary : JobSummary
         w.WriteBoolean("backfill_mode", Backfill);
         w.WriteNumber("rows_processed", RowsProcessed);
         w.WriteNumber("rejected_orders", RejectedOrders);
+        w.WriteNumber("retried_orders", RetriedOrders);
+        w.WriteNumber("reloaded_orders", ReloadedOrders);
+        w.WriteNumber("ignored_orders", IgnoredOrders);
+        if (Status == "partial") w.WriteString("rejections", Message);
         w.WriteNumber("tickets", Tickets);
         w.WriteNumber("revenue", Revenue);
         if (WindowStart is { } s) w.WriteString("window_start", s.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));

@@ -49,6 +49,13 @@ public sealed class QTicketsLoader
             await body(summary, now).ConfigureAwait(false);
             summary.Status = _options.DryRun ? "dry-run" : "ok";
             summary.ExitCode = LoadExitCode.Ok;
+            if (summary.RejectedOrders > 0 && !_options.DryRun)
+            {
+                // Sales are missing from ClickHouse: not ok, whatever else the run did.
+                summary.Status = "partial";
+                summary.ExitCode = LoadExitCode.Rejected;
+                summary.ErrorKind = "RejectedOrders";
+            }
         }
         catch (Exception ex)
         {
@@ -84,7 +91,7 @@ public sealed class QTicketsLoader
                 summary.WindowStart ??= window.Start;
                 summary.WindowEnd = window.End;
                 _observer.Verbose($"Reload window {window.Start:O} .. {window.End:O}: {window.Reason}");
-                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, version, cancellation).ConfigureAwait(false));
+                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, version, null, cancellation).ConfigureAwait(false));
             }
             summary.DaysTouched = touched.Order().ToList();
             await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
@@ -122,7 +129,8 @@ public sealed class QTicketsLoader
         _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
 
         var events = await ReadEventsAsync(summary, cancellation).ConfigureAwait(false);
-        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), version, cancellation).ConfigureAwait(false);
+        var rejections = await ReadRejectionsAsync(summary, now, cancellation).ConfigureAwait(false);
+        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), version, rejections, cancellation).ConfigureAwait(false);
         summary.DaysTouched = days.Order().ToList();
         await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
 
@@ -134,9 +142,22 @@ public sealed class QTicketsLoader
 
         if (_store is not null)
         {
+            // The rejected orders before the watermark: the watermark may move past them only because from here on
+            // they are retried by id (a window kept open for them would grow run after run, re-reading every order
+            // since the oldest rejection). A run that cannot record them fails and leaves the watermark alone.
+            await _store.WriteRejectedOrdersAsync(rejections.Changes, cancellation).ConfigureAwait(false);
             // Last of all: a run that failed anywhere above leaves the watermark alone, so the next run re-reads.
             await _store.WriteWatermarkAsync(_options.JobName, window.End, cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The rejected orders recorded by earlier runs (none for a dry run, which reads nothing from ClickHouse).</summary>
+    async Task<RejectedOrderBook> ReadRejectionsAsync(LoadSummary summary, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var (known, lastVersion) = _store is null
+            ? (Array.Empty<RejectedOrder>(), 0UL)
+            : await _store.ReadRejectedOrdersAsync(_options.JobName, cancellation).ConfigureAwait(false);
+        return new RejectedOrderBook(_options.JobName, summary.RunId, _options.Clock.Of(now), known, lastVersion);
     }
 
     async Task<List<Event>> ReadEventsAsync(LoadSummary summary, CancellationToken cancellation)
@@ -156,8 +177,13 @@ public sealed class QTicketsLoader
         summary.SalesUtmDailyRows = facts.SalesUtmDailyRows;
     }
 
-    /// <summary>Streams orders through the converter into staging; returns the sale days it touched.</summary>
-    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong version, CancellationToken cancellation)
+    /// <summary>
+    /// Streams orders through the converter into staging, then the open rejected orders of earlier runs fetched by
+    /// id (those the window did not bring); returns the sale days it touched. Without <paramref name="rejections"/>
+    /// (a repair of whole days) rejected orders are counted and reported, not recorded.
+    /// </summary>
+    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong version,
+        RejectedOrderBook? rejections, CancellationToken cancellation)
     {
         var converter = new SalesRowConverter(_options.Clock, version);
         // Sources yield ascending ids, each once (ILoadSource): a watermark, not a set of every id seen, which at
@@ -165,29 +191,79 @@ public sealed class QTicketsLoader
         var lastId = long.MinValue;
         var days = new HashSet<DateOnly>();
         await using var staging = _store is null ? null : new LazyWriter(_store, KnownTables.OrdersStaging, _options.BatchSize, _observer);
-        await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
+        var rejected = 0;
+        async Task StageAsync(Order order)
         {
-            if (order.Id <= lastId)
-                throw new InvalidOperationException($"Order {order.Id} came after order {lastId}: the source must yield ascending ids, each once.");
-            lastId = order.Id;
-            summary.Orders++;
             events.TryGet(order.EventId, out var ev);
             var row = converter.ToSalesRow(order, ev, out var rejection);
             if (rejection is not null)
             {
-                summary.RejectedOrders++;
-                _observer.Warning($"Order {order.Id} skipped: {rejection}");
-                continue;
+                _observer.Warning($"{order} rejected: {rejection}");
+                if (rejections is null || rejections.Reject(order, rejection)) rejected++;
+                else summary.IgnoredOrders++;
+                return;
             }
-            if (row is null) continue;
+            rejections?.Loaded(order);
+            if (row is null) return;
             summary.SalesRows++;
             summary.Tickets += row.tickets_sold;
             summary.Revenue += row.revenue;
             days.Add(DateOnly.FromDateTime(row.sale_ts));
             if (staging is not null) await staging.AddAsync(row, cancellation).ConfigureAwait(false);
         }
+
+        await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
+        {
+            // An order whose id is not a number (Id 0) is rejected by the converter; it takes no place in the order.
+            if (order.Id > 0)
+            {
+                if (order.Id <= lastId)
+                    throw new InvalidOperationException($"Order {order.Id} came after order {lastId}: the source must yield ascending ids, each once.");
+                lastId = order.Id;
+            }
+            summary.Orders++;
+            await StageAsync(order).ConfigureAwait(false);
+        }
+
+        if (rejections is not null)
+        {
+            var retry = rejections.ToRetry();
+            summary.RetriedOrders = retry.Count;
+            if (retry.Count > 0) _observer.Verbose($"Retrying {retry.Count} rejected order(s) by id");
+            // Fetched as many at a time as seat maps are (-Parallelism: one request takes 2-8 s on the real API), staged in
+            // id order. A request that fails beyond its retries fails the run like any API failure: the watermark stays.
+            var fetched = new ConcurrentDictionary<long, Order?>();
+            await Parallel.ForEachAsync(retry,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.InventoryParallelism, CancellationToken = cancellation },
+                async (id, ct) => fetched[id] = await _source.OrderAsync(id, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var id in retry)
+            {
+                if (fetched[id] is { } order) await StageAsync(order).ConfigureAwait(false);
+                else
+                {
+                    _observer.Warning($"Order {id} rejected: the API no longer finds it (404)");
+                    rejections.NotFound(id);
+                }
+            }
+            summary.ReloadedOrders = rejections.Reloaded;
+            summary.RejectedOrders = rejections.Open;
+            if (rejections.Open > 0) summary.Message = RejectionMessage(rejections);
+        }
+        else
+        {
+            summary.RejectedOrders += rejected;
+            if (rejected > 0) summary.Message = $"{rejected} order(s) rejected (see the warnings)";
+        }
         if (staging is not null) await staging.CompleteAsync(cancellation).ConfigureAwait(false);
         return days;
+    }
+
+    /// <summary>What a partial run says: how many orders wait, where, and the first one's problem.</summary>
+    static string RejectionMessage(RejectedOrderBook rejections)
+    {
+        var first = rejections.OpenOrders.First();
+        return $"{rejections.Open} order(s) rejected, kept in {KnownTables.RejectedOrders} and retried by id on every run " +
+               $"(first: order {first.OrderId}: {first.Problem})";
     }
 
     async Task SnapshotInventoryAsync(LoadSummary summary, List<Event> events, DateTimeOffset now, ulong version, CancellationToken cancellation)
@@ -268,7 +344,7 @@ public sealed class QTicketsLoader
                 $"{pending[0].Version:D3} {pending[0].Name}). Run Initialize-QTicketsClickHouse once as a user allowed to create tables.");
     }
 
-    /// <summary>The meta_job_runs row, ok or error. A failure to record an ok run fails the run; an error row is best effort.</summary>
+    /// <summary>The meta_job_runs row, ok, partial or error. A failure to record a committed run fails the run; an error row is best effort.</summary>
     async Task RecordAsync(LoadSummary summary, CancellationToken cancellation)
     {
         var run = new LoadRun
@@ -277,8 +353,8 @@ public sealed class QTicketsLoader
             RunId = summary.RunId,
             StartedAt = _options.Clock.Of(summary.StartedAt),
             FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status == "ok" ? LoadRunStatus.Ok : LoadRunStatus.Error,
-            RowsProcessed = summary.Status == "ok" ? summary.RowsProcessed : 0,
+            Status = summary.Status switch { "ok" => LoadRunStatus.Ok, "partial" => LoadRunStatus.Partial, _ => LoadRunStatus.Error },
+            RowsProcessed = summary.Committed ? summary.RowsProcessed : 0,
             Message = summary.JobRunMessage(),
             Metrics = summary.JobRunMetrics(_options.LookbackHours),
         };
@@ -286,11 +362,11 @@ public sealed class QTicketsLoader
         {
             // Recorded even when the run was cancelled: give the audit row a few seconds of its own.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _store!.RecordRunAsync(run, summary.Status == "ok" ? cancellation : timeout.Token).ConfigureAwait(false);
+            await _store!.RecordRunAsync(run, summary.Committed ? cancellation : timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (summary.Status != "ok" || ex is not OperationCanceledException)
+        catch (Exception ex) when (!summary.Committed || ex is not OperationCanceledException)
         {
-            if (summary.Status == "ok")
+            if (summary.Committed)
             {
                 summary.Status = "error";
                 (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);

@@ -8,6 +8,12 @@ namespace QTickets.Model;
 public sealed class Order
 {
     public long Id { get; set; }
+
+    /// <summary>
+    /// The id as served (text): names an order whose id is not a number (<see cref="Id"/> is then 0), in
+    /// messages and in the rejected-orders table.
+    /// </summary>
+    public string SourceId { get; set; } = "";
     public bool Payed { get; set; }
     public DateTimeOffset? PayedAt { get; set; }
     public long EventId { get; set; }
@@ -42,10 +48,11 @@ public sealed class Order
     public string PayloadJson { get; set; } = "{}";
 
     /// <summary>
-    /// What could not be read from this order (a missing id, an unparsable timestamp). The parser is tolerant
-    /// so one bad order never fails a page; ConvertTo-QTicketsSalesRow reports these as errors.
+    /// What could not be read from this order, each naming the field and the value as served (a missing id, an
+    /// amount that is not a number, an unparsable timestamp). The parser is tolerant so one bad order never fails
+    /// a page; the order is rejected (the loader records it for retry, ConvertTo-QTicketsSalesRow reports errors).
     /// </summary>
     public IReadOnlyList<string> Problems { get; set; } = Array.Empty<string>();
 
-    public override string ToString() => $"Order {Id}";
+    public override string ToString() => Id > 0 ? $"Order {Id}" : $"Order with unreadable id '{SourceId}'";
 }

@@ -17,4 +17,6 @@ public sealed record FreshnessFacts
     public string? LastRunStatus { get; init; }
     public DateTime? LastRunAt { get; init; }
     public DateTime? LastOkRunAt { get; init; }
+    /// <summary>Orders of the job open in qtickets_rejected_orders: sales missing from ClickHouse until they load.</summary>
+    public long OpenRejectedOrders { get; init; }
 }

@@ -17,6 +17,8 @@ public static class KnownTables
     public const string PlanSales = "plan_sales";
     public const string SchemaMigrations = "qtickets_schema_migrations";
     public const string LoaderState = "qtickets_loader_state";
+    /// <summary>Orders the loader could not load, retried by id until they load or a person marks them ignored.</summary>
+    public const string RejectedOrders = "qtickets_rejected_orders";
 
     static readonly Dictionary<string, string> s_byTypeName = new(StringComparer.Ordinal)
     {

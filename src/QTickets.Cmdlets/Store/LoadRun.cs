@@ -12,7 +12,10 @@ public sealed class LoadRun
     /// <summary>Naive wall-clock in the configured zone (Moscow), like the legacy.</summary>
     public DateTime StartedAt { get; init; }
     public DateTime FinishedAt { get; init; }
-    /// <summary>'ok' or 'error' (the legacy vocabulary the dashboards read).</summary>
+    /// <summary>
+    /// 'ok' or 'error' (the legacy vocabulary the dashboards read), or 'partial': loaded, but some orders were
+    /// rejected and wait in qtickets_rejected_orders (counted as failed by anything that counts status != 'ok').
+    /// </summary>
     public string Status { get; init; } = LoadRunStatus.Ok;
     public ulong RowsProcessed { get; init; }
     public string Message { get; init; } = "";
@@ -22,5 +25,6 @@ public sealed class LoadRun
 public static class LoadRunStatus
 {
     public const string Ok = "ok";
+    public const string Partial = "partial";
     public const string Error = "error";
 }

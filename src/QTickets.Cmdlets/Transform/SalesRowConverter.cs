@@ -118,8 +118,9 @@ public sealed class SalesRowConverter
 
     static string? Defect(Order order)
     {
-        if (order.Id <= 0) return "the order has no id";
+        // The parser's problems first: they say what the id was when it was not a number.
         if (order.Problems.Count > 0) return string.Join("; ", order.Problems);
+        if (order.Id <= 0) return "the order has no id";
         return null;
     }
 

@@ -249,8 +249,8 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public async Task RecordRunAsync(LoadRun run, CancellationToken cancellation)
     {
-        if (run.Status is not (LoadRunStatus.Ok or LoadRunStatus.Error))
-            throw new ArgumentException($"LoadRun.Status must be '{LoadRunStatus.Ok}' or '{LoadRunStatus.Error}', not '{run.Status}'.");
+        if (run.Status is not (LoadRunStatus.Ok or LoadRunStatus.Partial or LoadRunStatus.Error))
+            throw new ArgumentException($"LoadRun.Status must be '{LoadRunStatus.Ok}', '{LoadRunStatus.Partial}' or '{LoadRunStatus.Error}', not '{run.Status}'.");
         var columns = new[]
         {
             new TableColumn("job", "LowCardinality(String)"), new TableColumn("run_id", "UUID"),
@@ -295,6 +295,44 @@ public sealed class ClickHouseStore : IClickHouseStore
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);
     }
 
+    // ---------------------------------------------------------------- rejected orders
+
+    public async Task<(IReadOnlyList<RejectedOrder> Orders, ulong LastVersion)> ReadRejectedOrdersAsync(string job, CancellationToken cancellation)
+    {
+        var last = Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {Database}.{RejectedOrders}", cancellation).ConfigureAwait(false) ?? 0UL,
+            CultureInfo.InvariantCulture);
+        // The latest version of each order (a person's ALTER ... UPDATE keeps the version it changed).
+        var rows = await RowsAsync(
+            $"SELECT order_id, argMax(problem, _ver), argMax(state, _ver) AS s, toString(argMax(first_seen, _ver)), toString(argMax(last_seen, _ver)), " +
+            $"argMax(attempts, _ver), argMax(note, _ver), max(_ver) FROM {Database}.{RejectedOrders} WHERE job = {Literal(job)} " +
+            $"GROUP BY order_id HAVING s != '{RejectedOrderState.Loaded}' ORDER BY order_id", cancellation).ConfigureAwait(false);
+        return (rows.Select(r => new RejectedOrder
+        {
+            Job = job, OrderId = (string)r[0]!, Problem = (string)r[1]!, State = (string)r[2]!,
+            FirstSeen = WallTime((string?)r[3]) ?? default, LastSeen = WallTime((string?)r[4]) ?? default,
+            Attempts = Convert.ToUInt32(r[5], CultureInfo.InvariantCulture), Note = (string?)r[6] ?? "",
+            Version = Convert.ToUInt64(r[7], CultureInfo.InvariantCulture),
+        }).ToList(), last);
+    }
+
+    public async Task WriteRejectedOrdersAsync(IReadOnlyList<RejectedOrder> rows, CancellationToken cancellation)
+    {
+        if (rows.Count == 0) return;
+        var columns = new[]
+        {
+            new TableColumn("job", "LowCardinality(String)"), new TableColumn("order_id", "String"), new TableColumn("problem", "String"),
+            new TableColumn("state", "LowCardinality(String)"), new TableColumn("first_seen", "DateTime"), new TableColumn("last_seen", "DateTime"),
+            new TableColumn("attempts", "UInt32"), new TableColumn("run_id", "UUID"), new TableColumn("note", "String"), new TableColumn("_ver", "UInt64"),
+        };
+        await using var writer = OpenWriter(RejectedOrders, columns, new WriteOptions { BatchSize = 10_000 }, NullRunObserver.Instance);
+        foreach (var r in rows)
+            await writer.AddAsync(new object?[]
+            {
+                r.Job, r.OrderId, _errors.Scrub(r.Problem), r.State, r.FirstSeen, r.LastSeen, r.Attempts, r.RunId, r.Note, r.Version,
+            }, cancellation).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+    }
+
     // ---------------------------------------------------------------- smoke checks
 
     public Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation) =>
@@ -320,8 +358,12 @@ public sealed class ClickHouseStore : IClickHouseStore
         var lastOk = (string?)await ScalarAsync(
             $"SELECT if(count() = 0, '', toString(max(started_at))) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status = 'ok'",
             cancellation).ConfigureAwait(false);
+        var rejected = Convert.ToInt64(await ScalarAsync(
+            $"SELECT count() FROM (SELECT argMax(state, _ver) AS s FROM {Database}.{RejectedOrders} WHERE job = {Literal(job)} GROUP BY order_id) " +
+            $"WHERE s = '{RejectedOrderState.Open}'", cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
         return new FreshnessFacts
         {
+            OpenRejectedOrders = rejected,
             NewestSale = WallTime(sale),
             NewestInventory = WallTime(inventory),
             Runs = Convert.ToInt64(runs[0], CultureInfo.InvariantCulture),

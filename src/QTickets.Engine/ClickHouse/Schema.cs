@@ -77,6 +77,15 @@ public static class Schema
             "ReplacingMergeTree", "_ver", "(job, name)", null, true),
     };
 
+    /// <summary>
+    /// Created by migration 5, not by 1 (a released step never changes). One row per order and version; the
+    /// latest version says whether it is open, loaded, or ignored by a person (README: rejected orders).
+    /// </summary>
+    static readonly Table s_rejectedOrders = new(RejectedOrders,
+        "job LowCardinality(String), order_id String, problem String, state LowCardinality(String), first_seen DateTime, " +
+        "last_seen DateTime, attempts UInt32, run_id UUID, note String DEFAULT '', _ver UInt64",
+        "ReplacingMergeTree", "_ver", "(job, order_id)", null, true);
+
     internal static string SchemaMigrationsDdl(string db, SchemaOptions o) =>
         $"CREATE TABLE IF NOT EXISTS {db}.{SchemaMigrations}{OnCluster(o)} (version UInt32, name String, " +
         $"statements_md5 String, applied_at DateTime DEFAULT now()) ENGINE = {EngineClause(o, "MergeTree", null)} ORDER BY version";
@@ -132,6 +141,13 @@ public static class Schema
                 Version = 4, Name = "reader_views",
                 Description = "Readers' views with FINAL; the legacy materialized view mv_qtickets_sales_latest becomes a plain view",
                 Statements = Views(db, o),
+            },
+            new()
+            {
+                Version = 5, Name = "rejected_orders",
+                Description = "Orders the loader rejected (an unreadable value, an unknown event), retried by id on every run until they " +
+                    "load or a person marks them ignored",
+                Statements = new[] { TableDdl(db, s_rejectedOrders, o) },
             },
         };
         return list;
@@ -203,7 +219,7 @@ public static class Schema
         var w = plan.WriterUser;
         var r = plan.ReaderUser;
         var grants = new List<string>();
-        foreach (var t in new[] { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, LoaderState })
+        foreach (var t in new[] { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, LoaderState, RejectedOrders })
             grants.Add($"GRANT INSERT ON {db}.{t} TO {w}");
         grants.Add($"GRANT SELECT(order_id, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, sale_ts, " +
                    $"tickets_sold, revenue, currency, _ver, _dedup_key) ON {db}.{OrdersStaging} TO {w}");
@@ -212,6 +228,8 @@ public static class Schema
         grants.Add($"GRANT SELECT(sales_date, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, _ver) ON {db}.{SalesUtmDaily} TO {w}");
         grants.Add($"GRANT SELECT(job, status, started_at) ON {db}.{JobRuns} TO {w}");
         grants.Add($"GRANT SELECT ON {db}.{LoaderState} TO {w}");
+        // Every run reads which rejected orders to retry and the table's highest version.
+        grants.Add($"GRANT SELECT ON {db}.{RejectedOrders} TO {w}");
         grants.Add($"GRANT SELECT ON {db}.{SchemaMigrations} TO {w}");
         grants.Add($"GRANT SELECT ON {db}.* TO {r}");
         return grants;

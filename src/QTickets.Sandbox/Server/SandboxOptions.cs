@@ -17,6 +17,8 @@ public sealed class SandboxOptions
     public double? RatePerHour { get; set; }
     public DateTimeOffset Now { get; set; } = DateTimeOffset.Parse("2026-11-20T12:00:00+03:00", CultureInfo.InvariantCulture);
     public string? Faults { get; set; }
+    /// <summary>Wrong answers on purpose (<see cref="Server.Lies"/>): a JSON spec or @file.</summary>
+    public string? Lies { get; set; }
     public string? FixturesDir { get; set; }
     public Dictionary<string, int> TotalOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, int> PerPageOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -51,6 +53,10 @@ public sealed class SandboxOptions
           --rate N              new orders per virtual hour on clock advance (default max(12, orders/history hours))
           --now ISO             virtual now (default 2026-11-20T12:00:00+03:00)
           --faults P            none|slow|flaky|outage|down|ratelimit, a JSON spec, or @file.json
+          --lies JSON|@file     wrong answers until a virtual time or until cleared (also POST /_sandbox/lies):
+                                {"unreadable":{"field":"price"|"quantity","every":25,"until":ISO}} serves the first
+                                basket's price as "12,5 руб" (or quantity "two") for orders whose id is a multiple of every;
+                                {"hideEvents":[ID or {"id":ID,"until":ISO}]} leaves events out of /events (404 by id)
           --fixtures DIR        serve the captured fixture pages instead of generated data
           --total-override [RES=]N  paging.total to report (RES: orders, events, clients, discounts, promo-codes; default orders);
                                 a lie for client tests: low (40 of 3000) or high (100000), the pages hold the real rows
@@ -98,6 +104,7 @@ public sealed class SandboxOptions
                     break;
                 }
                 case "--faults": o.Faults = Next(); break;
+                case "--lies": o.Lies = Next(); break;
                 case "--fixtures": o.FixturesDir = Next(); break;
                 case "--total-override":
                 {

@@ -20,6 +20,8 @@ public sealed class SandboxServer : IAsyncDisposable
     internal Store Store { get; }
     internal FaultEngine Faults { get; }
     internal Stats Stats { get; } = new();
+    /// <summary>Wrong answers on purpose (<see cref="Server.Lies"/>); replaced whole, read under <see cref="Store.Sync"/>.</summary>
+    internal Lies Lies { get; private set; } = new();
 
     /// <summary>e.g. http://127.0.0.1:54321 (no trailing slash)</summary>
     public string RootUrl { get; private set; } = "";
@@ -75,6 +77,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var app = builder.Build();
         var server = new SandboxServer(app, opt, store);
         if (opt.Faults is { Length: > 0 } f) server.Faults.Set(FaultSpec.Parse(ResolveFaults(f)));
+        if (opt.Lies is { Length: > 0 } l) server.Lies = Lies.Parse(l.Trim().StartsWith('@') ? File.ReadAllText(l.Trim()[1..]) : l);
         app.Run(server.HandleAsync);
         await app.StartAsync(ct);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -305,6 +308,12 @@ public sealed class SandboxServer : IAsyncDisposable
                 case Kind.List:
                 {
                     var set = route.Set!(Store);
+                    var now = Store.World?.Now ?? 0;
+                    // A hidden event is absent from the set itself, so totals and pages agree with each other.
+                    if (set == Store.Events && Lies.HidesAnyEvent(now))
+                        set = new NodeSet(set.Resource, set.DefaultPerPage,
+                            Enumerable.Range(0, set.Count).Select(set.GetAt).Where(d => !Lies.HidesEvent(d.Id, now)));
+                    var lieToOrders = set == Store.Orders;
                     var res = QueryEngine.Run(set, q, _opt.MaxPerPage, _opt.DefaultPerPage, _opt.QueryCache ? Store.QueryCache : null);
                     var key = ResourceKey(route);
                     var items = res.Items;
@@ -321,6 +330,7 @@ public sealed class SandboxServer : IAsyncDisposable
                     {
                         if (i > 0) w.Raw((byte)',');
                         var node = items[i].ToNode();
+                        if (lieToOrders) node = Lies.Order(node, items[i].Id, now);
                         w.Write(q.Select is { Count: > 0 } sel ? QueryEngine.Project(node, sel) : node);
                     }
                     w.RawAscii("]");
@@ -338,8 +348,10 @@ public sealed class SandboxServer : IAsyncDisposable
                     var set = route.Set!(Store);
                     var id = PhpIntVal(route.Id!);
                     var doc = set.FindById(id);
-                    if (doc is null) return NotFoundJson(set.Resource, id);
+                    var now = Store.World?.Now ?? 0;
+                    if (doc is null || (set == Store.Events && Lies.HidesEvent(id, now))) return NotFoundJson(set.Resource, id);
                     var node = doc.ToNode();
+                    if (set == Store.Orders) node = Lies.Order(node, id, now);
                     if (q.Select is { Count: > 0 } sel) node = QueryEngine.Project(node, sel);
                     return Json(200, new JObject().Add("data", node));
                 }
@@ -454,6 +466,20 @@ public sealed class SandboxServer : IAsyncDisposable
                     Faults.Clear();
                     result = Faults.Describe();
                     break;
+                case ("GET", "/_sandbox/lies"):
+                    lock (Store.Sync) result = Lies.Describe(Store.World?.Now ?? 0);
+                    break;
+                case ("POST", "/_sandbox/lies"):
+                case ("PUT", "/_sandbox/lies"):
+                {
+                    using var sr = new StreamReader(ctx.Request.Body);
+                    var lies = Lies.Parse((await sr.ReadToEndAsync()).Trim());
+                    lock (Store.Sync) { Lies = lies; result = lies.Describe(Store.World?.Now ?? 0); }
+                    break;
+                }
+                case ("DELETE", "/_sandbox/lies"):
+                    lock (Store.Sync) { Lies = new Lies(); result = Lies.Describe(Store.World?.Now ?? 0); }
+                    break;
                 case ("GET", "/_sandbox/stats"):
                     result = Stats.ToNode();
                     break;
@@ -467,7 +493,7 @@ public sealed class SandboxServer : IAsyncDisposable
                     result = new JObject().Add("error", $"unknown control endpoint {m} {p}").Add("endpoints", new JArray(new[]
                     {
                         "GET /_sandbox/health", "GET /_sandbox/info", "GET /_sandbox/clock", "POST /_sandbox/clock/advance",
-                        "GET /_sandbox/truth", "GET|POST|DELETE /_sandbox/faults", "GET|DELETE /_sandbox/stats", "POST /_sandbox/stats/reset",
+                        "GET /_sandbox/truth", "GET|POST|DELETE /_sandbox/faults", "GET|POST|DELETE /_sandbox/lies", "GET|DELETE /_sandbox/stats", "POST /_sandbox/stats/reset",
                     }.Select(s => (JNode)new JString(s))));
                     break;
             }

@@ -114,6 +114,11 @@ public sealed class SandboxServer : IDisposable
 
     public Task<JsonElement> ClearFaultsAsync() => ControlAsync(HttpMethod.Delete, "/_sandbox/faults");
 
+    /// <summary>Replaces the lies (wrong answers on purpose: unreadable values, hidden events; see the sandbox's --help).</summary>
+    public Task<JsonElement> SetLiesAsync(string json) => ControlAsync(HttpMethod.Post, "/_sandbox/lies", json);
+
+    public Task<JsonElement> ClearLiesAsync() => ControlAsync(HttpMethod.Delete, "/_sandbox/lies");
+
     /// <summary>Requests served: total, byPath, byStatus, byPathStatus ("/orders" → {"200": n, "503": m}), faults.</summary>
     public Task<JsonElement> StatsAsync() => ControlAsync(HttpMethod.Get, "/_sandbox/stats");
 

@@ -256,6 +256,28 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         Assert.Equal(first.WindowEnd!.Value.AddHours(-2), second.WindowStart); // watermark minus the 2 h lookback
         Assert.Equal(2, _ch.Count($"SELECT count() FROM {Db}.{JobRuns} WHERE status = 'ok'"));
 
+        // 2b. Unreadable prices: the writer records the rejected orders, then reads them back and fetches them by id.
+        await sandbox.SetLiesAsync("""{"unreadable":{"field":"price","every":1}}""");
+        await sandbox.AdvanceClockAsync(TimeSpan.FromHours(1));
+        time.Now = SandboxNow.AddHours(4);
+        LoadSummary partial;
+        using (var writer = _ch.Writer(observer))
+            partial = await Loader(sandbox, writer, time, observer).RunAsync(default);
+        Assert.True(partial.Status == "partial" && partial.ExitCode == LoadExitCode.Rejected,
+            $"writer's run with unreadable prices: {partial.Status} {partial.ErrorKind}: {partial.Message}\n{observer.AllText()}");
+        Assert.True(partial.RejectedOrders > 0);
+        Assert.Equal(partial.RejectedOrders, (int)_ch.Count($"SELECT count() FROM {Db}.{RejectedOrders} FINAL WHERE state = 'open'"));
+        Assert.Equal(1, _ch.Count($"SELECT count() FROM {Db}.{JobRuns} WHERE status = 'partial'"));
+        await sandbox.ClearLiesAsync();
+        await sandbox.AdvanceClockAsync(TimeSpan.FromHours(1));
+        time.Now = SandboxNow.AddHours(5);
+        LoadSummary reloaded;
+        using (var writer = _ch.Writer(observer))
+            reloaded = await Loader(sandbox, writer, time, observer).RunAsync(default);
+        Assert.True(reloaded.Status == "ok", $"writer's run after the lie: {reloaded.ErrorKind}: {reloaded.Message}\n{observer.AllText()}");
+        Assert.Equal(partial.RejectedOrders, reloaded.ReloadedOrders);
+        Assert.Equal(0, _ch.Count($"SELECT count() FROM {Db}.{RejectedOrders} FINAL WHERE state = 'open'"));
+
         // 3. A repair of whole days (Compare-QTicketsClickHouse -Repair) as the writer.
         var days = first.DaysTouched.Take(2).ToList();
         LoadSummary repair;
@@ -272,7 +294,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         // 4. The reader gets as far as reading the watermark, then its first insert is refused; nothing changes.
         var before = _ch.Admin($"SELECT (SELECT count() FROM {Db}.{OrdersStaging}), (SELECT count() FROM {Db}.{JobRuns}), " +
                                $"(SELECT count() FROM {Db}.{LoaderState}), (SELECT count() FROM {Db}.{SalesDaily})");
-        time.Now = SandboxNow.AddHours(4);
+        time.Now = SandboxNow.AddHours(6);
         LoadSummary byReader;
         using (var reader = _ch.Reader())
             byReader = await Loader(sandbox, reader, time, NullRunObserver.Instance).RunAsync(default);
@@ -320,7 +342,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
     static readonly string[] Views = { "v_qtickets_sales_dashboard", "mv_qtickets_sales_latest", "v_qtickets_inventory", "v_qtickets_sales_utm_daily" };
 
     static readonly string[] AllTables =
-        { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, PlanSales, SchemaMigrations, LoaderState };
+        { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, PlanSales, SchemaMigrations, LoaderState, RejectedOrders };
 
     [Fact]
     public void The_writer_reads_only_what_the_loader_needs_and_changes_no_schema()
@@ -332,6 +354,8 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
             $"SELECT job, status, started_at FROM {Db}.{JobRuns} LIMIT 1",
             $"SELECT * FROM {Db}.{LoaderState}",
             $"SELECT * FROM {Db}.{SchemaMigrations}",
+            $"SELECT * FROM {Db}.{RejectedOrders}",
+            $"INSERT INTO {Db}.{RejectedOrders} SELECT * FROM {Db}.{RejectedOrders} LIMIT 0",
         });
         AllDenied(GrantsClickHouse.WriterUser, _ch.WriterPassword, new[]
         {
@@ -357,6 +381,8 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
             $"TRUNCATE TABLE {Db}.{OrdersStaging}",
             $"ALTER TABLE {Db}.{OrdersStaging} DELETE WHERE 1",
             $"ALTER TABLE {Db}.{SalesDaily} UPDATE revenue = 0 WHERE 1",
+            // marking a rejected order ignored is a person's decision, not the loader's
+            $"ALTER TABLE {Db}.{RejectedOrders} UPDATE state = 'ignored' WHERE 1",
             $"ALTER TABLE {Db}.{Events} ADD COLUMN x UInt8",
             $"ALTER TABLE {Db}.{LoaderState} MODIFY SETTING non_replicated_deduplication_window = 1",
             $"OPTIMIZE TABLE {Db}.{OrdersStaging} FINAL",

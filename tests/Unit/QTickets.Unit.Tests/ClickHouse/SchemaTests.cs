@@ -24,12 +24,12 @@ public sealed class SchemaTests : IClassFixture<TestClickHouse>
         Assert.Equal(second.Count, _ch.Count($"SELECT count() FROM {_ch.Database}.qtickets_schema_migrations"));
         foreach (var table in new[] { "stg_qtickets_api_orders_raw", "stg_qtickets_api_inventory_raw", "dim_events", "fact_qtickets_sales_daily",
                      "fact_qtickets_sales_utm_daily", "fact_qtickets_inventory_latest", "meta_job_runs", "plan_sales", "qtickets_loader_state",
-                     "v_qtickets_sales_dashboard", "v_qtickets_inventory", "v_qtickets_sales_utm_daily", "mv_qtickets_sales_latest" })
+                     "qtickets_rejected_orders", "v_qtickets_sales_dashboard", "v_qtickets_inventory", "v_qtickets_sales_utm_daily", "mv_qtickets_sales_latest" })
             Assert.Equal(1, _ch.Count($"SELECT count() FROM system.tables WHERE database = '{_ch.Database}' AND name = '{table}'"));
         Assert.Equal("View", _ch.Admin($"SELECT engine FROM system.tables WHERE database = '{_ch.Database}' AND name = 'mv_qtickets_sales_latest'"));
         Assert.Equal("Decimal(18, 2)", _ch.Admin($"SELECT type FROM system.columns WHERE database = '{_ch.Database}' AND table = 'stg_qtickets_api_orders_raw' AND name = 'revenue'"));
         Assert.Equal("Float64", _ch.Admin($"SELECT type FROM system.columns WHERE database = '{_ch.Database}' AND table = 'fact_qtickets_sales_daily' AND name = 'revenue'"));
-        foreach (var table in Schema.WriterTables)
+        foreach (var table in Schema.WriterTables.Append("qtickets_rejected_orders"))
             Assert.Contains("non_replicated_deduplication_window = 1000",
                 _ch.Admin($"SELECT create_table_query FROM system.tables WHERE database = '{_ch.Database}' AND name = '{table}'"));
         // Every view is selectable as the schema stands.
