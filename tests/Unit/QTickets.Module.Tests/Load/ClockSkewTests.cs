@@ -39,7 +39,7 @@ public sealed class ClockSkewTests(ITestOutputHelper output)
         await rig.AssertTotalsMatchTruthAsync("after the backfill");
 
         var lastFacts = MaxFactsVersion(rig);
-        foreach (var (ahead, round) in new[] { (TimeSpan.FromDays(3), 1), (TimeSpan.FromHours(6), 2), (TimeSpan.FromDays(1), 3) })
+        foreach (var (ahead, round) in new[] { (TimeSpan.FromDays(3), 1), (TimeSpan.FromDays(1), 2), (TimeSpan.FromDays(2), 3) })
         {
             // A run on a clock ahead (the sandbox meanwhile sold, refunded and cancelled).
             now = await rig.AdvanceAsync(TimeSpan.FromMinutes(30));
@@ -50,7 +50,7 @@ public sealed class ClockSkewTests(ITestOutputHelper output)
             // The clock is set right; the next runs must still win over what the run ahead wrote.
             for (var i = 0; i < 2; i++)
             {
-                now = await rig.AdvanceAsync(TimeSpan.FromMinutes(45));
+                now = await rig.AdvanceAsync(i == 0 ? TimeSpan.FromHours(12) : TimeSpan.FromMinutes(45));
                 var json = Run(rig, now, $"round {round}: run {i + 1} on the right clock");
                 // The watermark the run ahead left is ahead of this clock: not trusted, so the first run back reloads.
                 Assert.Equal(i == 0, json.GetProperty("backfill").GetBoolean());
