@@ -142,17 +142,14 @@ public sealed class QTicketsLoader
         _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
 
         var events = await ReadEventsAsync(summary, cancellation).ConfigureAwait(false);
+        // Asked before this run stages anything, so only days whose facts are lost (a facts table dropped, a run
+        // that died between staging and facts) count, not the days this run adds.
+        var lost = _store is null ? Array.Empty<DateOnly>() : await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false);
+        if (lost.Count > 0)
+            _observer.Warning($"{lost.Count} sale day(s) have orders in staging but no daily facts ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
+                              "recomputing them too.");
         var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), cancellation).ConfigureAwait(false);
-        if (_store is not null)
-        {
-            var lost = await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false);
-            if (lost.Count > 0)
-            {
-                _observer.Warning($"{lost.Count} sale day(s) have orders in staging but no daily facts ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
-                                  "recomputing them too.");
-                days.UnionWith(lost);
-            }
-        }
+        days.UnionWith(lost);
         summary.DaysTouched = days.Order().ToList();
         await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
 
