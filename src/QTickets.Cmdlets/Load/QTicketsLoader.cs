@@ -116,29 +116,37 @@ public sealed class QTicketsLoader
     {
         var version = (ulong)now.ToUnixTimeSeconds();
         DateTimeOffset? watermark = null;
+        var forced = _options.ForcedSinceHours;
+        var emptied = false;
         if (_store is not null)
         {
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
             watermark = await _store.ReadWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
-            if (watermark is { } stored && !await _store.HasStagedOrdersAsync(cancellation).ConfigureAwait(false))
+            if (!await _store.HasStagedOrdersAsync(cancellation).ConfigureAwait(false))
             {
-                // Dropped, emptied or recreated by hand: the watermark claims orders that are gone. Forgotten before
-                // anything is loaded, so a run that dies midway leaves the next one a first run too.
-                _observer.Warning($"{KnownTables.OrdersStaging} holds no order, but the watermark says orders were loaded up to " +
-                                  $"{stored.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z (the table was dropped or emptied, or nothing was ever paid): " +
-                                  "loading like a first run.");
-                await _store.ClearWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
-                watermark = null;
+                emptied = true;
+                // Whatever -SinceHours says, at least the backfill: the watermark this run writes claims all before it.
+                if (forced is { } hours) forced = Math.Max(hours, _options.InitialBackfillHours);
+                if (watermark is { } stored)
+                {
+                    // Dropped, emptied or recreated by hand: the watermark claims orders that are gone. Forgotten
+                    // before anything is loaded, so a run that dies midway leaves the next one a first run too.
+                    _observer.Warning($"{KnownTables.OrdersStaging} holds no order, but the watermark says orders were loaded up to " +
+                                      $"{stored.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z (the table was dropped or emptied, or nothing was ever paid): " +
+                                      "loading like a first run.");
+                    await _store.ClearWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
+                    watermark = null;
+                }
             }
         }
         // A dry run reads no watermark: it looks at the lookback (or -SinceHours), like the legacy dry run.
         var window = LoadWindow.Choose(now, watermark,
-            _options.ForcedSinceHours ?? (_options.DryRun ? Math.Max(_options.LookbackHours, 1) : null),
+            forced ?? (_options.DryRun ? Math.Max(_options.LookbackHours, 1) : null),
             _options.LookbackHours, _options.InitialBackfillHours);
         summary.WindowStart = window.Start;
         summary.WindowEnd = window.End;
         summary.WindowReason = window.Reason;
-        summary.Backfill = window.Backfill && !_options.DryRun;
+        summary.Backfill = (window.Backfill || emptied) && !_options.DryRun;
         _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
 
         var events = await ReadEventsAsync(summary, cancellation).ConfigureAwait(false);
