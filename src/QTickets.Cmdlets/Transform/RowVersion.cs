@@ -7,8 +7,8 @@ namespace QTickets.Transform;
 /// (updated_at of the order and its baskets, of an event), as microseconds since the Unix epoch. The loader's
 /// own clock takes no part, so a run on a clock ahead cannot outrank the rows of later runs: ReplacingMergeTree
 /// keeps the row of the newest source state, and of two rows of the same state (a re-read, a repair) the one
-/// inserted last, which is the newest conversion. Microseconds put every such version far above the epoch-second
-/// versions that the wall clock gave rows before, so a row stored under the old rule never outranks a fresh one.
+/// inserted last, which is the newest conversion. Microseconds keep every such version above any epoch-second
+/// version a database may already hold (rows versioned by a loader's clock), so such a row never outranks a fresh one.
 /// </summary>
 public static class RowVersion
 {
