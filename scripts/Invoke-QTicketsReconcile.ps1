@@ -2,7 +2,8 @@
 .SYNOPSIS
     Scheduled reconciliation: are the last days in ClickHouse what the QTickets API says they should be?
 .DESCRIPTION
-    One run of Compare-QTicketsClickHouse over the last -Days whole days (today, still being loaded, is left out),
+    One run of Compare-QTicketsClickHouse over the last -Days whole days (today, still being loaded, is left out
+    unless -Repair, which reloads today too),
     or over -From/-To. Schedule it after a loader run (e.g. nightly at 04:10, the loader at 04:00), so a
     payment or refund made since the last load does not look like drift. It prints exactly two lines on stdout:
     a human verdict and the same as one line of JSON, records the verdict in meta_job_runs as <job>_reconcile,
@@ -17,7 +18,7 @@
 .PARAMETER ChEnvFile
     A second env file read after -EnvFile (ClickHouse settings), like the loader's.
 .PARAMETER Days
-    Compare the N whole days before today (default 3).
+    Compare the N whole days before today (default 3), and today as well with -Repair.
 .PARAMETER From
     First day to compare (yyyy-MM-dd, Moscow); with -To instead of -Days.
 .PARAMETER To

@@ -28,8 +28,15 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
     /// <summary>Last sale day compared, inclusive. Default: -From (one day).</summary>
     [Parameter(ParameterSetName = RangeSet)] public DateTime? To { get; set; }
 
-    /// <summary>The N whole days before today (today, still being loaded, is left out). Default 7.</summary>
+    /// <summary>The N whole days before today, and today too with -IncludeToday or -Repair. Default 7.</summary>
     [Parameter(ParameterSetName = DaysSet)] [ValidateRange(1, 400)] public int Days { get; set; } = 7;
+
+    /// <summary>
+    /// -Days also covers today. Without it a comparison leaves today out: orders paid since the last load read as
+    /// drift until the next load. -Repair implies it: reloading today is what the next load would do anyway, and
+    /// today is where a fact written on a clock ahead shows on the dashboard.
+    /// </summary>
+    [Parameter(ParameterSetName = DaysSet)] public SwitchParameter IncludeToday { get; set; }
 
     /// <summary>Only these events.</summary>
     [Parameter] [ValidateNotNullOrEmpty] public long[]? EventId { get; set; }
@@ -78,7 +85,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
         var today = DateOnly.FromDateTime(clock.Of(time.GetUtcNow()));
         var (from, to) = ParameterSetName == RangeSet
             ? (DateOnly.FromDateTime(From), DateOnly.FromDateTime(To ?? From))
-            : (today.AddDays(-Days), today.AddDays(-1));
+            : (today.AddDays(-Days), IncludeToday || Repair ? today : today.AddDays(-1));
         if (to < from)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-To {to:yyyy-MM-dd} is before -From {from:yyyy-MM-dd}."),
                 "QTickets.Reconcile.BadRange", ErrorCategory.InvalidArgument, To));
@@ -103,7 +110,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
             if (Repair && days.Count > 0 &&
                 ShouldProcess(target, $"Reload {days.Count} sale day(s) from the QTickets API and recompute their facts: {DayList(days)}"))
             {
-                var reload = ReloadDays(config, options, api, store, observer, days, reconciler.VersionAbove(days));
+                var reload = ReloadDays(config, options, api, store, observer, days);
                 if (reload.ExitCode != LoadExitCode.Ok)
                     throw new ReloadFailedException(reload);
                 summary.RepairedDays = days;
@@ -167,12 +174,12 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
 
     /// <summary>The loader's reload of whole days, under the loader's run lock so no scheduled run writes meanwhile.</summary>
     LoadSummary ReloadDays(QTicketsConfig config, ReconcileOptions options, IQTicketsApi api, IClickHouseStore store,
-        SwitchableObserver observer, IReadOnlyList<DateOnly> days, ulong minVersion)
+        SwitchableObserver observer, IReadOnlyList<DateOnly> days)
     {
         var path = LockPath ?? RunLock.DefaultPath(config.JobName, Run(observer, store.GetDatabaseIdentityAsync));
         using var runLock = RunLock.Acquire(path, options.Time.GetUtcNow());
         var loadOptions = new LoadOptions { JobName = config.JobName, Clock = options.Clock, Time = options.Time, SkipInventory = true };
-        return Run(observer, ct => new QTicketsLoader(new ApiLoadSource(api), store, loadOptions, observer).ReloadDaysAsync(days, minVersion, ct));
+        return Run(observer, ct => new QTicketsLoader(new ApiLoadSource(api), store, loadOptions, observer).ReloadDaysAsync(days, ct));
     }
 
     /// <summary>Engine work off the pipeline thread; what it reports is written on the pipeline thread meanwhile.</summary>

@@ -46,7 +46,7 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
     [ValidateNotNullOrEmpty]
     public string? TimeZone { get; set; }
 
-    /// <summary>The rows' _ver; default the command's start as Unix seconds.</summary>
+    /// <summary>The rows' _ver; default each order's source version (its newest updated_at in microseconds, as the loader writes).</summary>
     [Parameter]
     public ulong Version { get; set; }
 
@@ -65,9 +65,7 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
         // Offline (-Event given) no token is needed: the API client is made only when events must be fetched.
         if (Event is null) base.BeginProcessing();
         var config = LoadConfig(ConfigNeeds.None);
-        var version = MyInvocation.BoundParameters.ContainsKey(nameof(Version))
-            ? Version
-            : (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        ulong? version = MyInvocation.BoundParameters.ContainsKey(nameof(Version)) ? Version : null;
         _converter = new SalesRowConverter(WallClock.For(config.TimeZone), version);
         _events = new EventDirectory(Event);
     }

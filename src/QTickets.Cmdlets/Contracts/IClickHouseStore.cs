@@ -29,6 +29,13 @@ public interface IClickHouseStore : IDisposable
     /// <summary>Runs one pending migration's statements and records it; a no-op for one already applied.</summary>
     Task<SchemaMigration> ApplyMigrationAsync(SchemaMigration migration, SchemaOptions options, CancellationToken cancellation);
 
+    /// <summary>
+    /// The tables and views that <paramref name="applied"/> migrations create (<see cref="SchemaObject"/>) and
+    /// that do not exist in the database, in the order the migrations create them. A user sees only the tables it
+    /// holds a privilege on, so for the loader's user the others read as missing.
+    /// </summary>
+    Task<IReadOnlyList<SchemaObject>> GetMissingObjectsAsync(IEnumerable<SchemaMigration> applied, CancellationToken cancellation);
+
     /// <summary>GRANT statements for the two roles (<see cref="GrantPlan"/> says why each exists).</summary>
     IReadOnlyList<string> GetGrantStatements(GrantPlan plan);
 
@@ -46,12 +53,23 @@ public interface IClickHouseStore : IDisposable
     /// <summary>
     /// Recomputes fact_qtickets_sales_daily and fact_qtickets_sales_utm_daily for <paramref name="days"/> from
     /// staging FINAL (whole days, so a short load window never leaves a partial sum); a key that lost all its
-    /// orders gets a zero row. Returns the fact rows written.
+    /// orders gets a zero row. Returns the fact rows written and their version: <paramref name="version"/>, or one
+    /// above the highest version either facts table holds when that is higher, so a recomputation always
+    /// replaces the rows before it, even rows a clock ahead of this one wrote.
     /// </summary>
     Task<DailyFactsResult> RecomputeDailyFactsAsync(IReadOnlyCollection<DateOnly> days, ulong version, CancellationToken cancellation);
 
     /// <summary>The distinct sale days (toDate(sale_ts)) of staging rows with _ver = <paramref name="version"/>.</summary>
     Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation);
+
+    /// <summary>
+    /// The sale days (toDate(sale_ts)) that have orders in staging but no row in fact_qtickets_sales_daily or in
+    /// fact_qtickets_sales_utm_daily: facts lost with a dropped table, to be recomputed.
+    /// </summary>
+    Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation);
+
+    /// <summary>Whether the orders staging table holds any row (an empty one after a stored watermark was dropped or emptied).</summary>
+    Task<bool> HasStagedOrdersAsync(CancellationToken cancellation);
 
     /// <summary>Appends a meta_job_runs row (legacy columns; status 'ok' or 'error').</summary>
     Task RecordRunAsync(LoadRun run, CancellationToken cancellation);
@@ -59,6 +77,10 @@ public interface IClickHouseStore : IDisposable
     /// <summary>The last watermark written for <paramref name="job"/>, or null before the first load.</summary>
     Task<DateTimeOffset?> ReadWatermarkAsync(string job, CancellationToken cancellation);
 
+    /// <summary>
+    /// Stores the watermark under a version above every one stored for it (the clock's microseconds, or the
+    /// highest stored plus one), so a watermark written on a clock ahead never outranks the later ones.
+    /// </summary>
     Task WriteWatermarkAsync(string job, DateTimeOffset watermark, CancellationToken cancellation);
 
     /// <summary>
@@ -69,6 +91,9 @@ public interface IClickHouseStore : IDisposable
 
     /// <summary>Appends rows to qtickets_rejected_orders (each replaces the order's earlier rows by its higher version).</summary>
     Task WriteRejectedOrdersAsync(IReadOnlyList<RejectedOrder> rows, CancellationToken cancellation);
+
+    /// <summary>Forgets the watermark (stores an empty one, read as none): the next run is a first run, a backfill.</summary>
+    Task ClearWatermarkAsync(string job, CancellationToken cancellation);
 
     /// <summary>The legacy smoke checks (facts §3.12), one result each.</summary>
     Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);

@@ -12,6 +12,15 @@ namespace QTickets.Load;
 /// daily facts recomputed for every day touched, dim_events, inventory snapshot, a meta_job_runs row, and only
 /// then the watermark. Every write is idempotent (ReplacingMergeTree keys, content-hashed batch tokens), so a run
 /// that dies anywhere leaves the watermark where it was and the next run repairs everything.
+/// <para>
+/// Versions never follow the loader's clock backwards. A staging or dim_events row's _ver is its source's newest
+/// updated_at (<see cref="RowVersion"/>), so the newest state of an order wins whatever clock loaded it, and of two
+/// rows of one state the one inserted last. The facts' _ver is this run's clock in epoch seconds, raised above the
+/// highest version the facts tables hold (the store does it), so each recomputation replaces the one before even
+/// when that one ran on a clock ahead; the watermark's version is raised the same way. A watermark ahead of the
+/// clock, or one standing over an empty staging table, says nothing about what is loaded: such a run reloads like
+/// a first run. Days with orders in staging but no facts (a dropped facts table) are recomputed by every run.
+/// </para>
 /// </summary>
 public sealed class QTicketsLoader
 {
@@ -72,16 +81,17 @@ public sealed class QTicketsLoader
     /// consecutive days, every order paid in it is staged again (a <see cref="LoadWindow.PaymentsOnly"/> window,
     /// cancelled and refunded orders included), then the facts of every one of those days are recomputed, also of
     /// a day that has no order left. No dim_events, no inventory, no meta_job_runs row and no watermark: the
-    /// scheduled runs' state is left as it is. Rows get the version max(now, <paramref name="minVersion"/>), so
-    /// they replace whatever stands for those days, even a row versioned by a clock ahead of this one.
+    /// scheduled runs' state is left as it is. Staging rows keep their source versions and, inserted last, replace
+    /// the rows of the same state; the facts get a version above every stored one, so they replace whatever stands
+    /// for those days, even rows versioned by a clock ahead of this one. Today is reloaded like any other day.
     /// Never throws for a failed reload: the summary carries the status and exit code.
     /// </summary>
-    public Task<LoadSummary> ReloadDaysAsync(IReadOnlyCollection<DateOnly> days, ulong minVersion, CancellationToken cancellation) =>
+    public Task<LoadSummary> ReloadDaysAsync(IReadOnlyCollection<DateOnly> days, CancellationToken cancellation) =>
         SummariseAsync("repair of whole days", async (summary, now) =>
         {
             if (_store is null) throw new InvalidOperationException("Reloading days writes to ClickHouse: a dry run cannot.");
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
-            var version = Math.Max((ulong)now.ToUnixTimeSeconds(), minVersion);
+            var version = (ulong)now.ToUnixTimeSeconds();
             var directory = new EventDirectory(await ReadEventsAsync(summary, cancellation).ConfigureAwait(false));
             var touched = new HashSet<DateOnly>(days);
             foreach (var (first, last) in ConsecutiveRuns(days))
@@ -91,7 +101,7 @@ public sealed class QTicketsLoader
                 summary.WindowStart ??= window.Start;
                 summary.WindowEnd = window.End;
                 _observer.Verbose($"Reload window {window.Start:O} .. {window.End:O}: {window.Reason}");
-                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, version, null, cancellation).ConfigureAwait(false));
+                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, null, cancellation).ConfigureAwait(false));
             }
             summary.DaysTouched = touched.Order().ToList();
             await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
@@ -113,29 +123,54 @@ public sealed class QTicketsLoader
     {
         var version = (ulong)now.ToUnixTimeSeconds();
         DateTimeOffset? watermark = null;
+        var forced = _options.ForcedSinceHours;
+        var emptied = false;
         if (_store is not null)
         {
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
             watermark = await _store.ReadWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
+            if (!await _store.HasStagedOrdersAsync(cancellation).ConfigureAwait(false))
+            {
+                emptied = true;
+                // Whatever -SinceHours says, at least the backfill: the watermark this run writes claims all before it.
+                if (forced is { } hours) forced = Math.Max(hours, _options.InitialBackfillHours);
+                if (watermark is { } stored)
+                {
+                    // Dropped, emptied or recreated by hand: the watermark claims orders that are gone. Forgotten
+                    // before anything is loaded, so a run that dies midway leaves the next one a first run too.
+                    _observer.Warning($"{KnownTables.OrdersStaging} holds no order, but the watermark says orders were loaded up to " +
+                                      $"{stored.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z (the table was dropped or emptied, or nothing was ever paid): " +
+                                      "loading like a first run.");
+                    await _store.ClearWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
+                    watermark = null;
+                }
+            }
         }
         // A dry run reads no watermark: it looks at the lookback (or -SinceHours), like the legacy dry run.
         var window = LoadWindow.Choose(now, watermark,
-            _options.ForcedSinceHours ?? (_options.DryRun ? Math.Max(_options.LookbackHours, 1) : null),
+            forced ?? (_options.DryRun ? Math.Max(_options.LookbackHours, 1) : null),
             _options.LookbackHours, _options.InitialBackfillHours);
         summary.WindowStart = window.Start;
         summary.WindowEnd = window.End;
         summary.WindowReason = window.Reason;
-        summary.Backfill = watermark is null && _options.ForcedSinceHours is null && !_options.DryRun;
+        summary.Backfill = (window.Backfill || emptied) && !_options.DryRun;
         _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
 
         var events = await ReadEventsAsync(summary, cancellation).ConfigureAwait(false);
         var rejections = await ReadRejectionsAsync(summary, now, cancellation).ConfigureAwait(false);
-        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), version, rejections, cancellation).ConfigureAwait(false);
+        // Asked before this run stages anything, so only days whose facts are lost (a facts table dropped, a run
+        // that died between staging and facts) count, not the days this run adds.
+        var lost = _store is null ? Array.Empty<DateOnly>() : await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false);
+        if (lost.Count > 0)
+            _observer.Warning($"{lost.Count} sale day(s) have orders in staging but no daily facts ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
+                              "recomputing them too.");
+        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), rejections, cancellation).ConfigureAwait(false);
+        days.UnionWith(lost);
         summary.DaysTouched = days.Order().ToList();
         await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
 
         if (_store is not null && events.Count > 0)
-            await WriteAsync(KnownTables.Events, events.Select(e => (object)EventRow.Of(e, _options.Clock, version)), cancellation).ConfigureAwait(false);
+            await WriteAsync(KnownTables.Events, events.Select(e => (object)EventRow.Of(e, _options.Clock, RowVersion.Of(e))), summary.RunId, cancellation).ConfigureAwait(false);
 
         if (!_options.SkipInventory && _source.HasSeats)
             await SnapshotInventoryAsync(summary, events, now, version, cancellation).ConfigureAwait(false);
@@ -182,15 +217,15 @@ public sealed class QTicketsLoader
     /// id (those the window did not bring); returns the sale days it touched. Without <paramref name="rejections"/>
     /// (a repair of whole days) rejected orders are counted and reported, not recorded.
     /// </summary>
-    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong version,
+    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events,
         RejectedOrderBook? rejections, CancellationToken cancellation)
     {
-        var converter = new SalesRowConverter(_options.Clock, version);
+        var converter = new SalesRowConverter(_options.Clock);
         // Sources yield ascending ids, each once (ILoadSource): a watermark, not a set of every id seen, which at
         // 1M orders was tens of MB held to the end of the run.
         var lastId = long.MinValue;
         var days = new HashSet<DateOnly>();
-        await using var staging = _store is null ? null : new LazyWriter(_store, KnownTables.OrdersStaging, _options.BatchSize, _observer);
+        await using var staging = _store is null ? null : new LazyWriter(_store, KnownTables.OrdersStaging, _options.BatchSize, _observer, summary.RunId);
         var rejected = 0;
         async Task StageAsync(Order order)
         {
@@ -296,22 +331,25 @@ public sealed class QTicketsLoader
         }
         summary.InventoryRows = rows.Count;
         if (_store is null || rows.Count == 0) return;
-        await WriteAsync(KnownTables.InventoryStaging, rows, cancellation).ConfigureAwait(false);
-        await WriteAsync(KnownTables.InventoryLatest, rows, cancellation).ConfigureAwait(false);
+        await WriteAsync(KnownTables.InventoryStaging, rows, summary.RunId, cancellation).ConfigureAwait(false);
+        await WriteAsync(KnownTables.InventoryLatest, rows, summary.RunId, cancellation).ConfigureAwait(false);
     }
 
-    async Task WriteAsync(string table, IEnumerable<object> rows, CancellationToken cancellation)
+    async Task WriteAsync(string table, IEnumerable<object> rows, Guid runId, CancellationToken cancellation)
     {
-        await using var writer = new LazyWriter(_store!, table, _options.BatchSize, _observer);
+        await using var writer = new LazyWriter(_store!, table, _options.BatchSize, _observer, runId);
         foreach (var row in rows) await writer.AddAsync(row, cancellation).ConfigureAwait(false);
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
     /// A table writer opened with the first row: the table's columns are matched to that row's properties once
-    /// (RowMap), and a table that gets no row sees no request at all.
+    /// (RowMap), and a table that gets no row sees no request at all. Its batches' deduplication tokens are scoped to
+    /// the run: a retried batch is kept once, but rows are written again by every run, since their versions come
+    /// from the source and a later run's batch can be byte for byte an earlier one's (a repair must restore a row
+    /// deleted since).
     /// </summary>
-    sealed class LazyWriter(IClickHouseStore store, string table, int batchSize, IRunObserver observer) : IAsyncDisposable
+    sealed class LazyWriter(IClickHouseStore store, string table, int batchSize, IRunObserver observer, Guid runId) : IAsyncDisposable
     {
         RowMap? _map;
         ITableWriter? _writer;
@@ -322,7 +360,7 @@ public sealed class QTicketsLoader
             {
                 var columns = await store.DescribeTableAsync(table, cancellation).ConfigureAwait(false);
                 _map = RowMap.Create(table, columns, row, null);
-                _writer = store.OpenWriter(table, _map.Columns, new WriteOptions { BatchSize = batchSize, ProgressId = 11 }, observer);
+                _writer = store.OpenWriter(table, _map.Columns, new WriteOptions { BatchSize = batchSize, ProgressId = 11, DeduplicationScope = runId.ToString("N") }, observer);
             }
             await _writer.AddAsync(_map!.Values(row), cancellation).ConfigureAwait(false);
         }
@@ -335,13 +373,28 @@ public sealed class QTicketsLoader
         public ValueTask DisposeAsync() => _writer?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
+    /// <summary>The tables a load reads or writes (the writer's grants); views and plan_sales it never touches.</summary>
+    static readonly HashSet<string> s_loadTables = new(StringComparer.Ordinal)
+    {
+        KnownTables.OrdersStaging, KnownTables.InventoryStaging, KnownTables.Events, KnownTables.SalesDaily,
+        KnownTables.SalesUtmDaily, KnownTables.InventoryLatest, KnownTables.JobRuns, KnownTables.LoaderState, KnownTables.RejectedOrders,
+    };
+
     async Task RequireSchemaAsync(CancellationToken cancellation)
     {
-        var pending = (await _store!.GetMigrationsAsync(SchemaOptions.Single, cancellation).ConfigureAwait(false)).Where(m => !m.Applied).ToList();
+        var migrations = await _store!.GetMigrationsAsync(SchemaOptions.Single, cancellation).ConfigureAwait(false);
+        var pending = migrations.Where(m => !m.Applied).ToList();
         if (pending.Count > 0)
             throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
                 $"The ClickHouse schema of {_store.Endpoint} is not up to date ({pending.Count} migration(s) pending, first: " +
                 $"{pending[0].Version:D3} {pending[0].Name}). Run Initialize-QTicketsClickHouse once as a user allowed to create tables.");
+        // Before anything is read from the API: a dropped table fails the run here, watermark unmoved.
+        var missing = (await _store.GetMissingObjectsAsync(migrations, cancellation).ConfigureAwait(false))
+            .Where(o => s_loadTables.Contains(o.Name)).Select(o => o.Name).ToList();
+        if (missing.Count > 0)
+            throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
+                $"{_store.Endpoint} has no table {string.Join(", ", missing)} (dropped?). Run Initialize-QTicketsClickHouse as a user " +
+                "allowed to create tables: it recreates missing tables and views, and the next load refills them.", table: missing[0]);
     }
 
     /// <summary>The meta_job_runs row, ok, partial or error. A failure to record a committed run fails the run; an error row is best effort.</summary>

@@ -7,5 +7,5 @@ namespace QTickets.Reconcile;
 /// <param name="PaidOrders">Orders with at least one live ticket (the facts count no orders: 0 there).</param>
 /// <param name="Tickets">Live tickets (<see cref="QTickets.Model.OrderStatusRules"/>).</param>
 /// <param name="Revenue">What the day still earns, in roubles with kopecks.</param>
-/// <param name="MaxVersion">The highest _ver among the rows (0 for the API side): a repair must write above it.</param>
+/// <param name="MaxVersion">The highest _ver among the rows (0 for the API side).</param>
 public sealed record DailyTotals(DateOnly Day, string EventId, long PaidOrders, long Tickets, decimal Revenue, ulong MaxVersion = 0);

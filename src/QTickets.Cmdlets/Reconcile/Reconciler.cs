@@ -17,7 +17,6 @@ public sealed class Reconciler
     readonly IClickHouseStore _store;
     readonly ReconcileOptions _options;
     readonly IRunObserver _observer;
-    readonly Dictionary<DateOnly, ulong> _maxVersion = new();
 
     public Reconciler(IQTicketsApi api, IClickHouseStore store, ReconcileOptions options, IRunObserver observer)
     {
@@ -62,21 +61,11 @@ public sealed class Reconciler
 
         var staging = await _store.GetStagingTotalsAsync(_options.From, _options.To, _options.EventIds, cancellation).ConfigureAwait(false);
         var facts = await _store.GetFactsTotalsAsync(_options.From, _options.To, _options.EventIds, cancellation).ConfigureAwait(false);
-        _maxVersion.Clear();
-        foreach (var t in staging.Concat(facts))
-            _maxVersion[t.Day] = Math.Max(_maxVersion.GetValueOrDefault(t.Day), t.MaxVersion);
         var rows = ReconcileComparer.Compare(api.Totals(), staging, facts);
         _observer.Verbose($"Compared {rows.Count} day-event rows: {api.Orders} orders read ({api.Rejected} the loader rejects), " +
                           $"{staging.Count} staging and {facts.Count} facts day-event groups");
         return rows;
     }
-
-    /// <summary>
-    /// The lowest version a reload of <paramref name="days"/> may write so its rows replace every row the last
-    /// comparison saw on those days (a corrupt row may carry a version from a clock ahead of ours).
-    /// </summary>
-    public ulong VersionAbove(IEnumerable<DateOnly> days) =>
-        days.Select(d => _maxVersion.GetValueOrDefault(d)).DefaultIfEmpty(0UL).Max() + 1;
 
     /// <summary>The verdict as a meta_job_runs row: ok when every day matches (at the end), error otherwise.</summary>
     public async Task RecordAsync(ReconcileSummary summary, CancellationToken cancellation)

@@ -17,6 +17,12 @@ public sealed record WriteOptions
     /// </summary>
     public bool? Compress { get; init; }
 
+    /// <summary>
+    /// Mixed into every batch's deduplication token: a retried batch of this writer is still kept once, but the
+    /// same rows written under another scope are inserted again. Null: the token is the content alone.
+    /// </summary>
+    public string? DeduplicationScope { get; init; }
+
     /// <summary>Progress activity id, stable per table so the Completed record closes the right bar.</summary>
     public int ProgressId { get; init; } = 1;
 }

@@ -18,9 +18,10 @@ namespace QTickets.Transform;
 public sealed class SalesRowConverter
 {
     readonly WallClock _clock;
-    readonly ulong _version;
+    readonly ulong? _version;
 
-    public SalesRowConverter(WallClock clock, ulong version)
+    /// <param name="version">Every row's _ver; null (the loader): each order's own <see cref="RowVersion"/>.</param>
+    public SalesRowConverter(WallClock clock, ulong? version = null)
     {
         _clock = clock;
         _version = version;
@@ -68,7 +69,7 @@ public sealed class SalesRowConverter
             revenue = revenue,
             currency = order.CurrencyId.Trim().ToUpperInvariant(),
             payload_json = order.PayloadJson,
-            _ver = _version,
+            _ver = _version ?? RowVersion.Of(order),
             _dedup_key = DedupKey.ForOrder(order.Id),
             SaleUtc = payedAt.ToUniversalTime(),
         };

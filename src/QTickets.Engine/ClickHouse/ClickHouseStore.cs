@@ -207,6 +207,13 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public IReadOnlyList<string> GetGrantStatements(GrantPlan plan) => Schema.Grants(Database, plan);
 
+    public async Task<IReadOnlyList<SchemaObject>> GetMissingObjectsAsync(IEnumerable<SchemaMigration> applied, CancellationToken cancellation)
+    {
+        var existing = (await RowsAsync($"SELECT name FROM system.tables WHERE database = {Literal(Database)}", cancellation).ConfigureAwait(false))
+            .Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+        return Schema.Objects(applied).Where(o => !existing.Contains(o.Name)).ToList();
+    }
+
     public async Task<IReadOnlyList<TableColumn>> DescribeTableAsync(string table, CancellationToken cancellation)
     {
         if (!IsIdentifier(table))
@@ -225,6 +232,11 @@ public sealed class ClickHouseStore : IClickHouseStore
     public async Task<DailyFactsResult> RecomputeDailyFactsAsync(IReadOnlyCollection<DateOnly> days, ulong version, CancellationToken cancellation)
     {
         if (days.Count == 0) return new DailyFactsResult { Version = version };
+        // Above every stored version, whatever clock wrote it: the rows written now must replace them.
+        var stored = Convert.ToUInt64(await ScalarAsync(
+            $"SELECT greatest((SELECT max(_ver) FROM {Database}.{SalesDaily}), (SELECT max(_ver) FROM {Database}.{SalesUtmDaily}))",
+            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (stored >= version) version = checked(stored + 1);
         var list = DailyFacts.DayList(days);
         var statements = DailyFacts.Statements(Database, list, version.ToString(CultureInfo.InvariantCulture) + "::UInt64");
         foreach (var s in statements) await ExecuteAsync(s, cancellation).ConfigureAwait(false);
@@ -244,6 +256,22 @@ public sealed class ClickHouseStore : IClickHouseStore
             cancellation).ConfigureAwait(false);
         return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
     }
+
+    public async Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation)
+    {
+        // Staging without FINAL: an order's sale day never changes (payed_at is set once), so any version names it.
+        var rows = await RowsAsync(
+            $"SELECT toString(d) FROM (SELECT DISTINCT toDate(sale_ts) AS d FROM {Database}.{OrdersStaging}) " +
+            $"WHERE d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesDaily}) " +
+            $"OR d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesUtmDaily}) ORDER BY d",
+            cancellation).ConfigureAwait(false);
+        return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+    }
+
+    public async Task<bool> HasStagedOrdersAsync(CancellationToken cancellation) =>
+        // A column the writer may read (count() alone needs more than its column grants).
+        Convert.ToUInt64(await ScalarAsync($"SELECT count() FROM (SELECT _dedup_key FROM {Database}.{OrdersStaging} LIMIT 1)",
+            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
 
     // ---------------------------------------------------------------- job runs and state
 
@@ -278,20 +306,27 @@ public sealed class ClickHouseStore : IClickHouseStore
         return string.IsNullOrEmpty(value) ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
     }
 
-    public async Task WriteWatermarkAsync(string job, DateTimeOffset watermark, CancellationToken cancellation)
+    public Task WriteWatermarkAsync(string job, DateTimeOffset watermark, CancellationToken cancellation) =>
+        WriteStateAsync(job, WatermarkName, watermark.ToString("O", CultureInfo.InvariantCulture), cancellation);
+
+    public Task ClearWatermarkAsync(string job, CancellationToken cancellation) => WriteStateAsync(job, WatermarkName, "", cancellation);
+
+    async Task WriteStateAsync(string job, string name, string value, CancellationToken cancellation)
     {
+        // Microseconds since the epoch, so two writes within one second still order; and above every version
+        // stored for it, so a value written on a clock ahead of this one never outranks this write.
+        var version = checked((ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10);
+        var stored = Convert.ToUInt64(await ScalarAsync(
+            $"SELECT max(_ver) FROM {Database}.{LoaderState} WHERE job = {Literal(job)} AND name = {Literal(name)}",
+            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (stored >= version) version = checked(stored + 1);
         var columns = new[]
         {
             new TableColumn("job", "LowCardinality(String)"), new TableColumn("name", "String"), new TableColumn("value", "String"),
             new TableColumn("updated_at", "DateTime"), new TableColumn("_ver", "UInt64"),
         };
         await using var writer = OpenWriter(LoaderState, columns, new WriteOptions { BatchSize = 1 }, NullRunObserver.Instance);
-        // Microseconds since the epoch: two writes within one second still order correctly.
-        var version = checked((ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10);
-        await writer.AddAsync(new object?[]
-        {
-            job, WatermarkName, watermark.ToString("O", CultureInfo.InvariantCulture), DateTime.UtcNow, version,
-        }, cancellation).ConfigureAwait(false);
+        await writer.AddAsync(new object?[] { job, name, value, DateTime.UtcNow, version }, cancellation).ConfigureAwait(false);
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);
     }
 

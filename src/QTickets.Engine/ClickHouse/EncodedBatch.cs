@@ -107,15 +107,17 @@ internal sealed class EncodedBatch
     }
 
     /// <summary>
-    /// The batch's insert_deduplication_token: XxHash128 of the table, the column list and the encoded rows, so a
-    /// batch sent again (a dropped connection, or a re-run over the same rows) carries the same token and the
-    /// server keeps it once, while any other batch gets another token (a reused token would silently drop rows).
+    /// The batch's insert_deduplication_token: XxHash128 of the scope, the table, the column list and the encoded
+    /// rows, so a batch sent again (a dropped connection, or, without a scope, a re-run over the same rows) carries
+    /// the same token and the server keeps it once, while any other batch gets another token (a reused token would
+    /// silently drop rows). A scope (the loader's run id) limits that to one run: a later run's identical batch is
+    /// inserted, so it restores rows deleted from the table meanwhile.
     /// </summary>
-    public string Token(string table, IReadOnlyList<string> columns)
+    public string Token(string table, IReadOnlyList<string> columns, string? scope = null)
     {
         var hash = new XxHash128();
         Span<byte> length = stackalloc byte[4];
-        foreach (var text in columns.Prepend(table))
+        foreach (var text in scope is null ? columns.Prepend(table) : columns.Prepend(table).Prepend(scope))
         {
             // Length first, so ("ab","c") and ("a","bc") differ.
             BinaryPrimitives.WriteInt32LittleEndian(length, text.Length);

@@ -208,6 +208,36 @@ public static class Schema
         $"FROM {db}.{SalesUtmDaily} FINAL GROUP BY d, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term",
     };
 
+    static readonly System.Text.RegularExpressions.Regex s_creates = new(
+        @"^CREATE (?:TABLE IF NOT EXISTS|OR REPLACE VIEW) \w+\.(\w+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    static readonly System.Text.RegularExpressions.Regex s_removes = new(
+        @"^(?:DROP (?:TABLE|VIEW) IF EXISTS|RENAME TABLE) \w+\.(\w+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The tables and views that <paramref name="migrations"/> leave behind, each with the last statement that
+    /// creates it (its current definition), in the order they are created; a name a later statement drops or
+    /// renames away (a migration's scratch table) is not among them. A migration that changes a table's columns
+    /// therefore states the table's whole new definition as a CREATE TABLE IF NOT EXISTS too, so that a table
+    /// dropped after it comes back as it is now.
+    /// </summary>
+    public static IReadOnlyList<SchemaObject> Objects(IEnumerable<SchemaMigration> migrations)
+    {
+        var objects = new List<SchemaObject>();
+        foreach (var migration in migrations.OrderBy(m => m.Version))
+            foreach (var statement in migration.Statements)
+            {
+                if (s_removes.Match(statement) is { Success: true } removed)
+                    objects.RemoveAll(o => o.Name == removed.Groups[1].Value);
+                if (s_creates.Match(statement) is not { Success: true } created) continue;
+                var name = created.Groups[1].Value;
+                objects.RemoveAll(o => o.Name == name);
+                objects.Add(new SchemaObject(name, statement.StartsWith("CREATE TABLE", StringComparison.Ordinal) ? "table" : "view",
+                    migration.Version, statement));
+            }
+        return objects;
+    }
+
     /// <summary>
     /// GRANT statements. The writer: INSERT on the tables it loads; SELECT only on what recomputing the facts and
     /// resuming need (staging orders without payload_json, the fact keys and versions without their numbers, its state, the

@@ -201,7 +201,7 @@ internal sealed class TableWriter : ITableWriter
 
     async Task InsertAsync(EncodedBatch batch, CancellationToken cancellation)
     {
-        var token = batch.Token(_table, _columns);
+        var token = batch.Token(_table, _columns, _options.DeduplicationScope);
         var options = new InsertOptions
         {
             Database = _database,

@@ -6,8 +6,11 @@ namespace QTickets.Cmdlets;
 
 /// <summary>
 /// Creates the database and tables if missing and applies each pending schema migration once (recorded in
-/// qtickets_schema_migrations, so it is safe to run every time). -WhatIf prints the DDL it would run. -Grants
-/// also grants the writer and reader their privileges. Run it as an administrator (-Credential).
+/// qtickets_schema_migrations, so it is safe to run every time). The ledger alone is not trusted: every table and
+/// view that an applied migration created and that no longer exists is recreated first, with its current
+/// definition, and named in a warning and in its migration's Outcome. -WhatIf prints the DDL it would run.
+/// -Grants also grants the writer and reader their privileges. Run it as an administrator (-Credential).
+/// The data of a recreated table comes back with the next load (see <see cref="QTickets.Load.QTicketsLoader"/>).
 /// </summary>
 [Cmdlet(VerbsData.Initialize, "QTicketsClickHouse", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SchemaMigration))]
@@ -34,12 +37,14 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
         try
         {
             var migrations = Await(Store.GetMigrationsAsync(options, StopToken));
+            // Before the pending migrations: one of them may alter a table that has to exist again first.
+            var recreated = RecreateMissing(migrations.Where(m => m.Applied));
             foreach (var migration in migrations)
             {
                 if (migration.Applied)
                 {
                     WriteVerbose($"Migration {migration.Version:D3} {migration.Name} already applied{(migration.AppliedAt is { } at ? $" at {at:u}" : "")}");
-                    if (!IsWhatIf) WriteObject(migration);
+                    if (!IsWhatIf) WriteObject(recreated.TryGetValue(migration.Version, out var names) ? WithOutcome(migration, names) : migration);
                     continue;
                 }
                 var ddl = migration.Statements.Count == 0 ? "(nothing to run; recorded as applied)" : string.Join(";\n", migration.Statements) + ";";
@@ -55,6 +60,45 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
             Fail(ex, Store.Database);
         }
     }
+
+    /// <summary>Recreates each missing object of the applied migrations (ShouldProcess each); returns the names per migration.</summary>
+    Dictionary<int, List<string>> RecreateMissing(IEnumerable<SchemaMigration> applied)
+    {
+        var recreated = new Dictionary<int, List<string>>();
+        foreach (var missing in Await(Store.GetMissingObjectsAsync(applied, StopToken)))
+        {
+            var what = $"{missing.Kind} {Store.Database}.{missing.Name}";
+            if (!ShouldProcess($"Recreate the missing {what} on {Store.Endpoint} (migration {missing.Migration:D3} is recorded as applied, " +
+                               $"but the {missing.Kind} does not exist):\n{missing.Statement};",
+                    $"Recreate the missing {what}?", "Initialize-QTicketsClickHouse"))
+                continue;
+            Await(Store.ExecuteAsync(missing.Statement, StopToken));
+            WriteWarning($"The {what} did not exist although migration {missing.Migration:D3} is recorded as applied: recreated with its " +
+                         $"current definition.{AfterRecreate(missing.Name)}");
+            (recreated.TryGetValue(missing.Migration, out var names) ? names : recreated[missing.Migration] = new()).Add(missing.Name);
+        }
+        return recreated;
+    }
+
+    /// <summary>What brings the recreated table's rows back (the loader's rules; README and help say the same).</summary>
+    static string AfterRecreate(string table) => table switch
+    {
+        KnownTables.OrdersStaging =>
+            " It is empty: the next load finds it so and reloads like a first run (the initial backfill), then rebuilds the facts of every day it holds.",
+        KnownTables.SalesDaily or KnownTables.SalesUtmDaily =>
+            " The next load recomputes the facts of every day that has orders in staging and no facts.",
+        KnownTables.LoaderState =>
+            " The watermark went with it: the next load is a first run (the initial backfill).",
+        KnownTables.Events or KnownTables.InventoryLatest or KnownTables.InventoryStaging =>
+            " The next load writes the events and a new inventory snapshot of the events on sale.",
+        _ => "",
+    };
+
+    static SchemaMigration WithOutcome(SchemaMigration m, List<string> recreated) => new()
+    {
+        Version = m.Version, Name = m.Name, Description = m.Description, Statements = m.Statements,
+        Applied = m.Applied, AppliedAt = m.AppliedAt, Outcome = $"{m.Outcome}; recreated {string.Join(", ", recreated)}",
+    };
 
     void ApplyGrants()
     {

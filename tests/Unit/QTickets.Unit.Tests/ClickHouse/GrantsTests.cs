@@ -282,7 +282,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         var days = first.DaysTouched.Take(2).ToList();
         LoadSummary repair;
         using (var writer = _ch.Writer(observer))
-            repair = await Loader(sandbox, writer, time, observer).ReloadDaysAsync(days, 0, default);
+            repair = await Loader(sandbox, writer, time, observer).ReloadDaysAsync(days, default);
         Assert.True(repair.Status == "ok", $"writer's repair: {repair.ErrorKind}: {repair.Message}");
 
         // The reader sees the result through the dashboards' views.

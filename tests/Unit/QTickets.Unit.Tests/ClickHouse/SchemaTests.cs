@@ -38,6 +38,28 @@ public sealed class SchemaTests : IClassFixture<TestClickHouse>
     }
 
     [Fact]
+    public void Objects_are_every_table_and_view_the_migrations_leave_each_with_its_last_create()
+    {
+        var objects = Schema.Objects(Schema.Migrations("zakaz", SchemaOptions.Single));
+        Assert.Equal(new[]
+        {
+            "qtickets_schema_migrations", "stg_qtickets_api_orders_raw", "stg_qtickets_api_inventory_raw", "dim_events",
+            "fact_qtickets_sales_daily", "fact_qtickets_sales_utm_daily", "fact_qtickets_inventory_latest", "meta_job_runs", "plan_sales",
+            "qtickets_loader_state", "mv_qtickets_sales_latest", "v_qtickets_sales_dashboard", "v_qtickets_inventory", "v_qtickets_sales_utm_daily", "qtickets_rejected_orders",
+        }, objects.Select(o => o.Name).ToArray());
+        // The rekey's scratch table is renamed away, and its backup is no object to recreate.
+        Assert.DoesNotContain(objects, o => o.Name.EndsWith("_rekeyed", StringComparison.Ordinal) || o.Name.EndsWith("_legacy_v3", StringComparison.Ordinal));
+        Assert.All(objects.Where(o => o.Name.StartsWith("v_", StringComparison.Ordinal) || o.Name.StartsWith("mv_", StringComparison.Ordinal)),
+            o => Assert.Equal(("view", 4), (o.Kind, o.Migration)));
+        var staging = objects.Single(o => o.Name == "stg_qtickets_api_orders_raw");
+        Assert.Equal(("table", 1), (staging.Kind, staging.Migration));
+        Assert.StartsWith("CREATE TABLE IF NOT EXISTS zakaz.stg_qtickets_api_orders_raw (", staging.Statement);
+        Assert.Contains("non_replicated_deduplication_window = 1000", staging.Statement);
+        // Only what the given migrations create: before migration 4 there is no view.
+        Assert.DoesNotContain(Schema.Objects(Schema.Migrations("zakaz", SchemaOptions.Single).Where(m => m.Version < 4)), o => o.Kind == "view");
+    }
+
+    [Fact]
     public void Cluster_ddl_uses_on_cluster_and_replicated_engines()
     {
         var options = new SchemaOptions { Cluster = "analytics" };
@@ -49,5 +71,28 @@ public sealed class SchemaTests : IClassFixture<TestClickHouse>
         Assert.Contains("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', _ver)", staging);
         Assert.DoesNotContain("non_replicated_deduplication_window", string.Join("\n", statements));
         Assert.Contains(statements, s => s.Contains("ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Its own database (the class fixture): the migrations test above needs a fresh one.</summary>
+public sealed class MissingSchemaObjectsTests : IClassFixture<TestClickHouse>
+{
+    readonly TestClickHouse _ch;
+
+    public MissingSchemaObjectsTests(TestClickHouse ch) => _ch = ch;
+
+    [Fact]
+    public void Missing_objects_are_those_of_applied_migrations_that_do_not_exist()
+    {
+        using var store = StoreHelpers.Admin(_ch);
+        StoreHelpers.Initialize(store);
+        var applied = store.GetMigrationsAsync(SchemaOptions.Single, default).GetAwaiter().GetResult();
+        Assert.Empty(store.GetMissingObjectsAsync(applied, default).GetAwaiter().GetResult());
+        _ch.Admin($"DROP VIEW {_ch.Database}.v_qtickets_inventory");
+        _ch.Admin($"DROP TABLE {_ch.Database}.plan_sales");
+        var missing = store.GetMissingObjectsAsync(applied, default).GetAwaiter().GetResult();
+        Assert.Equal(new[] { "plan_sales", "v_qtickets_inventory" }, missing.Select(o => o.Name).ToArray());
+        foreach (var o in missing) store.ExecuteAsync(o.Statement, default).GetAwaiter().GetResult();
+        Assert.Empty(store.GetMissingObjectsAsync(applied, default).GetAwaiter().GetResult());
     }
 }

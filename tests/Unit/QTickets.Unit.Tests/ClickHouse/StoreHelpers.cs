@@ -37,7 +37,7 @@ internal static class StoreHelpers
 
     /// <summary>Writes rows through the store's writer exactly as the cmdlet does (RowMap over DESCRIBE).</summary>
     public static WriteResult Write<T>(ClickHouseStore store, string table, IEnumerable<T> rows, int batchSize = 1000,
-        System.Collections.IDictionary? columnMap = null, IRunObserver? observer = null) where T : notnull
+        System.Collections.IDictionary? columnMap = null, IRunObserver? observer = null, string? scope = null) where T : notnull
     {
         var columns = store.DescribeTableAsync(table, default).GetAwaiter().GetResult();
         RowMap? map = null;
@@ -47,7 +47,7 @@ internal static class StoreHelpers
             foreach (var row in rows)
             {
                 map ??= RowMap.Create(table, columns, row, columnMap);
-                writer ??= store.OpenWriter(table, map.Columns, new WriteOptions { BatchSize = batchSize }, observer ?? NullRunObserver.Instance);
+                writer ??= store.OpenWriter(table, map.Columns, new WriteOptions { BatchSize = batchSize, DeduplicationScope = scope }, observer ?? NullRunObserver.Instance);
                 writer.AddAsync(map.Values(row), default).AsTask().GetAwaiter().GetResult();
             }
             return writer?.CompleteAsync(default).GetAwaiter().GetResult() ?? new WriteResult { Table = table };

@@ -61,6 +61,36 @@ public sealed class WriteTests : IClassFixture<TestClickHouse>
     }
 
     [Fact]
+    public void A_scoped_batch_retried_is_kept_once_and_the_same_rows_under_another_scope_are_inserted_again()
+    {
+        using var proxy = new DroppingProxy(_ch.Port, dropAfterRequestBytes: 1_500);
+        var rows = Enumerable.Range(1, 600).Select(i => StoreHelpers.Sale(500_000 + i, Day1, 1, 10m, 8, eventId: "scoped")).ToList();
+        var warnings = new List<string>();
+        using var store = StoreHelpers.As(_ch, _ch.AdminUser, _ch.AdminPassword, new ListObserver(warnings), proxy.Port);
+        // No merge may collapse the copies while they are counted.
+        _ch.Admin($"SYSTEM STOP MERGES {_db}.stg_qtickets_api_orders_raw");
+        try
+        {
+            StoreHelpers.Write(store, KnownTables.OrdersStaging, rows, batchSize: 600, observer: new ListObserver(warnings), scope: "run-1");
+            Assert.True(proxy.Dropped, "the proxy should have cut one insert's response");
+            Assert.Contains(warnings, w => w.Contains("retrying the same batch", StringComparison.Ordinal));
+            // The retry within the scope was dropped by its token.
+            Assert.Equal(600, Raw("scoped"));
+            // The same scope again (a retry of the whole writer): dropped too.
+            StoreHelpers.Write(store, KnownTables.OrdersStaging, rows, batchSize: 600, scope: "run-1");
+            Assert.Equal(600, Raw("scoped"));
+            // Another run writes the same bytes: inserted (so it restores rows deleted meanwhile); FINAL unchanged.
+            StoreHelpers.Write(store, KnownTables.OrdersStaging, rows, batchSize: 600, scope: "run-2");
+            Assert.Equal(1200, Raw("scoped"));
+            Assert.Equal("600\t600\t6000", Totals("scoped"));
+        }
+        finally
+        {
+            _ch.Admin($"SYSTEM START MERGES {_db}.stg_qtickets_api_orders_raw");
+        }
+    }
+
+    [Fact]
     public void A_refund_loaded_later_lowers_staging_daily_and_utm_daily_to_the_truth()
     {
         using var store = StoreHelpers.Admin(_ch);
