@@ -10,8 +10,11 @@ $PSStyle.OutputRendering = [System.Management.Automation.OutputRendering]::Plain
 
 filter Split-WarningToStdErr {
     # pwsh writes warnings to stdout when stdout is redirected; stdout is kept for each script's result lines (one
-    # human line and one JSON line for the loader), so a command's warnings, merged in with 3>&1, leave here for
-    # stderr as plain 'WARNING: ...' lines and everything else passes through.
-    if ($_ -is [System.Management.Automation.WarningRecord]) { [Console]::Error.WriteLine("WARNING: $($_.Message)") }
+    # human line and one JSON line for the loader), so there a command's warnings, merged in with 3>&1, leave for
+    # stderr as plain 'WARNING: ...' lines. In a terminal, or a script run inside another host, they stay warnings.
+    if ($_ -is [System.Management.Automation.WarningRecord]) {
+        if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsOutputRedirected) { [Console]::Error.WriteLine("WARNING: $($_.Message)") }
+        else { Write-Warning $_.Message }
+    }
     else { $_ }
 }

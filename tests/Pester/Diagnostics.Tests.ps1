@@ -59,7 +59,7 @@ Describe 'Test-QTicketsEndpoint' {
         $bad = New-TestEnvFile (Join-Path $TestDrive 'bad.env') -Sandbox $live -Token 'qt-wrong-token-0123456789'
         $verdict = Test-QTicketsEndpoint -EnvFile $bad -Step J1 -Verdict -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
         $verdict.Kind | Should -Be 'TokenRejected'
-        $verdict.Headline | Should -Match '^The token qt-w\*\*\*6789 is rejected'
+        $verdict.Headline | Should -Match '^The token qt\*\*\*89 is rejected'
         $warnings | Should -HaveCount 1
     }
 
