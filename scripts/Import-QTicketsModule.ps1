@@ -8,13 +8,15 @@ if (-not (Get-Module QTickets)) {
 # These scripts run under cron, systemd and Task Scheduler, whose logs keep raw bytes: no ANSI colour codes.
 $PSStyle.OutputRendering = [System.Management.Automation.OutputRendering]::PlainText
 
-filter Split-WarningToStdErr {
+function Split-WarningToStdErr {
     # pwsh writes warnings to stdout when stdout is redirected; stdout is kept for each script's result lines (one
     # human line and one JSON line for the loader), so there a command's warnings, merged in with 3>&1, leave for
     # stderr as plain 'WARNING: ...' lines. In a terminal, or a script run inside another host, they stay warnings.
-    if ($_ -is [System.Management.Automation.WarningRecord]) {
-        if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsOutputRedirected) { [Console]::Error.WriteLine("WARNING: $($_.Message)") }
-        else { Write-Warning $_.Message }
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] [AllowNull()] [object] $InputObject)
+    process {
+        if ($InputObject -isnot [System.Management.Automation.WarningRecord]) { $PSCmdlet.WriteObject($InputObject); return }
+        if ($Host.Name -eq 'ConsoleHost' -and [Console]::IsOutputRedirected) { [Console]::Error.WriteLine("WARNING: $($InputObject.Message)") }
+        else { $PSCmdlet.WriteWarning($InputObject.Message) }
     }
-    else { $_ }
 }
