@@ -74,6 +74,9 @@ public interface IClickHouseStore : IDisposable
     /// <summary>Appends a meta_job_runs row (legacy columns; status 'ok' or 'error').</summary>
     Task RecordRunAsync(LoadRun run, CancellationToken cancellation);
 
+    /// <summary>The highest _ver in the orders' staging table (0 when empty).</summary>
+    Task<ulong> GetStagedVersionAsync(CancellationToken cancellation);
+
     /// <summary>The last watermark written for <paramref name="job"/>, or null before the first load.</summary>
     Task<DateTimeOffset?> ReadWatermarkAsync(string job, CancellationToken cancellation);
 

@@ -13,9 +13,11 @@ namespace QTickets.Load;
 /// then the watermark. Every write is idempotent (ReplacingMergeTree keys, content-hashed batch tokens), so a run
 /// that dies anywhere leaves the watermark where it was and the next run repairs everything.
 /// <para>
-/// Versions never follow the loader's clock backwards. A staging or dim_events row's _ver is its source's newest
-/// updated_at (<see cref="RowVersion"/>), so the newest state of an order wins whatever clock loaded it, and of two
-/// rows of one state the one inserted last. The facts' _ver is this run's clock in epoch seconds, raised above the
+/// Versions never follow a clock backwards, the loader's or the source's. A staging row's _ver is its source's
+/// newest updated_at (<see cref="RowVersion"/>), raised to at least one above every version staging holds when the
+/// run starts: each run's reading of an order replaces the readings before it, also when the API's clock stamped
+/// those ahead and was corrected since (runs never overlap: the run lock), and the loader's clock takes no part. A
+/// dim_events row's _ver is its event's updated_at (names and cities only, no figures). The facts' _ver is this run's clock in epoch seconds, raised above the
 /// highest version the facts tables hold (the store does it), so each recomputation replaces the one before even
 /// when that one ran on a clock ahead; the watermark's version is raised the same way. A watermark ahead of the
 /// clock, or one standing over an empty staging table, says nothing about what is loaded: such a run reloads like
@@ -220,7 +222,9 @@ public sealed class QTicketsLoader
     async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events,
         RejectedOrderBook? rejections, CancellationToken cancellation)
     {
-        var converter = new SalesRowConverter(_options.Clock);
+        // One above every version staged so far: this run's reading of an order is the newest one.
+        var floor = _store is null ? 0UL : checked(await _store.GetStagedVersionAsync(cancellation).ConfigureAwait(false) + 1);
+        var converter = new SalesRowConverter(_options.Clock, floor: floor);
         // Sources yield ascending ids, each once (ILoadSource): a watermark, not a set of every id seen, which at
         // 1M orders was tens of MB held to the end of the run.
         var lastId = long.MinValue;

@@ -19,12 +19,16 @@ public sealed class SalesRowConverter
 {
     readonly WallClock _clock;
     readonly ulong? _version;
+    readonly ulong _floor;
 
-    /// <param name="version">Every row's _ver; null (the loader): each order's own <see cref="RowVersion"/>.</param>
-    public SalesRowConverter(WallClock clock, ulong? version = null)
+    /// <param name="version">Every row's _ver; null: each order's own <see cref="RowVersion"/>, at least <paramref name="floor"/>.</param>
+    /// <param name="floor">The lowest _ver a row may get (the loader: above every version staging holds, so a row of
+    /// this run replaces the rows before it even when the source's clock stamped them ahead).</param>
+    public SalesRowConverter(WallClock clock, ulong? version = null, ulong floor = 0)
     {
         _clock = clock;
         _version = version;
+        _floor = floor;
     }
 
     /// <summary>
@@ -69,7 +73,7 @@ public sealed class SalesRowConverter
             revenue = revenue,
             currency = order.CurrencyId.Trim().ToUpperInvariant(),
             payload_json = order.PayloadJson,
-            _ver = _version ?? RowVersion.Of(order),
+            _ver = _version ?? Math.Max(RowVersion.Of(order), _floor),
             _dedup_key = DedupKey.ForOrder(order.Id),
             SaleUtc = payedAt.ToUniversalTime(),
         };

@@ -250,6 +250,10 @@ public sealed class ClickHouseStore : IClickHouseStore
         return new DailyFactsResult { Days = days.Distinct().Order().ToList(), SalesDailyRows = daily, SalesUtmDailyRows = utm, Version = version };
     }
 
+    public async Task<ulong> GetStagedVersionAsync(CancellationToken cancellation) =>
+        Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {Database}.{OrdersStaging}", cancellation).ConfigureAwait(false) ?? 0UL,
+            CultureInfo.InvariantCulture);
+
     public async Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation)
     {
         var rows = await RowsAsync($"SELECT DISTINCT toString(toDate(sale_ts)) FROM {Database}.{OrdersStaging} WHERE _ver = {version} ORDER BY 1",

@@ -9,7 +9,8 @@ namespace QTickets.Sandbox.Server;
 /// GET /_sandbox/truth, never changes with them). A spec (JSON, <see cref="Parse"/>):
 /// <code>
 /// {"unreadable": {"field": "price", "every": 25, "until": "2026-11-20T13:00:00+03:00"},
-///  "hideEvents": [{"id": 2001, "until": "2026-11-20T13:00:00+03:00"}]}
+///  "hideEvents": [{"id": 2001, "until": "2026-11-20T13:00:00+03:00"}],
+///  "skewUpdatedAt": {"seconds": 259200, "until": "2026-11-20T13:00:00+03:00"}}
 /// </code>
 /// <list type="bullet">
 /// <item>unreadable: every order whose id is a multiple of <c>every</c> (default 25) is served with its first
@@ -17,6 +18,9 @@ namespace QTickets.Sandbox.Server;
 /// "quantity"), in /orders and /orders/{id}.</item>
 /// <item>hideEvents: each event is left out of /events (the list is served as if it did not exist, so paging stays
 /// consistent) and /events/{id} answers 404; its orders are still served.</item>
+/// <item>skewUpdatedAt: every order is served with its <c>updated_at</c> and its baskets' moved by <c>seconds</c>
+/// (negative: back), in /orders and /orders/{id}, as from a server whose clock is off and later corrected; the
+/// filters still see the true times.</item>
 /// </list>
 /// Each lie lasts until the virtual clock reaches its <c>until</c> (the lie ends by itself when the clock is advanced
 /// past it), or, without one, until the lies are replaced or cleared (DELETE /_sandbox/lies).
@@ -27,6 +31,8 @@ internal sealed class Lies
     public int Every = 25;
     public int? UnreadableUntil;
     public Dictionary<long, int?> HiddenEvents { get; } = [];
+    public int SkewSeconds;
+    public int? SkewUntil;
     public string Source = "{}";
 
     public static readonly string BadPrice = "12,5 \u0440\u0443\u0431";
@@ -37,8 +43,8 @@ internal sealed class Lies
         var node = JNode.Parse(json) as JObject ?? throw new FormatException("lies must be a JSON object");
         var lies = new Lies { Source = node.ToString() };
         foreach (var (key, _) in node.Props)
-            if (key is not ("unreadable" or "hideEvents"))
-                throw new FormatException($"unknown lie '{key}' (unreadable, hideEvents)");
+            if (key is not ("unreadable" or "hideEvents" or "skewUpdatedAt"))
+                throw new FormatException($"unknown lie '{key}' (unreadable, hideEvents, skewUpdatedAt)");
         if (node["unreadable"] is JObject u)
         {
             lies.UnreadableField = (u["field"] as JString)?.Value ?? "price";
@@ -60,6 +66,13 @@ internal sealed class Lies
                 lies.HiddenEvents[id] = until;
             }
         else if (node["hideEvents"] is not null and not JNull) throw new FormatException("hideEvents must be a list");
+        if (node["skewUpdatedAt"] is JObject skew)
+        {
+            lies.SkewSeconds = skew["seconds"] is JNumber seconds ? (int)seconds.AsDouble()
+                : throw new FormatException("skewUpdatedAt needs seconds (a whole number, negative for a clock behind)");
+            lies.SkewUntil = Until(skew["until"]);
+        }
+        else if (node["skewUpdatedAt"] is not null and not JNull) throw new FormatException("skewUpdatedAt must be an object");
         return lies;
     }
 
@@ -78,7 +91,23 @@ internal sealed class Lies
     public bool HidesAnyEvent(int now) => HiddenEvents.Values.Any(u => Active(u, now));
 
     /// <summary>The order as served, with the unreadable value when the lie covers it.</summary>
-    public JNode Order(JNode order, long id, int now)
+    public JNode Order(JNode order, long id, int now) => Unreadable(Skewed(order, now), id, now);
+
+    JNode Skewed(JNode order, int now)
+    {
+        if (SkewSeconds == 0 || !Active(SkewUntil, now) || order is not JObject o) return order;
+        var moved = Shift(o);
+        return moved["baskets"] is JArray baskets
+            ? Replace(moved, "baskets", new JArray(baskets.Items.Select(b => b is JObject basket ? Shift(basket) : b)))
+            : moved;
+    }
+
+    JObject Shift(JObject item) =>
+        item["updated_at"] is JString s && Time.TryParseInstant(s.Value, out var at)
+            ? Replace(item, "updated_at", new JString(Time.Render(Time.From(at) + SkewSeconds)))
+            : item;
+
+    JNode Unreadable(JNode order, long id, int now)
     {
         if (UnreadableField is null || !Active(UnreadableUntil, now) || id % Every != 0) return order;
         if (order is not JObject o || o["baskets"] is not JArray { Items.Count: > 0 } baskets || baskets.Items[0] is not JObject first) return order;
@@ -98,6 +127,7 @@ internal sealed class Lies
         var hidden = new JArray(HiddenEvents.Where(h => Active(h.Value, now)).Select(h => (JNode)new JNumber(h.Key)));
         return new JObject().Add("spec", JNode.Parse(Source))
             .Add("unreadableActive", UnreadableField is not null && Active(UnreadableUntil, now))
+            .Add("skewActive", SkewSeconds != 0 && Active(SkewUntil, now))
             .Add("hiddenEventsNow", hidden);
     }
 }

@@ -56,7 +56,9 @@ public sealed class SandboxOptions
           --lies JSON|@file     wrong answers until a virtual time or until cleared (also POST /_sandbox/lies):
                                 {"unreadable":{"field":"price"|"quantity","every":25,"until":ISO}} serves the first
                                 basket's price as "12,5 руб" (or quantity "two") for orders whose id is a multiple of every;
-                                {"hideEvents":[ID or {"id":ID,"until":ISO}]} leaves events out of /events (404 by id)
+                                {"hideEvents":[ID or {"id":ID,"until":ISO}]} leaves events out of /events (404 by id);
+                                {"skewUpdatedAt":{"seconds":N,"until":ISO}} serves orders' and baskets' updated_at N s off
+                                (a server clock ahead, or behind with N < 0, corrected at until)
           --fixtures DIR        serve the captured fixture pages instead of generated data
           --total-override [RES=]N  paging.total to report (RES: orders, events, clients, discounts, promo-codes; default orders);
                                 a lie for client tests: low (40 of 3000) or high (100000), the pages hold the real rows
