@@ -297,7 +297,7 @@ public static class QTicketsJson
 
     static string Cut(string text)
     {
-        var masked = QTickets.Diagnostics.PersonalDataMask.MaskText(text);
+        var masked = QTickets.Api.PersonalData.MaskText(text);
         return masked.Length <= 40 ? masked : masked[..37] + "...";
     }
 

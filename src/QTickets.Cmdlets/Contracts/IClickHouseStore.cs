@@ -68,13 +68,10 @@ public interface IClickHouseStore : IDisposable
     /// </summary>
     Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation);
 
-    /// <summary>Whether the orders staging table holds any row (an empty one after a stored watermark was dropped or emptied).</summary>
-    Task<bool> HasStagedOrdersAsync(CancellationToken cancellation);
-
-    /// <summary>Appends a meta_job_runs row (legacy columns; status 'ok' or 'error').</summary>
+    /// <summary>Appends a meta_job_runs row (legacy columns; status 'ok', 'partial' or 'error').</summary>
     Task RecordRunAsync(LoadRun run, CancellationToken cancellation);
 
-    /// <summary>The highest _ver in the orders' staging table (0 when empty).</summary>
+    /// <summary>The highest _ver in the orders' staging table: 0 when it holds no order.</summary>
     Task<ulong> GetStagedVersionAsync(CancellationToken cancellation);
 
     /// <summary>The last watermark written for <paramref name="job"/>, or null before the first load.</summary>

@@ -11,8 +11,6 @@ namespace QTickets.Diagnostics;
 /// </summary>
 internal static class PersonalDataMask
 {
-    public const string Masked = PersonalData.Masked;
-
     static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
 
     public static string Mask(string body)
@@ -27,7 +25,7 @@ internal static class PersonalDataMask
         }
         catch (JsonException)
         {
-            return MaskText(body);
+            return PersonalData.MaskText(body);
         }
     }
 
@@ -35,7 +33,6 @@ internal static class PersonalDataMask
     /// Text that may be cut-off JSON (an excerpt of a truncated page): the string value of any personal key (and of
     /// the client's name, surname, middlename, email and phone), then any e-mail and phone number left, masked.
     /// </summary>
-    public static string MaskText(string text) => PersonalData.MaskText(text);
 
     static void Write(Utf8JsonWriter writer, JsonElement element)
     {
@@ -47,7 +44,7 @@ internal static class PersonalDataMask
                 {
                     writer.WritePropertyName(property.Name);
                     if (PersonalData.Keys.Contains(property.Name) && property.Value.ValueKind != JsonValueKind.Null)
-                        writer.WriteStringValue(Masked);
+                        writer.WriteStringValue(PersonalData.Masked);
                     else
                         Write(writer, property.Value);
                 }
@@ -60,7 +57,7 @@ internal static class PersonalDataMask
                 break;
             case JsonValueKind.String:
                 // Personal data under a key nobody listed yet (a new field, an error message quoting an e-mail).
-                writer.WriteStringValue(MaskText(element.GetString() ?? ""));
+                writer.WriteStringValue(PersonalData.MaskText(element.GetString() ?? ""));
                 break;
             default:
                 element.WriteTo(writer);

@@ -17,9 +17,9 @@ namespace QTickets.Load;
 /// newest updated_at (<see cref="RowVersion"/>), raised to at least one above every version staging holds when the
 /// run starts: each run's reading of an order replaces the readings before it, also when the API's clock stamped
 /// those ahead and was corrected since (runs never overlap: the run lock), and the loader's clock takes no part. A
-/// dim_events row's _ver is its event's updated_at (names and cities only, no figures). The facts' _ver is this run's clock in epoch seconds, raised above the
-/// highest version the facts tables hold (the store does it), so each recomputation replaces the one before even
-/// when that one ran on a clock ahead; the watermark's version is raised the same way. A watermark ahead of the
+/// dim_events row's _ver is its event's updated_at (names and cities only, no figures). The facts' _ver is this
+/// run's clock in epoch seconds, raised above the highest version the facts tables hold (the store does it), so
+/// each recomputation replaces the one before even when that one ran on a clock ahead; the watermark's version is raised the same way. A watermark ahead of the
 /// clock, or one standing over an empty staging table, says nothing about what is loaded: such a run reloads like
 /// a first run. Days with orders in staging but no facts (a dropped facts table) are recomputed by every run.
 /// </para>
@@ -83,9 +83,9 @@ public sealed class QTicketsLoader
     /// consecutive days, every order paid in it is staged again (a <see cref="LoadWindow.PaymentsOnly"/> window,
     /// cancelled and refunded orders included), then the facts of every one of those days are recomputed, also of
     /// a day that has no order left. No dim_events, no inventory, no meta_job_runs row and no watermark: the
-    /// scheduled runs' state is left as it is. Staging rows keep their source versions and, inserted last, replace
-    /// the rows of the same state; the facts get a version above every stored one, so they replace whatever stands
-    /// for those days, even rows versioned by a clock ahead of this one. Today is reloaded like any other day.
+    /// scheduled runs' state is left as it is. Staging rows and facts get versions above every stored one, so they
+    /// replace whatever stands for those days, even rows versioned by a clock ahead of this one. Today is reloaded
+    /// like any other day.
     /// Never throws for a failed reload: the summary carries the status and exit code.
     /// </summary>
     public Task<LoadSummary> ReloadDaysAsync(IReadOnlyCollection<DateOnly> days, CancellationToken cancellation) =>
@@ -94,6 +94,7 @@ public sealed class QTicketsLoader
             if (_store is null) throw new InvalidOperationException("Reloading days writes to ClickHouse: a dry run cannot.");
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
             var version = (ulong)now.ToUnixTimeSeconds();
+            var floor = checked(await _store.GetStagedVersionAsync(cancellation).ConfigureAwait(false) + 1);
             var directory = new EventDirectory(await ReadEventsAsync(summary, cancellation).ConfigureAwait(false));
             var touched = new HashSet<DateOnly>(days);
             foreach (var (first, last) in ConsecutiveRuns(days))
@@ -103,7 +104,7 @@ public sealed class QTicketsLoader
                 summary.WindowStart ??= window.Start;
                 summary.WindowEnd = window.End;
                 _observer.Verbose($"Reload window {window.Start:O} .. {window.End:O}: {window.Reason}");
-                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, null, cancellation).ConfigureAwait(false));
+                touched.UnionWith(await LoadOrdersAsync(summary, window, directory, floor, null, cancellation).ConfigureAwait(false));
             }
             summary.DaysTouched = touched.Order().ToList();
             await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
@@ -127,11 +128,15 @@ public sealed class QTicketsLoader
         DateTimeOffset? watermark = null;
         var forced = _options.ForcedSinceHours;
         var emptied = false;
+        // One above every version staged so far: this run's reading of an order replaces every earlier one.
+        var floor = 0UL;
         if (_store is not null)
         {
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
             watermark = await _store.ReadWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
-            if (!await _store.HasStagedOrdersAsync(cancellation).ConfigureAwait(false))
+            var staged = await _store.GetStagedVersionAsync(cancellation).ConfigureAwait(false);
+            floor = checked(staged + 1);
+            if (staged == 0)
             {
                 emptied = true;
                 // Whatever -SinceHours says, at least the backfill: the watermark this run writes claims all before it.
@@ -166,7 +171,7 @@ public sealed class QTicketsLoader
         if (lost.Count > 0)
             _observer.Warning($"{lost.Count} sale day(s) have orders in staging but no daily facts ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
                               "recomputing them too.");
-        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), rejections, cancellation).ConfigureAwait(false);
+        var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), floor, rejections, cancellation).ConfigureAwait(false);
         days.UnionWith(lost);
         summary.DaysTouched = days.Order().ToList();
         await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
@@ -216,14 +221,13 @@ public sealed class QTicketsLoader
 
     /// <summary>
     /// Streams orders through the converter into staging, then the open rejected orders of earlier runs fetched by
-    /// id (those the window did not bring); returns the sale days it touched. Without <paramref name="rejections"/>
-    /// (a repair of whole days) rejected orders are counted and reported, not recorded.
+    /// id (those the window did not bring); returns the sale days it touched. Rows get at least the version
+    /// <paramref name="floor"/>. Without <paramref name="rejections"/> (a repair of whole days) rejected orders are
+    /// counted and reported, not recorded.
     /// </summary>
-    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events,
+    async Task<HashSet<DateOnly>> LoadOrdersAsync(LoadSummary summary, LoadWindow window, EventDirectory events, ulong floor,
         RejectedOrderBook? rejections, CancellationToken cancellation)
     {
-        // One above every version staged so far: this run's reading of an order is the newest one.
-        var floor = _store is null ? 0UL : checked(await _store.GetStagedVersionAsync(cancellation).ConfigureAwait(false) + 1);
         var converter = new SalesRowConverter(_options.Clock, floor: floor);
         // Sources yield ascending ids, each once (ILoadSource): a watermark, not a set of every id seen, which at
         // 1M orders was tens of MB held to the end of the run.

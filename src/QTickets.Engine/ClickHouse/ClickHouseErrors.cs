@@ -105,7 +105,7 @@ internal sealed partial class ClickHouseErrors
             return title.Success ? $"an HTML page titled '{Shorten(Scrub(title.Groups[1].Value.Trim()), 60)}'" : "an HTML page";
         }
         var words = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return $"'{Shorten(Scrub(QTickets.Diagnostics.PersonalDataMask.MaskText(words)), 120)}'";
+        return $"'{Shorten(Scrub(QTickets.Api.PersonalData.MaskText(words)), 120)}'";
     }
 
     static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";

@@ -233,10 +233,9 @@ public sealed class ClickHouseStore : IClickHouseStore
     {
         if (days.Count == 0) return new DailyFactsResult { Version = version };
         // Above every stored version, whatever clock wrote it: the rows written now must replace them.
-        var stored = Convert.ToUInt64(await ScalarAsync(
-            $"SELECT greatest((SELECT max(_ver) FROM {Database}.{SalesDaily}), (SELECT max(_ver) FROM {Database}.{SalesUtmDaily}))",
-            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (stored >= version) version = checked(stored + 1);
+        version = Math.Max(version, checked(Math.Max(
+            await MaxVersionAsync($"{Database}.{SalesDaily}", cancellation).ConfigureAwait(false),
+            await MaxVersionAsync($"{Database}.{SalesUtmDaily}", cancellation).ConfigureAwait(false)) + 1));
         var list = DailyFacts.DayList(days);
         var statements = DailyFacts.Statements(Database, list, version.ToString(CultureInfo.InvariantCulture) + "::UInt64");
         foreach (var s in statements) await ExecuteAsync(s, cancellation).ConfigureAwait(false);
@@ -250,9 +249,11 @@ public sealed class ClickHouseStore : IClickHouseStore
         return new DailyFactsResult { Days = days.Distinct().Order().ToList(), SalesDailyRows = daily, SalesUtmDailyRows = utm, Version = version };
     }
 
-    public async Task<ulong> GetStagedVersionAsync(CancellationToken cancellation) =>
-        Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {Database}.{OrdersStaging}", cancellation).ConfigureAwait(false) ?? 0UL,
-            CultureInfo.InvariantCulture);
+    public Task<ulong> GetStagedVersionAsync(CancellationToken cancellation) => MaxVersionAsync($"{Database}.{OrdersStaging}", cancellation);
+
+    /// <summary>The highest _ver of the rows <paramref name="from"/> names (a table, with a WHERE if need be); 0 for none.</summary>
+    async Task<ulong> MaxVersionAsync(string from, CancellationToken cancellation) =>
+        Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {from}", cancellation).ConfigureAwait(false) ?? 0UL, CultureInfo.InvariantCulture);
 
     public async Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation)
     {
@@ -271,11 +272,6 @@ public sealed class ClickHouseStore : IClickHouseStore
             cancellation).ConfigureAwait(false);
         return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
     }
-
-    public async Task<bool> HasStagedOrdersAsync(CancellationToken cancellation) =>
-        // A column the writer may read (count() alone needs more than its column grants).
-        Convert.ToUInt64(await ScalarAsync($"SELECT count() FROM (SELECT _dedup_key FROM {Database}.{OrdersStaging} LIMIT 1)",
-            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
 
     // ---------------------------------------------------------------- job runs and state
 
@@ -320,10 +316,8 @@ public sealed class ClickHouseStore : IClickHouseStore
         // Microseconds since the epoch, so two writes within one second still order; and above every version
         // stored for it, so a value written on a clock ahead of this one never outranks this write.
         var version = checked((ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10);
-        var stored = Convert.ToUInt64(await ScalarAsync(
-            $"SELECT max(_ver) FROM {Database}.{LoaderState} WHERE job = {Literal(job)} AND name = {Literal(name)}",
-            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (stored >= version) version = checked(stored + 1);
+        version = Math.Max(version, checked(await MaxVersionAsync(
+            $"{Database}.{LoaderState} WHERE job = {Literal(job)} AND name = {Literal(name)}", cancellation).ConfigureAwait(false) + 1));
         var columns = new[]
         {
             new TableColumn("job", "LowCardinality(String)"), new TableColumn("name", "String"), new TableColumn("value", "String"),
@@ -338,8 +332,7 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public async Task<(IReadOnlyList<RejectedOrder> Orders, ulong LastVersion)> ReadRejectedOrdersAsync(string job, CancellationToken cancellation)
     {
-        var last = Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {Database}.{RejectedOrders}", cancellation).ConfigureAwait(false) ?? 0UL,
-            CultureInfo.InvariantCulture);
+        var last = await MaxVersionAsync($"{Database}.{RejectedOrders}", cancellation).ConfigureAwait(false);
         // The latest version of each order (a person's ALTER ... UPDATE keeps the version it changed).
         var rows = await RowsAsync(
             $"SELECT order_id, argMax(problem, _ver), argMax(state, _ver) AS s, toString(argMax(first_seen, _ver)), toString(argMax(last_seen, _ver)), " +
