@@ -4,7 +4,7 @@ public enum ConfigValueKind { Text, Secret, Url, Integer, Boolean, TimeZone }
 
 /// <summary>
 /// One configuration setting: its property name, the canonical variable and the legacy aliases
-/// (qtickets-api-facts §3.3, checked in order, first non-blank wins), its kind and default.
+/// (checked in order, first non-blank wins), its kind and default.
 /// </summary>
 public sealed record ConfigSetting(
     string Name, string Variable, string[] Aliases, ConfigValueKind Kind, string? Default, string Help)

@@ -102,7 +102,7 @@ public interface IClickHouseStore : IDisposable
     /// <summary>Forgets the watermark (stores an empty one, read as none): the next run is a first run, a backfill.</summary>
     Task ClearWatermarkAsync(string job, CancellationToken cancellation);
 
-    /// <summary>The legacy smoke checks (facts §3.12), one result each.</summary>
+    /// <summary>The legacy smoke checks, one result each.</summary>
     Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);
 
     // ---------------------------------------------------------------- reconciliation (Compare-QTicketsClickHouse)

@@ -1,6 +1,6 @@
 namespace QTickets.Core.Contracts;
 
-/// <summary>One legacy smoke check (facts §3.12): Test-QTicketsClickHouse emits one per check.</summary>
+/// <summary>One legacy smoke check: Test-QTicketsClickHouse emits one per check.</summary>
 public sealed class SmokeCheckResult
 {
     public string Name { get; init; } = "";
