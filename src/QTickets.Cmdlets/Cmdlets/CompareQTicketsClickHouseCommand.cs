@@ -56,7 +56,10 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
     /// <summary>The loader's run lock, taken by -Repair. Default: the one Invoke-QTicketsLoad takes.</summary>
     [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
 
-    [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
+    /// <summary>Pins the API pages requested at once; without it the pages in flight adapt.</summary>
+    [Parameter] [ValidateRange(1, 64)] public int? Parallelism { get; set; }
+    /// <summary>The most API pages requested at once when not pinned; overrides QTICKETS_MAX_PAGES_IN_FLIGHT (default 8).</summary>
+    [Parameter] [ValidateRange(1, 64)] public int? MaxParallelism { get; set; }
     [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
 
     protected override void AddParameters(ConfigLoader loader) => loader
@@ -97,7 +100,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
         var target = $"{config.ClickHouseUrl}/{config.ClickHouseDatabase}";
 
         var observer = new SwitchableObserver();
-        using var api = Engine.CreateApi(config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, observer);
+        using var api = Engine.CreateApi(config, QTicketsApiCmdlet.ApiOptionsFor(config, Parallelism, MaxParallelism, MaxAttempts), observer);
         using var store = Engine.CreateClickHouseStore(config, observer);
         var reconciler = new Reconciler(api, store, options, observer);
         var summary = reconciler.Start();

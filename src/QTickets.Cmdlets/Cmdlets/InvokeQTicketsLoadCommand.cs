@@ -36,7 +36,10 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
     /// </summary>
     [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
 
-    [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
+    /// <summary>Pins the API pages requested at once (and the seat maps read at once); without it the pages in flight adapt.</summary>
+    [Parameter] [ValidateRange(1, 64)] public int? Parallelism { get; set; }
+    /// <summary>The most API pages requested at once when not pinned; overrides QTICKETS_MAX_PAGES_IN_FLIGHT (default 8).</summary>
+    [Parameter] [ValidateRange(1, 64)] public int? MaxParallelism { get; set; }
     [Parameter] [ValidateRange(1, 1_000_000)] public int BatchSize { get; set; } = 50_000;
     [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
     /// <summary>Take no inventory snapshot this run (QTICKETS_SKIP_INVENTORY=true does the same).</summary>
@@ -72,7 +75,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
             InitialBackfillHours = config.InitialBackfillHours,
             DryRun = dryRun,
             SkipInventory = SkipInventory || IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY")),
-            InventoryParallelism = Parallelism,
+            InventoryParallelism = Parallelism ?? new LoadOptions().InventoryParallelism,
             BatchSize = BatchSize,
             Time = Now is { } fixedNow ? new ShiftedTimeProvider(fixedNow) : TimeProvider.System,
         };
@@ -84,7 +87,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
             RunOnPipeline(async (queue, cancellation) =>
             {
                 using var api = fixtures is null
-                    ? Engine.CreateApi(config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, queue)
+                    ? Engine.CreateApi(config, QTicketsApiCmdlet.ApiOptionsFor(config, Parallelism, MaxParallelism, MaxAttempts), queue)
                     : null;
                 using var store = dryRun ? null : Engine.CreateClickHouseStore(config, queue);
                 RunLock? runLock = null;

@@ -37,5 +37,7 @@ public sealed class ApiLoadSource(IQTicketsApi api) : ILoadSource
 
     public bool HasSeats => true;
 
+    public PagesInFlightReport? PagesInFlight => api.PagesInFlight;
+
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) => api.GetShowSeatsAsync(showId, cancellation);
 }

@@ -22,4 +22,7 @@ public interface ILoadSource
     bool HasSeats { get; }
 
     Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation);
+
+    /// <summary>The API pages in flight the run used; null for a source that does not page an API.</summary>
+    PagesInFlightReport? PagesInFlight { get; }
 }

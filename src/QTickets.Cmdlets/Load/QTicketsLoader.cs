@@ -74,6 +74,7 @@ public sealed class QTicketsLoader
             summary.Status = "error";
             summary.Message = OneLine(ex.Message);
         }
+        summary.PagesInFlight = _source.PagesInFlight;
         summary.FinishedAt = _options.Time.GetUtcNow();
         return summary;
     }
