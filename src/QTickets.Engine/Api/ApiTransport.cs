@@ -226,7 +226,9 @@ internal sealed class ApiTransport : IDisposable
 
     void Signal(long ticket, AttemptSignal signal, long started)
     {
-        if (_pages.Record(ticket, signal, Stopwatch.GetElapsedTime(started)) is { } change) _observer.Verbose(change.ToString());
+        var now = Stopwatch.GetTimestamp();
+        if (_pages.Record(ticket, signal, Stopwatch.GetElapsedTime(started, now), Stopwatch.GetElapsedTime(0, now)) is { } change)
+            _observer.Verbose(change.ToString());
     }
 
     void Verbose(ApiRequest request, string attemptNote, string outcome, long started)

@@ -14,7 +14,7 @@ namespace QTickets.Engine.Api;
 /// alone, each later one through the filters plus `id > last id yielded`, and the read is over when a keyset
 /// run's first page is empty. So a total too low costs nothing (full pages keep the run going, their prefetch
 /// ramping up from one page to the pages in flight allowed), a total too high costs at most the pages
-/// already in flight when the short or empty page arrives (they are cancelled), and no `paging` at all reads
+/// fetched ahead when the short or empty page arrives (they are cancelled), and no `paging` at all reads
 /// like a total too low. What a page holds is learnt from the pages (see <see cref="PageShape"/>), so a wrong perPage
 /// costs requests, not rows. A page that brings only rows already read (an API ignoring the page number) ends its
 /// run like a short page would, and the keyset run reads on; an API ignoring `id >` is only trusted where its
@@ -145,6 +145,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
         {
             if (run is not null) await run.DisposeAsync().ConfigureAwait(false);
             observer.Progress(new ProgressUpdate(activityId, activity, "done", 100, Completed: true));
+            observer.Verbose($"Read {noun} from GET {path}: {requests} page(s); so far this client used {_inFlight.Report()}.");
         }
     }
 

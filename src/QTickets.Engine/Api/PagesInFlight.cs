@@ -36,12 +36,13 @@ internal readonly record struct PagesInFlightChange(int From, int To, string Rea
 /// Never above the ceiling.</item>
 /// <item>A 429, a 503 (or another retried 5xx, a reset, a cut-off body) or a timeout halves the limit, at least 1. Only
 /// once per burst: answers to requests sent before the last cut say nothing new (they were sent at the old limit),
-/// so they do not cut again.</item>
+/// so they do not cut again. A 429 cuts further when the pace of the last answers says so (<see cref="Sustainable"/>):
+/// a rate limit is a number of requests a second, and it is the pace just before the 429.</item>
 /// <item>Rising latency cuts by a quarter: a round whose mean latency is over <see cref="LatencyTolerance"/> × the
 /// baseline (a slow moving average of the rounds' mean latency, starting from the mean of the first <see cref="WarmUpAnswers"/> answers). A
 /// mean over a round, and the tolerance of 2, keep the ordinary spread of page times (the API's 2–8 s) from cutting;
 /// a queue building up on the server grows it by more. At 1 there is nothing to cut, so the baseline follows there.</item>
-/// <item>A level that drew a 429 is not tried again until <c>hold</c> clean answers have arrived since; the hold
+/// <item>The level above the one a 429 cut to is not tried again until <c>hold</c> clean answers have arrived since; the hold
 /// starts at <see cref="HoldStart"/> answers, doubles each time the same level refuses again (up to
 /// <see cref="HoldMax"/>), and halves once the level has served a whole hold. A 429 is a limit in force (a rate
 /// limit in requests per second shows in no latency, only in 429s), and probing it every few rounds would cost a
@@ -58,6 +59,7 @@ internal sealed class PagesInFlight
     public const int HoldStart = 16;
     public const int HoldMax = 512;
     const double BaselineWeight = 1.0 / 16;
+    const int RateWindow = 16;
 
     readonly object _lock = new();
     readonly int _ceiling;
@@ -77,7 +79,8 @@ internal sealed class PagesInFlight
     // cuts
     long _sent;          // attempts sent so far; an attempt's ticket is its number
     long _cutAfter;      // attempts numbered up to here were sent before the last cut
-    int? _failedLevel;   // the level the last 429 came from
+    int? _failedLevel;   // the lowest level thought to draw a 429
+    readonly Queue<TimeSpan> _answeredAt = new(RateWindow);
     int _hold = HoldStart;
     long _cleanSinceThrottle;
 
@@ -114,7 +117,8 @@ internal sealed class PagesInFlight
     }
 
     /// <summary>What an attempt's answer said; a change of the limit when it made one.</summary>
-    public PagesInFlightChange? Record(long ticket, AttemptSignal signal, TimeSpan latency)
+    /// <param name="at">When the answer came, on any clock that only moves forward (the transport's stopwatch).</param>
+    public PagesInFlightChange? Record(long ticket, AttemptSignal signal, TimeSpan latency, TimeSpan at)
     {
         lock (_lock)
         {
@@ -122,6 +126,8 @@ internal sealed class PagesInFlight
             switch (signal)
             {
                 case AttemptSignal.Answered:
+                    if (_answeredAt.Count == RateWindow) _answeredAt.Dequeue();
+                    _answeredAt.Enqueue(at);
                     return Answered(latency.TotalMilliseconds);
                 case AttemptSignal.Throttled:
                     _throttled++;
@@ -199,7 +205,31 @@ internal sealed class PagesInFlight
             if (throttled) _cleanSinceThrottle = 0;
             return null;
         }
-        return Cut(Math.Max(1, _limit / 2), reason, throttled);
+        var to = Math.Max(1, _limit / 2);
+        if (throttled && Sustainable() is int sustainable && sustainable < to)
+        {
+            to = Math.Max(1, sustainable);
+            reason += string.Create(CultureInfo.InvariantCulture, $"; {sustainable} page(s) in flight match the {_rate:0.#} answers a second it allowed");
+        }
+        return Cut(to, reason, throttled);
+    }
+
+    double _rate;
+
+    /// <summary>
+    /// The pages in flight the API's recent pace allows (Little's law: answers a second × seconds a page); null before
+    /// enough answers. A 429 comes once the rate it enforces is exceeded, so the pace of the answers just before it is
+    /// that rate: a limit of 5 requests a second at 250 ms a page is 1.25 pages in flight, where halving 8 would take
+    /// three 429s to get there.
+    /// </summary>
+    int? Sustainable()
+    {
+        if (_answeredAt.Count < 4) return null;
+        var span = (_answeredAt.Last() - _answeredAt.Peek()).TotalSeconds;
+        if (span <= 0) return null;
+        _rate = (_answeredAt.Count - 1) / span;
+        var pageSeconds = (_answers > WarmUpAnswers ? _baselineMs : _warmUpSumMs / Math.Min(_answers, WarmUpAnswers)) / 1000;
+        return (int)Math.Floor(_rate * pageSeconds);
     }
 
     PagesInFlightChange? Cut(int to, string reason, bool throttled = false)
@@ -215,7 +245,7 @@ internal sealed class PagesInFlight
             // The same level (or one above it) refused again: wait twice as long before the next try. A level below
             // the one that refused before is a new finding: its first hold is the shortest.
             _hold = _failedLevel is int failed && from >= failed ? Math.Min(HoldMax, _hold * 2) : HoldStart;
-            _failedLevel = from;
+            _failedLevel = to + 1; // the lowest level thought to exceed the limit
             _cleanSinceThrottle = 0;
         }
         Set(to);

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using QTickets.Engine.Api;
 
 namespace QTickets.Unit.Tests.Api;
@@ -6,14 +7,22 @@ namespace QTickets.Unit.Tests.Api;
 /// The pages-in-flight controller alone: answers fed by hand, or by a simulated API in virtual time (latencies,
 /// a rate limit, a flaky phase). No clock, no network.
 /// </summary>
-public sealed class PagesInFlightTests
+public sealed class PagesInFlightTests(ITestOutputHelper output)
 {
     static readonly TimeSpan Ms100 = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Sends <paramref name="count"/> attempts at the current limit and answers them all with <paramref name="signal"/>.</summary>
-    static void Answer(PagesInFlight p, int count, AttemptSignal signal = AttemptSignal.Answered, TimeSpan? latency = null)
+    TimeSpan _now; // a virtual clock: answers arrive limit at a time, one latency apart
+
+    PagesInFlightChange? Record(PagesInFlight p, long ticket, AttemptSignal signal, TimeSpan latency)
     {
-        for (var i = 0; i < count; i++) p.Record(p.Sent(), signal, latency ?? Ms100);
+        _now += latency / Math.Max(1, p.Limit);
+        return p.Record(ticket, signal, latency, _now);
+    }
+
+    /// <summary>Sends <paramref name="count"/> attempts at the current limit and answers them all with <paramref name="signal"/>.</summary>
+    void Answer(PagesInFlight p, int count, AttemptSignal signal = AttemptSignal.Answered, TimeSpan? latency = null)
+    {
+        for (var i = 0; i < count; i++) Record(p, p.Sent(), signal, latency ?? Ms100);
     }
 
     [Fact]
@@ -45,12 +54,12 @@ public sealed class PagesInFlightTests
         var p = new PagesInFlight(ceiling: 8);
         Answer(p, 4); // 8
         var before = Enumerable.Range(0, 8).Select(_ => p.Sent()).ToList();
-        var change = p.Record(before[0], AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5));
+        var change = Record(p, before[0], AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5));
         Assert.Equal(new PagesInFlightChange(8, 4, "HTTP 429 (too many requests)"), change);
-        foreach (var t in before.Skip(1)) Assert.Null(p.Record(t, AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5)));
+        foreach (var t in before.Skip(1)) Assert.Null(Record(p, t, AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5)));
         Assert.Equal(4, p.Limit);
 
-        Assert.NotNull(p.Record(p.Sent(), AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5)));
+        Assert.NotNull(Record(p, p.Sent(), AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5)));
         Assert.Equal(2, p.Limit);
         Assert.Equal(9L, p.Report().Throttled);
         Assert.Equal(2L, p.Report().Cuts);
@@ -73,25 +82,42 @@ public sealed class PagesInFlightTests
     }
 
     [Fact]
-    public void After_a_429_it_climbs_one_a_round_but_waits_a_hold_of_clean_answers_before_the_level_that_refused()
+    public void After_a_429_the_levels_above_wait_a_hold_of_clean_answers_which_doubles_when_the_same_level_refuses_again()
     {
         var p = new PagesInFlight(ceiling: 8);
         Answer(p, 4);                              // 8
-        Answer(p, 1, AttemptSignal.Throttled);     // 4, the hold is 16
+        Answer(p, 1, AttemptSignal.Throttled);     // 4: 5 and above wait 16 clean answers
+        Answer(p, 12);
+        Assert.Equal(4, p.Limit);
         Answer(p, 4);
-        Assert.Equal(5, p.Limit);                  // additive now
-        Answer(p, 5 + 6);
-        Assert.Equal(7, p.Limit);                  // 15 clean answers: 8 failed, not before 16
-        Answer(p, 7);
-        Assert.Equal(8, p.Limit);
+        Assert.Equal(5, p.Limit);                  // 16: 5 is tried
 
-        Answer(p, 1, AttemptSignal.Throttled);     // 8 refused again: 4, the hold doubles to 32
-        Answer(p, 4 + 5 + 6);
-        Assert.Equal(7, p.Limit);
-        Answer(p, 7);                              // 22 clean answers: not yet
-        Assert.Equal(7, p.Limit);
-        Answer(p, 7 + 7);                          // 36
+        Answer(p, 1, AttemptSignal.Throttled);     // 5 refused too: 2, and 3 and above wait 32
+        Assert.Equal(2, p.Limit);
+        Answer(p, 30);
+        Assert.Equal(2, p.Limit);
+        Answer(p, 2);
+        Assert.Equal(3, p.Limit);
+
+        // 3 serves a whole hold more (64 clean answers since the 429): it is the API's again, and the climb goes on.
+        Answer(p, 33);
+        Assert.Equal(4, p.Limit);
+        Answer(p, 4 + 5 + 6 + 7);
         Assert.Equal(8, p.Limit);
+    }
+
+    [Fact]
+    public void A_429_after_a_steady_pace_cuts_to_the_pages_in_flight_that_pace_allows()
+    {
+        var p = new PagesInFlight(ceiling: 8);
+        var latency = TimeSpan.FromMilliseconds(250);
+        // Answers 200 ms apart (5 a second), 250 ms each: what a limit of 5 requests a second lets through.
+        for (var i = 1; i <= 20; i++) p.Record(p.Sent(), AttemptSignal.Answered, latency, TimeSpan.FromSeconds(0.2 * i));
+        Assert.Equal(8, p.Limit);
+        var change = p.Record(p.Sent(), AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(4.1));
+        Assert.NotNull(change);
+        Assert.Equal((8, 1), (change.Value.From, change.Value.To)); // 5 a second x 0.25 s = 1.25 pages
+        Assert.Contains("match the 5 answers a second it allowed", change.Value.Reason);
     }
 
     [Fact]
@@ -100,13 +126,13 @@ public sealed class PagesInFlightTests
         var random = new Random(7);
         var p = new PagesInFlight(ceiling: 8);
         // Page times spread 4x (100-400 ms, like the API's 2-8 s): thousands of answers, not one cut.
-        for (var i = 0; i < 5000; i++) p.Record(p.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(random.Next(100, 401)));
+        for (var i = 0; i < 5000; i++) Record(p, p.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(random.Next(100, 401)));
         Assert.Equal(8, p.Limit);
         Assert.Equal(0L, p.Report().Cuts);
 
         // A queue builds up on the server: every answer takes 3x as long. Cut within two rounds.
         PagesInFlightChange? change = null;
-        for (var i = 0; i < 16 && change is null; i++) change = p.Record(p.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(750));
+        for (var i = 0; i < 16 && change is null; i++) change = Record(p, p.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(750));
         Assert.NotNull(change);
         Assert.Equal((8, 6), (change.Value.From, change.Value.To));
         Assert.StartsWith("latency rose to ", change.Value.Reason);
@@ -117,7 +143,7 @@ public sealed class PagesInFlightTests
     {
         var p = new PagesInFlight(ceiling: 8);
         Answer(p, 4 + 8 + 8, latency: Ms100);
-        for (var i = 0; i < 200; i++) p.Record(p.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(800));
+        for (var i = 0; i < 200; i++) Record(p, p.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(800));
         Assert.True(p.Report().Min < 8);
         Assert.Equal(0L, p.Report().Throttled);
         Assert.Equal(8, p.Limit); // back at the ceiling once 800 ms is the usual
@@ -143,7 +169,7 @@ public sealed class PagesInFlightTests
     /// sent at a virtual instant is given by <paramref name="api"/> (signal and latency). A throttled or failed page is
     /// retried after 1 s in its slot, as the transport does. Returns the attempts and the virtual time to read all pages.
     /// </summary>
-    static (int Attempts, double Seconds, List<int> Limits) Read(PagesInFlight p, int pages,
+    (int Attempts, double Seconds, List<int> Limits) Read(PagesInFlight p, int pages,
         Func<double, int, (AttemptSignal Signal, double Latency)> api)
     {
         var now = 0.0;
@@ -162,7 +188,7 @@ public sealed class PagesInFlightTests
             if (!inFlight.TryPeek(out _, out var at) || nextRetry < at) { now = nextRetry; continue; }
             var (ticket, page, signal, sentAt) = inFlight.Dequeue();
             now = at;
-            p.Record(ticket, signal, TimeSpan.FromSeconds(now - sentAt));
+            p.Record(ticket, signal, TimeSpan.FromSeconds(now - sentAt), TimeSpan.FromSeconds(now));
             limits.Add(p.Limit);
             if (signal == AttemptSignal.Answered) { done++; busy--; }
             else retries.Enqueue((page, now + 1));
@@ -205,6 +231,7 @@ public sealed class PagesInFlightTests
         var p = new PagesInFlight(ceiling: 8);
         var (attempts, seconds, _) = Read(p, 1000, Api);
         var throttled = p.Report().Throttled;
+        output.WriteLine($"{attempts} attempts, {throttled} throttled, {seconds:0.0} s; {p.Report()}");
         Assert.True(throttled < attempts * 0.03, $"{throttled} of {attempts} attempts throttled");
         // 5 a second is the most anyone can read: 200 s. One page at a time (~4 a second) would take ~250 s.
         Assert.True(seconds < 260, $"{seconds:0.0} s of virtual time");
