@@ -25,7 +25,8 @@ curl -sS -X POST "$SB_CONTROL/stats/reset" >/dev/null
 bench_read_orders flaky -MaxAttempts 8
 echo "flaky read: $R_SECONDS s, totals [$R_TOTALS], $R_USED; the sandbox answered $(sandbox_stat '.faults["503-phase"]') of $(sandbox_stat '.total') requests 503"
 echo "changes of the pages in flight, in order:"
-sed -n 's/^change: /  /p' "$BENCH_TMP/flaky.err"
+grep '^Pages in flight [0-9]* -> ' "$BENCH_TMP/flaky.verbose" | sed 's/^/  /'
+echo "(every change is also a verbose line of Get-QTicketsOrder -Verbose)"
 [ "$R_TOTALS" = "$truth" ] || { echo "bench: the flaky read's totals [$R_TOTALS] differ from the fault-free read [$truth]" >&2; exit 1; }
 echo "totals equal the fault-free read; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ratio $(awk -v a="$R_SECONDS" -v b="$clean_s" 'BEGIN{printf "%.3f", a/b}')"

@@ -120,23 +120,18 @@ bench_sandbox() {
 # R_USED (the client's last "pages in flight" verbose line), R_CHANGES (its verbose lines that changed the limit).
 bench_read_orders() {
   local label="$1"; shift
+  # Measure-Object (compiled) totals the orders and the verbose stream goes to a file: no PowerShell script runs per
+  # order, so the figure is the client's, not the scripting's.
   measure "$label" "$PWSH" -NoProfile -Command "
     Import-Module '$QT_OUT/QTickets/QTickets.psd1'
-    \$script:n = 0; \$script:ids = [long]0; \$script:price = [decimal]0; \$script:used = ''
-    filter Tally {
-      if (\$_ -is [Management.Automation.VerboseRecord]) {
-        if (\$_.Message -like 'Read orders from*') { \$script:used = \$_.Message }
-        elseif (\$_.Message -like 'Pages in flight *->*') { [Console]::Error.WriteLine('change: ' + \$_.Message) }
-      } else { \$script:n++; \$script:ids += \$_.Id; \$script:price += \$_.Price }
-    }
     \$w = [Diagnostics.Stopwatch]::StartNew()
-    Get-QTicketsOrder -Token '$SB_TOKEN' -BaseUrl '$SB_URL' -UpdatedSince '2026-01-01T00:00:00+03:00' -IncludeUnpaid -IncludeCancelled $* -Verbose 4>&1 | Tally
-    [Console]::WriteLine(('{0:0.000} {1} {2} {3}' -f \$w.Elapsed.TotalSeconds, \$script:n, \$script:ids, \$script:price.ToString([Globalization.CultureInfo]::InvariantCulture)))
-    [Console]::WriteLine(\$script:used)"
+    \$m = Get-QTicketsOrder -Token '$SB_TOKEN' -BaseUrl '$SB_URL' -UpdatedSince '2026-01-01T00:00:00+03:00' -IncludeUnpaid -IncludeCancelled $* -Verbose 4>'$BENCH_TMP/$label.verbose' |
+      Measure-Object -Property Id, Price -Sum
+    [Console]::WriteLine(('{0:0.000} {1} {2} {3}' -f \$w.Elapsed.TotalSeconds, \$m[0].Count, \$m[0].Sum, \$m[1].Sum.ToString('0.00', [Globalization.CultureInfo]::InvariantCulture)))"
   read -r R_SECONDS n ids price < <(head -1 "$BENCH_TMP/$label.out")
   R_TOTALS="$n $ids $price"
-  R_USED="$(sed -n 2p "$BENCH_TMP/$label.out" | sed 's/.*so far this client used //')"
-  R_CHANGES="$(grep -c '^change: ' "$BENCH_TMP/$label.err" || true)"
+  R_USED="$(grep '^Read orders from' "$BENCH_TMP/$label.verbose" | tail -1 | sed 's/.*so far this client used //')"
+  R_CHANGES="$(grep -c '^Pages in flight [0-9]* -> ' "$BENCH_TMP/$label.verbose" || true)"
 }
 
 # sandbox_stat <jq path>: a figure of GET /_sandbox/stats (0 when absent).
