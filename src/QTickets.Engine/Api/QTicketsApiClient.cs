@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using QTickets.Api;
-using QTickets.Configuration;
-using QTickets.Contracts;
-using QTickets.Model;
+using QTickets.Core.Json;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
+using QTickets.Core.Model;
 
 namespace QTickets.Engine.Api;
 
@@ -20,7 +20,7 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     {
         var token = config.Token ?? throw new ArgumentException("The configuration has no QTickets token.", nameof(config));
         _inFlight = new PagesInFlight(options.MaxParallelism, options.Parallelism);
-        _transport = new ApiTransport(config.BaseUrl, token.Value, token.Fingerprint, options, observer, _inFlight);
+        _transport = new ApiTransport(config.BaseUrl, token.Reveal(), token.Fingerprint, options, observer, _inFlight);
         _pages = new PagedReader(_transport, options, _inFlight, observer);
         observer.Verbose(_inFlight.Pinned
             ? $"Pages in flight: {_inFlight.Limit}, pinned by -Parallelism."
