@@ -39,7 +39,7 @@ public sealed class LoadSummary : JobSummary
     public int InventoryRows { get; set; }
     public int InventoryShows { get; set; }
     /// <summary>The API pages in flight the run used (adaptive or pinned); null offline.</summary>
-    public QTickets.Contracts.PagesInFlightReport? PagesInFlight { get; set; }
+    public QTickets.Core.Contracts.PagesInFlightReport? PagesInFlight { get; set; }
 
 
     public ulong RowsProcessed => (ulong)(SalesRows + InventoryRows + SalesDailyRows + SalesUtmDailyRows);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Api;
 
