@@ -135,4 +135,4 @@ bench_read_orders() {
 }
 
 # sandbox_stat <jq path>: a figure of GET /_sandbox/stats (0 when absent).
-sandbox_stat() { curl -sS "$SB_CONTROL/stats" | jq -r "$1 // 0"; }
+sandbox_stat() { curl -sS "$SB_CONTROL/stats" | jq -r "try ($1 // 0) catch 0"; } # an empty map is served as []

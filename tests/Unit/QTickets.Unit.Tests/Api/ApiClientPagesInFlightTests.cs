@@ -49,7 +49,7 @@ public sealed class ApiClientPagesInFlightTests
     }
 
     [Fact]
-    public async Task 429s_cut_the_pages_in_flight_and_every_row_is_still_read_once()
+    public async Task Answers_429_cut_the_pages_in_flight_and_every_row_is_still_read_once()
     {
         var api = new FakeApi { PerPage = 10, MaxDelayMs = 5 }.AddOrders(PaidOrders(1000, 400));
         // Pages 20 to 25 are refused once each, as a rate limit would while the client runs too fast.
