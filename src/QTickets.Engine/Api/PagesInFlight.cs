@@ -46,7 +46,9 @@ internal readonly record struct PagesInFlightChange(int From, int To, string Rea
 /// starts at <see cref="HoldStart"/> answers, doubles each time the same level refuses again (up to
 /// <see cref="HoldMax"/>), and halves once the level has served a whole hold. A 429 is a limit in force (a rate
 /// limit in requests per second shows in no latency, only in 429s), and probing it every few rounds would cost a
-/// 429 or two each time. A 503, a timeout or slow answers are the API struggling now, which passes (production
+/// 429 or two each time. The cap weighs those 429s against time spent below the limit: a rate limit between two
+/// levels (5 a second is 1.25 pages of 250 ms) is met by time at each, and 64 answers between probes keeps the
+/// probes' 429s near 2% of the requests. A 503, a timeout or slow answers are the API struggling now, which passes (production
 /// has 503 phases of 15–30 minutes): those cut without a hold, and the limit climbs back one a round.</item>
 /// </list>
 /// A pinned limit (-Parallelism N) never moves; its answers are still counted for the report.
@@ -57,7 +59,7 @@ internal sealed class PagesInFlight
     public const double LatencyTolerance = 2.0;
     public const int WarmUpAnswers = 8;
     public const int HoldStart = 16;
-    public const int HoldMax = 512;
+    public const int HoldMax = 64;
     const double BaselineWeight = 1.0 / 16;
     const int RateWindow = 16;
 
