@@ -35,10 +35,10 @@ printf '%-4s %-24s %8s %8s %8s %9s\n' run path wall_s cpu_s rss_MB vs_rowbin
 
 for run in $(seq "$runs"); do
   for db in "$db_cmd" "$db_rb" "$db_tsv"; do ch_sql "TRUNCATE TABLE $db.$table" >/dev/null; done
-  # Both curl sides stream their file (-T) rather than reading it whole first (--data-binary @file).
-  measure rowbinary curl -sS --fail-with-body -u "$CH_ADMIN_USER:$CH_ADMIN_PASSWORD" -X POST -T "$rb" "$(insert_url "$db_rb" RowBinary)"
+  # Both curl sides stream their file from stdin (-T -) rather than reading it whole first (--data-binary @file).
+  measure rowbinary bash -c 'curl -sS --fail-with-body -u "$1" -X POST -T - "$2" <"$3"' _ "$CH_ADMIN_USER:$CH_ADMIN_PASSWORD" "$(insert_url "$db_rb" RowBinary)" "$rb"
   rb_wall=$M_WALL rb_cpu=$M_CPU rb_rss=$M_RSS_MB
-  measure tsv curl -sS --fail-with-body -u "$CH_ADMIN_USER:$CH_ADMIN_PASSWORD" -X POST -T "$tsv" "$(insert_url "$db_tsv" TabSeparated)"
+  measure tsv bash -c 'curl -sS --fail-with-body -u "$1" -X POST -T - "$2" <"$3"' _ "$CH_ADMIN_USER:$CH_ADMIN_PASSWORD" "$(insert_url "$db_tsv" TabSeparated)" "$tsv"
   tsv_wall=$M_WALL tsv_cpu=$M_CPU tsv_rss=$M_RSS_MB
   measure cmdlet "$PWSH" -NoProfile -Command "
     Import-Module '$QT_OUT/QTickets/QTickets.psd1'

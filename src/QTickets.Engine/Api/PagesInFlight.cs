@@ -31,25 +31,25 @@ internal readonly record struct PagesInFlightChange(int From, int To, string Rea
 /// The rule is AIMD (additive increase, multiplicative decrease), in rounds: a round ends when as many answers as the
 /// limit have arrived (about one latency at the current limit).
 /// <list type="bullet">
-/// <item>Start at <see cref="StartLimit"/> (the fixed 4 that production has served for years, or the ceiling if lower)
-/// and double after every clean round until the first sign of trouble (slow start); after that, +1 per clean round.
-/// Never above the ceiling.</item>
+/// <item>Start at <see cref="StartLimit"/> (or the ceiling if lower): a healthy API reaches 8 after one round, a
+/// struggling one sees few requests before the first cut. Double after every clean round until the first sign of
+/// trouble (slow start); after that, +1 per clean round. Never above the ceiling.</item>
 /// <item>A 429, a 503 (or another retried 5xx, a reset, a cut-off body) or a timeout halves the limit, at least 1. Only
 /// once per burst: answers to requests sent before the last cut say nothing new (they were sent at the old limit),
 /// so they do not cut again. A 429 cuts further when the pace of the last answers says so (<see cref="Sustainable"/>):
 /// a rate limit is a number of requests a second, and it is the pace just before the 429.</item>
 /// <item>Rising latency cuts by a quarter: a round whose mean latency is over <see cref="LatencyTolerance"/> × the
-/// baseline (a slow moving average of the rounds' mean latency, starting from the mean of the first <see cref="WarmUpAnswers"/> answers). A
-/// mean over a round, and the tolerance of 2, keep the ordinary spread of page times (the API's 2–8 s) from cutting;
+/// baseline (a slow moving average of the rounds' mean latency, starting from the mean of the first
+/// <see cref="WarmUpAnswers"/> answers). A mean over a round, and the tolerance of 2, keep the ordinary spread of page times (the API's 2–8 s) from cutting;
 /// a queue building up on the server grows it by more. At 1 there is nothing to cut, so the baseline follows there.</item>
-/// <item>The level above the one a 429 cut to is not tried again until <c>hold</c> clean answers have arrived since; the hold
-/// starts at <see cref="HoldStart"/> answers, doubles each time the same level refuses again (up to
+/// <item>The level above the one a 429 cut to is not tried again until <c>hold</c> clean answers have arrived since;
+/// the hold starts at <see cref="HoldStart"/> answers, doubles each time the same level refuses again (up to
 /// <see cref="HoldMax"/>), and halves once the level has served a whole hold. A 429 is a limit in force (a rate
 /// limit in requests per second shows in no latency, only in 429s), and probing it every few rounds would cost a
 /// 429 or two each time. The cap weighs those 429s against time spent below the limit: a rate limit between two
 /// levels (5 a second is 1.25 pages of 250 ms) is met by time at each, and 64 answers between probes keeps the
-/// probes' 429s near 2% of the requests. A 503, a timeout or slow answers are the API struggling now, which passes (production
-/// has 503 phases of 15–30 minutes): those cut without a hold, and the limit climbs back one a round.</item>
+/// probes' 429s near 2% of the requests. A 503, a timeout or slow answers are the API struggling now, which passes
+/// (production has 503 phases of 15–30 minutes): those cut without a hold, and the limit climbs back one a round.</item>
 /// </list>
 /// A pinned limit (-Parallelism N) never moves; its answers are still counted for the report.
 /// </summary>
