@@ -72,6 +72,24 @@ public sealed class ApiClientPagesInFlightTests
     }
 
     [Fact]
+    public async Task A_load_reports_the_pages_in_flight_its_api_client_used()
+    {
+        var api = new FakeApi { PerPage = 10 }.AddOrders(PaidOrders(1000, 30));
+        api.Intercept = (seen, _) => Task.FromResult(seen.Path == "/events"
+            ? FakeApi.Json(200, """{"data":[],"paging":{"total":0,"perPage":10,"currentPage":1}}""")
+            : null);
+        using var client = Create(FastOptions(api) with { Parallelism = 3 });
+
+        var summary = await new QTicketsLoader(new ApiLoadSource(client), null,
+            new LoadOptions { DryRun = true, SkipInventory = true }, new RecordingObserver()).RunAsync(default);
+
+        Assert.NotNull(summary.PagesInFlight);
+        Assert.Equal(("pinned", 3), (summary.PagesInFlight.Mode, summary.PagesInFlight.Final));
+        Assert.Equal(api.Requests.Count, summary.PagesInFlight.Requests);
+        Assert.Contains("\"pages_in_flight\":{\"mode\":\"pinned\"", summary.ToJson());
+    }
+
+    [Fact]
     public void The_run_summary_says_what_was_used_in_its_line_its_json_and_meta_job_runs()
     {
         var summary = new LoadSummary
