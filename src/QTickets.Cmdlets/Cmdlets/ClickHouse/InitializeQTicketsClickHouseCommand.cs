@@ -53,6 +53,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                     continue;
                 WriteObject(Await(Store.ApplyMigrationAsync(migration, options, StopToken)));
             }
+            if (!IsWhatIf) EnsureOptionalViews();
             if (Grants) ApplyGrants();
         }
         catch (ClickHouseStoreException ex)
@@ -62,6 +63,20 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
     }
 
     /// <summary>Recreates each missing object of the applied migrations (ShouldProcess each); returns the names per migration.</summary>
+    /// <summary>
+    /// The legacy views that also read other integrations' tables (VK Ads, Yandex Direct): created on every run
+    /// where those tables exist, so installing the integration later and running Initialize again brings them.
+    /// </summary>
+    void EnsureOptionalViews()
+    {
+        foreach (var view in Await(Store.EnsureOptionalViewsAsync(StopToken)))
+        {
+            if (view.Created) WriteVerbose($"View {view.Name} created ({view.Reason}).");
+            else WriteWarning($"View {view.Name} not created: {view.Reason}. It reads the marketing tables of the VK Ads and Yandex Direct " +
+                              "integrations; run Initialize-QTicketsClickHouse again once they exist. Dashboards over it (ds_romi_daily) fail until then.");
+        }
+    }
+
     Dictionary<int, List<string>> RecreateMissing(IEnumerable<SchemaMigration> applied)
     {
         var recreated = new Dictionary<int, List<string>>();
