@@ -7,7 +7,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Api;
 
@@ -154,7 +154,7 @@ internal sealed class ApiTransport : IDisposable
         var started = Stopwatch.GetTimestamp();
         var request = state.Request;
         using var message = new HttpRequestMessage(HttpMethod.Get, _baseUrl + request.Path);
-        // The headers of every documented example (facts §1.1).
+        // The headers of every documented example.
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -238,7 +238,7 @@ internal sealed class ApiTransport : IDisposable
         var length = Math.Min(body.Length, ExcerptLength * 4);
         var text = Encoding.UTF8.GetString(body, 0, length);
         // Error messages reach cron logs and meta_job_runs: a cut-off orders page starts with the client's contacts.
-        text = Scrub(QTickets.Api.PersonalData.MaskText(text)).ReplaceLineEndings(" ");
+        text = Scrub(QTickets.Core.Json.PersonalData.MaskText(text)).ReplaceLineEndings(" ");
         return text.Length > ExcerptLength ? text[..ExcerptLength] + "…" : text;
     }
 

@@ -1,7 +1,7 @@
-using QTickets.Store;
-using static QTickets.Store.KnownTables;
+using QTickets.Core.Contracts;
+using static QTickets.Core.Contracts.KnownTables;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// The objects the legacy schema defined over the qtickets data that the first five steps do not create, and

@@ -9,7 +9,7 @@ namespace QTickets.Module.Tests.Api;
 /// <summary>One generated sandbox shared by the read-only tests of this class (never faulted, never advanced).</summary>
 public sealed class OrderSandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "21", "--orders", "400");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "21", "--orders", "400");
     public void Dispose() => Server.Dispose();
 }
 
@@ -22,11 +22,11 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
         """[{"column":"payed","value":1},{"column":"payed_at","operator":">=","value":"2026-09-01T00:00:00+03:00"},{"column":"payed_at","operator":"<","value":"2026-11-21T00:00:00+03:00"}]""";
 
     readonly PowerShellSession _ps = new();
-    SandboxServer Sandbox => sandbox.Server;
+    SandboxProcess Sandbox => sandbox.Server;
 
     public void Dispose() => _ps.Dispose();
 
-    RunResult Run(string script, SandboxServer? server = null)
+    RunResult Run(string script, SandboxProcess? server = null)
     {
         server ??= Sandbox;
         return _ps.Run(script, new Dictionary<string, object> { ["url"] = server.BaseUrl, ["token"] = server.Token });
@@ -48,7 +48,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
 
         Assert.Null(r.Terminating);
         Assert.Empty(r.Errors);
-        Assert.All(r.Output, o => Assert.Equal("QTickets.Model.Order", o.BaseObject.GetType().FullName));
+        Assert.All(r.Output, o => Assert.Equal("QTickets.Core.Model.Order", o.BaseObject.GetType().FullName));
         Assert.Equal(expected, r.Output.Select(o => (long)o.Properties["Id"].Value));
     }
 
@@ -113,7 +113,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
         Assert.Null(r.Terminating);
         Assert.Equal(known, r.Output.Select(o => (long)o.Properties["Id"].Value));
         var error = Assert.Single(r.Errors);
-        Assert.Equal("QTickets.Api.OrderNotFound,QTickets.Cmdlets.GetQTicketsOrderCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.OrderNotFound,QTickets.Cmdlets.Api.GetQTicketsOrderCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal(999999999L, error.TargetObject);
     }
@@ -141,7 +141,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
 
         var record = TerminatingRecord(r);
         Assert.Empty(r.Output);
-        Assert.Equal("QTickets.Api.Unauthorized,QTickets.Cmdlets.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.Unauthorized,QTickets.Cmdlets.Api.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.AuthenticationError, record.CategoryInfo.Category);
         Assert.Contains("QTICKETS_TOKEN", record.Exception.Message);
         Assert.DoesNotContain("qt-WRONG-t0ken-abcdefgh", r.AllText());
@@ -150,12 +150,12 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
     [Fact]
     public void An_API_that_stays_down_is_a_terminating_ConnectionError_with_attempts_and_the_last_answer()
     {
-        using var down = SandboxServer.Start("--seed", "22", "--orders", "50", "--faults", "down");
+        using var down = SandboxProcess.Start("--seed", "22", "--orders", "50", "--faults", "down");
 
         var r = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window} -MaxAttempts 2", down);
 
         var record = TerminatingRecord(r);
-        Assert.Equal("QTickets.Api.Unavailable,QTickets.Cmdlets.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.Unavailable,QTickets.Cmdlets.Api.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ConnectionError, record.CategoryInfo.Category);
         Assert.Contains("after 2 attempt(s)", record.Exception.Message);
         Assert.Contains("HTTP 503", record.Exception.Message);
@@ -167,7 +167,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
     [Fact]
     public async Task Stop_ends_a_slow_read_within_a_second()
     {
-        using var slow = SandboxServer.Start("--seed", "23", "--orders", "200");
+        using var slow = SandboxProcess.Start("--seed", "23", "--orders", "200");
         await slow.SetFaultsAsync("""{"latency":{"minMs":4000,"maxMs":4000}}""");
         using var ps = PowerShell.Create();
         ps.Runspace = _ps.Runspace;

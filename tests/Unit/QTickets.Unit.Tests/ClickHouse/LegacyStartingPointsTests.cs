@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using QTickets.Engine.Storage;
-using QTickets.Store;
+using QTickets.Core.Contracts;
+using QTickets.Engine.ClickHouse;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using QTickets.Contracts;
-using QTickets.Store;
+using QTickets.Core.Contracts;
 using QTickets.Tests.Shared;
-using QTickets.Transform;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.ClickHouse;
 
@@ -140,12 +139,11 @@ public sealed class WriteTests : IClassFixture<TestClickHouse>
     }
 
     [Fact]
-    public void Generic_objects_go_to_any_table_through_a_column_map()
+    public void Any_row_type_goes_to_any_table_by_its_property_names_and_the_rest_take_their_defaults()
     {
         using var store = StoreHelpers.Admin(_ch);
-        var events = new[] { new { Id = "e1", Name = "Концерт", Town = "томск", Version = 5UL } };
-        var result = StoreHelpers.Write(store, KnownTables.Events, events,
-            columnMap: new System.Collections.Hashtable { ["event_id"] = "Id", ["event_name"] = "Name", ["city"] = "Town", ["_ver"] = "Version" });
+        var events = new[] { new { event_id = "e1", event_name = "Концерт", city = "томск", _ver = 5UL } };
+        var result = StoreHelpers.Write(store, KnownTables.Events, events);
         Assert.Equal(1, result.Rows);
         Assert.Equal("e1\tКонцерт\tтомск\t0", _ch.Admin($"SELECT event_id, event_name, city, tickets_total FROM {_db}.dim_events FINAL"));
     }
@@ -161,13 +159,13 @@ public sealed class WriteTests : IClassFixture<TestClickHouse>
         Assert.Equal(mark.AddHours(1), store.ReadWatermarkAsync("qtickets_api", default).GetAwaiter().GetResult());
         var run = new LoadRun
         {
-            StartedAt = new DateTime(2025, 11, 3, 18, 57, 11), FinishedAt = new DateTime(2025, 11, 3, 18, 58, 0), Status = LoadRunStatus.Ok,
+            StartedAt = new DateTime(2025, 11, 3, 18, 57, 11), FinishedAt = new DateTime(2025, 11, 3, 18, 58, 0), Status = QTickets.Core.Load.LoadStatus.Ok,
             RowsProcessed = 40, Message = """{"status": "ok", "orders": 40}""", Metrics = $$"""{"orders": 40, "note": "{{_ch.AdminPassword}}"}""",
         };
         store.RecordRunAsync(run, default).GetAwaiter().GetResult();
         var row = _ch.Admin($"SELECT job, toString(run_id), toString(started_at), status, rows_processed, message, metrics FROM {_db}.meta_job_runs");
         Assert.Equal($"qtickets_api\t{run.RunId}\t2025-11-03 18:57:11\tok\t40\t{{\"status\": \"ok\", \"orders\": 40}}\t{{\"orders\": 40, \"note\": \"***\"}}", row);
-        Assert.Throws<ArgumentException>(() => store.RecordRunAsync(new LoadRun { Status = "success" }, default).GetAwaiter().GetResult());
+        Assert.Throws<ArgumentException>(() => store.RecordRunAsync(new LoadRun { Status = QTickets.Core.Load.LoadStatus.DryRun }, default).GetAwaiter().GetResult());
     }
 
     sealed class ListObserver(List<string> warnings) : IRunObserver

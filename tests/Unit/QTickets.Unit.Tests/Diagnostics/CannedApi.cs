@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using QTickets.Diagnostics;
+using QTickets.Core.Diagnostics;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.Diagnostics;
 
 /// <summary>
-/// Canned answers for the protocol, shaped like production's (facts §1.3): flat parameters ignored (the genuine
+/// Canned answers for the protocol, shaped like production's: flat parameters ignored (the genuine
 /// first page, 2021, total 123183), GET with a JSON body honoured, POST /orders/filter an HTML 404, POST /orders
 /// 503. Or every request answered with one status, or no answer at all.
 /// </summary>
 internal sealed class CannedApi : HttpMessageHandler
 {
     public const string Token = "qt-canned-TOKEN-5f3a9c2e7b";
-    public static string Fingerprint => QTickets.Configuration.Secret.FingerprintOf(Token);
+    public static string Fingerprint => QTickets.Core.Configuration.Secret.FingerprintOf(Token);
 
     readonly Func<HttpRequestMessage, string?, HttpResponseMessage> _answer;
 
