@@ -22,7 +22,7 @@ Describe 'Initialize-QTicketsClickHouse' {
     }
     It 'applies the migrations once' {
         $first = Initialize-QTicketsClickHouse @conn
-        $first | Should -HaveCount 5
+        $first | Should -HaveCount 6
         $again = Initialize-QTicketsClickHouse @conn
         $again.Outcome | Sort-Object -Unique | Should -Be 'already applied'
     }
