@@ -1,9 +1,7 @@
 namespace QTickets.Core.Contracts;
 
 /// <summary>
-/// Table names of the legacy schema plus the loader's own state, and which row type goes where,
-/// so Write-QTicketsClickHouse needs no -Table for the module's own rows. Row types are matched by name: the
-/// transform's types name their properties like these tables' columns.
+/// Table names of the legacy schema plus the loader's own state.
 /// </summary>
 public static class KnownTables
 {
@@ -28,13 +26,4 @@ public static class KnownTables
     public const string PromoCodes = "stg_qtickets_api_promo_codes_raw";
     public const string Barcodes = "stg_qtickets_api_barcodes_raw";
     public const string PartnerTickets = "stg_qtickets_api_partner_tickets_raw";
-
-    static readonly Dictionary<string, string> s_byTypeName = new(StringComparer.Ordinal)
-    {
-        ["QTickets.Core.Transform.SalesRow"] = OrdersStaging,
-        ["QTickets.Core.Transform.InventoryRow"] = InventoryStaging,
-    };
-
-    /// <summary>The table a row of this type belongs in, or null (then -Table is required).</summary>
-    public static string? ForType(Type type) => s_byTypeName.GetValueOrDefault(type.FullName ?? "");
 }
