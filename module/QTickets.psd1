@@ -24,6 +24,7 @@
         'Invoke-QTicketsLoad'
         'Compare-QTicketsClickHouse'
         'Test-QTicketsFreshness'
+        'Start-QTicketsWebhookReceiver'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
