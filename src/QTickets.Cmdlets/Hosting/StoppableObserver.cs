@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
-namespace QTickets.Hosting;
+namespace QTickets.Cmdlets.Hosting;
 
 /// <summary>
 /// A <see cref="PipelineQueue"/> for work that outlives the pipeline's draining: a service keeps committing and

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Webhooks;
 
