@@ -54,7 +54,9 @@ catch { $serveErrors += $_ }
 if ($serveErrors) {
     $first = $serveErrors[0]
     $code = if ($first.FullyQualifiedErrorId -like 'QTickets.Configuration.*') { 2 } else { 1 }
-    "qtickets webhook receiver failed (exit $code): $($first.Exception.Message -replace '\s*\r?\n\s*', ' ')"
+    $why = $first.Exception.Message -replace '\s*\r?\n\s*', ' '
+    if (-not $why) { $why = "$($first.Exception.GetType().FullName) ($($first.FullyQualifiedErrorId)) at $($first.InvocationInfo.PositionMessage)" }
+    "qtickets webhook receiver failed (exit $code): $why"
     exit $code
 }
 exit 0

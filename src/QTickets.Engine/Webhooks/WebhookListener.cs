@@ -60,9 +60,15 @@ public sealed class WebhookListener : IWebhookListener
             {
                 context = await listener.GetContextAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException && cancellation.IsCancellationRequested)
+            catch (Exception) when (cancellation.IsCancellationRequested)
             {
                 break;
+            }
+            catch (HttpListenerException ex) when (listener.IsListening)
+            {
+                // One connection failed while being accepted (reset by its client): the listener itself is fine.
+                _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
+                continue;
             }
             await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             var task = ServeAsync(context).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
