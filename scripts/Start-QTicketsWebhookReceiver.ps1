@@ -52,10 +52,12 @@ try {
 catch { $serveErrors += $_ }
 
 if ($serveErrors) {
-    $first = $serveErrors[0]
+    $first = @($serveErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })[0]
+    if (-not $first) { $first = $Error[0] }
     $code = if ($first.FullyQualifiedErrorId -like 'QTickets.Configuration.*') { 2 } else { 1 }
     $why = $first.Exception.Message -replace '\s*\r?\n\s*', ' '
-    if (-not $why) { $why = "$($first.Exception.GetType().FullName) ($($first.FullyQualifiedErrorId)) at $($first.InvocationInfo.PositionMessage)" }
+    if (-not $why) { $why = "$($first.Exception.GetType().FullName) ($($first.FullyQualifiedErrorId))" }
+    [Console]::Error.WriteLine(($Error | Select-Object -First 3 | Format-List * -Force | Out-String))
     "qtickets webhook receiver failed (exit $code): $why"
     exit $code
 }
