@@ -7,10 +7,10 @@ namespace QTickets.Cmdlets.ClickHouse;
 
 /// <summary>
 /// Base of the ClickHouse cmdlets: connection parameters over the configuration (CLICKHOUSE_* variables and
-/// -EnvFile), one store per command, reporting through the command's queue. The cmdlets await each store call
-/// on the pipeline thread (QTicketsCmdlet.Await) rather than running whole blocks on a worker, which keeps
-/// ShouldProcess and the input stream on that thread: Write-QTicketsClickHouse takes a row per ProcessRecord and
-/// Initialize asks ShouldProcess per migration.
+/// -EnvFile), one store per command, reporting through the command's queue. The cmdlets run each store call on
+/// its own (QTicketsCmdlet.Run) rather than whole blocks on a worker, which keeps ShouldProcess and the input
+/// stream on the pipeline thread: Write-QTicketsClickHouse takes a row per ProcessRecord and Initialize asks
+/// ShouldProcess per migration.
 /// </summary>
 public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable
 {
@@ -35,6 +35,15 @@ public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable
 
     /// <summary>The store, created on first use from the effective configuration.</summary>
     protected IClickHouseStore Store => _store ??= Engine.CreateClickHouseStore(LoadConfig(ConfigNeeds.ClickHouse), Queue);
+
+    /// <summary>
+    /// <see cref="QTicketsCmdlet.Run{T}"/> with the store passed in: the caller's thread (the pipeline's) creates it,
+    /// since creating it reads the configuration and writes verbose lines, which only that thread may do.
+    /// </summary>
+    protected T Run<T>(IClickHouseStore store, Func<IClickHouseStore, CancellationToken, Task<T>> work) => Run(ct => work(store, ct));
+
+    /// <inheritdoc cref="Run{T}(IClickHouseStore, Func{IClickHouseStore, CancellationToken, Task{T}})"/>
+    protected void Run(IClickHouseStore store, Func<IClickHouseStore, CancellationToken, Task> work) => Run(ct => work(store, ct));
 
     /// <summary>Ends the command with an error record whose id, category and message fit the failure.</summary>
     protected void Fail(ClickHouseStoreException ex, object? target = null)
