@@ -61,9 +61,10 @@ public sealed class StartQTicketsWebhookReceiverCommand : QTicketsCmdlet
             ctx.Cancel = true;
             terminated.Cancel();
         });
-        var work = Task.Run(async () =>
+        Task? serving = null;
+        async Task ServeAsync(CancellationToken cancellation)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(StopToken, terminated.Token);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, terminated.Token);
             var observer = new StoppableObserver(Queue);
             using var api = Engine.CreateApi(config, new ApiOptions(), observer);
             using var store = Engine.CreateClickHouseStore(config, observer);
@@ -73,10 +74,10 @@ public sealed class StartQTicketsWebhookReceiverCommand : QTicketsCmdlet
             observer.Information($"qtickets webhook receiver listening on {service.Listener.Url} -> {config.ClickHouseUrl}/{config.ClickHouseDatabase}, " +
                                  $"events from {config.BaseUrl} (token {config.TokenFingerprint})", "QTickets.Webhook");
             await service.RunAsync(stop.Token).ConfigureAwait(false);
-        });
+        }
         try
         {
-            Await(work);
+            Run(cancellation => serving = ServeAsync(cancellation));
         }
         catch (InvalidOperationException ex) when (!StopToken.IsCancellationRequested)
         {
@@ -86,7 +87,7 @@ public sealed class StartQTicketsWebhookReceiverCommand : QTicketsCmdlet
         {
             // Ctrl+C: the pipeline no longer takes output, but the deliveries in progress still finish and the facts
             // still catch up before the process may exit.
-            work.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(30));
+            serving?.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(30));
             throw;
         }
         if (service is not null)
