@@ -196,15 +196,17 @@ step "Webhooks: the sandbox pushes each change to scripts/Start-QTicketsWebhookR
 hook_port=$(shuf -i 20000-60000 -n 1)
 hook_secret="demo-hook-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'QTICKETS_WEBHOOK_SECRET=%s\nQTICKETS_WEBHOOK_PORT=%s\n' "$hook_secret" "$hook_port" >>"$tmp/qtickets.env"
-pwsh -File scripts/Start-QTicketsWebhookReceiver.ps1 -EnvFile "$tmp/qtickets.env" >"$tmp/receiver.out" 2>"$tmp/receiver.err" &
+# pwsh itself, not the shell function: the PID to stop is the receiver's.
+"$QTICKETS_PWSH" -NoProfile -NonInteractive -File scripts/Start-QTicketsWebhookReceiver.ps1 -EnvFile "$tmp/qtickets.env" >"$tmp/receiver.out" 2>"$tmp/receiver.err" &
 receiver_pid=$!
 for _ in $(seq 1 600); do grep -q 'listening on' "$tmp/receiver.out" 2>/dev/null && break; sleep 0.1; done
 grep -q 'listening on' "$tmp/receiver.out" || { cat "$tmp/receiver.out" "$tmp/receiver.err" >&2; die "the webhook receiver did not start"; }
 say "$(head -1 "$tmp/receiver.out")"
 curl -sS -X POST -H 'Content-Type: application/json' "$control/_sandbox/webhooks" \
     -d "{\"url\":\"http://127.0.0.1:$hook_port/qtickets/webhook\",\"secret\":\"$hook_secret\"}" >/dev/null
-facts_total() { query "SELECT sum(tickets_sold), round(sum(revenue), 2) FROM $DB.fact_qtickets_sales_daily FINAL FORMAT TSV" --user reader; }
-truth_total() { curl -sS "$control/_sandbox/truth" | sed -n 's/.*"totals":{"paid_orders":[0-9]*,"tickets":\([0-9]*\),"revenue":\([0-9.]*\)}.*/\1\t\2/p' | awk -F'\t' '{printf "%d\t%.2f\n", $1, $2}'; }
+# The days the table above shows: the backfill loaded 30 of the sandbox's 60 days, so older days are not compared.
+facts_total() { query "SELECT sum(tickets_sold), round(sum(revenue), 2) FROM $DB.fact_qtickets_sales_daily FINAL WHERE sales_date >= toDate('$from') FORMAT TSV" --user reader; }
+truth_total() { curl -sS "$control/_sandbox/truth?from=$from" | sed -n 's/.*"totals":{"paid_orders":[0-9]*,"tickets":\([0-9]*\),"revenue":\([0-9.]*\)}.*/\1\t\2/p' | awk -F'\t' '{printf "%d\t%.2f\n", $1, $2}'; }
 paid_seen=0
 for _ in $(seq 1 8); do
     before=$(sandbox_now)
