@@ -27,6 +27,7 @@
         'Invoke-QTicketsLoad'
         'Compare-QTicketsClickHouse'
         'Test-QTicketsFreshness'
+        'Start-QTicketsWebhookReceiver'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# ./build.sh demo [--env-file FILE]: the scheduled load, end to end, on this machine and nothing else.
+# ./build.sh demo [--env-file FILE]: the scheduled load, end to end, on this machine and nothing else; then webhooks.
 # Builds if needed, starts the bundled QTickets sandbox and a local ClickHouse 26.7, creates the database
 # qtickets_demo, runs scripts/Invoke-QTicketsLoader.ps1 twice (a backfill, then an incremental run after the
 # sandbox's clock moved 6 hours: new orders, refunds, cancellations), and shows per Moscow day what ClickHouse
-# holds next to the sandbox's own truth. It stops everything it started. It never calls the real QTickets API:
+# holds next to the sandbox's own truth; then the webhook receiver gets the sandbox's next sales within seconds,
+# before any scheduled run. It stops everything it started. It never calls the real QTickets API:
 # with real credentials configured (QTICKETS_TOKEN, or --env-file) it says how to run the loader against them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     case $1 in
         --env-file) [[ $# -ge 2 ]] || die "--env-file needs a file"; real_env=$2; shift 2 ;;
         --env-file=*) real_env=${1#--env-file=}; shift ;;
-        -h | --help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (--env-file FILE)" ;;
     esac
 done
@@ -31,10 +32,12 @@ done
 started=$SECONDS
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qtickets-demo.XXXXXX")
 sandbox_pid=""
+receiver_pid=""
 ch_started=0
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    if [[ -n $receiver_pid ]]; then kill "$receiver_pid" 2>/dev/null || true; fi
     if [[ -n $sandbox_pid ]]; then
         kill "$sandbox_pid" 2>/dev/null || true
         wait "$sandbox_pid" 2>/dev/null || true
@@ -186,6 +189,46 @@ awk -F'\t' '
 step "Runs recorded in $DB.meta_job_runs"
 query "SELECT toString(started_at), status, rows_processed, JSONExtractString(metrics, 'window_start') AS window_start FROM $DB.meta_job_runs ORDER BY started_at FORMAT TSV" --user reader |
     awk -F'\t' '{ printf "  %s  %-5s %6d rows   window from %s\n", $1, $2, $3, $4 }'
+
+# ---------------------------------------------------------------- webhooks: sales within seconds
+
+step "Webhooks: the sandbox pushes each change to scripts/Start-QTicketsWebhookReceiver.ps1"
+hook_port=$(shuf -i 20000-60000 -n 1)
+hook_secret="demo-hook-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'QTICKETS_WEBHOOK_SECRET=%s\nQTICKETS_WEBHOOK_PORT=%s\n' "$hook_secret" "$hook_port" >>"$tmp/qtickets.env"
+# pwsh itself, not the shell function: the PID to stop is the receiver's.
+"$QTICKETS_PWSH" -NoProfile -NonInteractive -File scripts/Start-QTicketsWebhookReceiver.ps1 -EnvFile "$tmp/qtickets.env" >"$tmp/receiver.out" 2>"$tmp/receiver.err" &
+receiver_pid=$!
+for _ in $(seq 1 600); do grep -q 'listening on' "$tmp/receiver.out" 2>/dev/null && break; sleep 0.1; done
+grep -q 'listening on' "$tmp/receiver.out" || { cat "$tmp/receiver.out" "$tmp/receiver.err" >&2; die "the webhook receiver did not start"; }
+say "$(head -1 "$tmp/receiver.out")"
+curl -sS -X POST -H 'Content-Type: application/json' "$control/_sandbox/webhooks" \
+    -d "{\"url\":\"http://127.0.0.1:$hook_port/qtickets/webhook\",\"secret\":\"$hook_secret\"}" >/dev/null
+# The days the table above shows: the backfill loaded 30 of the sandbox's 60 days, so older days are not compared.
+facts_total() { query "SELECT sum(tickets_sold), round(sum(revenue), 2) FROM $DB.fact_qtickets_sales_daily FINAL WHERE sales_date >= toDate('$from') FORMAT TSV" --user reader; }
+truth_total() { curl -sS "$control/_sandbox/truth?from=$from" | sed -n 's/.*"totals":{"paid_orders":[0-9]*,"tickets":\([0-9]*\),"revenue":\([0-9.]*\)}.*/\1\t\2/p' | awk -F'\t' '{printf "%d\t%.2f\n", $1, $2}'; }
+paid_seen=0
+for _ in $(seq 1 8); do
+    before=$(sandbox_now)
+    t0=$(date +%s%3N)
+    moved=$(curl -sS -X POST -H 'Content-Type: application/json' -d '{"seconds":900}' "$control/_sandbox/clock/advance")
+    want=$(truth_total); seen=""
+    for _ in $(seq 1 1500); do
+        [[ "$(facts_total | awk -F'\t' '{printf "%d\t%.2f\n", $1, $2}')" == "$want" ]] && { seen=$(( $(date +%s%3N) - t0 )); break; }
+        sleep 0.02
+    done
+    [[ -n $seen ]] || die "the daily facts did not follow the webhooks within 30 s"
+    paid=$(field paid)
+    say "  sandbox clock $before +15 min: $paid paid, $(field refunded) refunded -> in fact_qtickets_sales_daily after $seen ms"
+    query "SELECT order_id, toString(sale_ts), tickets_sold, toString(revenue) FROM $DB.stg_qtickets_api_orders_raw FINAL
+           WHERE sale_ts > toDateTime('${before:0:10} ${before:11:8}') ORDER BY sale_ts FORMAT TSV" --user reader |
+        awk -F'\t' '{ printf "      order %s paid %s: %d ticket(s), %s\n", $1, $2, $3, $4 }'
+    paid_seen=$((paid_seen + paid))
+    [[ $paid_seen -ge 3 ]] && break
+done
+kill -TERM "$receiver_pid"; wait "$receiver_pid" 2>/dev/null || true
+say "  $(tail -1 "$tmp/receiver.out")"
+say "  (no scheduled run in between: each sale was in the daily facts within seconds of its payment)"
 
 printf '\nDone in %d s. Data stays in ClickHouse database %s; dashboards read fact_qtickets_sales_daily and the v_* views.\n' "$((SECONDS - started))" "$DB"
 [[ -z ${mismatch:-} ]] || die "ClickHouse differs from the sandbox's truth (see above)"

@@ -20,4 +20,7 @@ public sealed class Engine : IEngine
 
     public IClickHouseStore CreateClickHouseStore(QTicketsConfig config, IRunObserver observer) =>
         new ClickHouseStore(config, observer);
+
+    public IWebhookListener CreateWebhookListener(WebhookListenerOptions options, IWebhookHandler handler, IRunObserver observer) =>
+        new Webhooks.WebhookListener(options, handler, observer);
 }

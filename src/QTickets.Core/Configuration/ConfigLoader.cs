@@ -6,7 +6,7 @@ namespace QTickets.Core.Configuration;
 
 /// <summary>What a caller needs to be present; format errors are reported whatever is needed.</summary>
 [Flags]
-public enum ConfigNeeds { None = 0, Api = 1, ClickHouse = 2, All = Api | ClickHouse }
+public enum ConfigNeeds { None = 0, Api = 1, ClickHouse = 2, All = Api | ClickHouse, Webhook = 4 }
 
 /// <summary>
 /// Builds the effective configuration from, highest first: parameters, env files (a later file wins over an
@@ -124,6 +124,10 @@ public sealed class ConfigLoader
             ReportTimeZone = Zone("ReportTimeZone"),
             JobName = (Text("JobName") ?? "qtickets_api").Trim(),
             DryRun = Boolean("DryRun"),
+            WebhookSecret = Text("WebhookSecret") is { } webhookSecret ? new Secret(webhookSecret.Trim()) : null,
+            WebhookListen = (Text("WebhookListen") ?? "127.0.0.1").Trim(),
+            WebhookPort = Integer("WebhookPort", 1, 65535),
+            WebhookPath = (Text("WebhookPath") ?? "/qtickets/webhook").Trim(),
             Sources = sources,
         };
 
@@ -140,6 +144,17 @@ public sealed class ConfigLoader
                          "Use TLS (CLICKHOUSE_SECURE=true and ClickHouse's https port, usually 8443), or, on a network you trust " +
                          "(e.g. a Docker network), set CLICKHOUSE_ALLOW_PLAIN_HTTP=true.");
 
+        if (needs.HasFlag(ConfigNeeds.Webhook))
+        {
+            if (config.WebhookSecret is not { Length: >= 16 })
+                problems.Add(config.WebhookSecret is null
+                    ? "The webhook secret is missing: set QTICKETS_WEBHOOK_SECRET in an env file given with -EnvFile to the secret entered " +
+                      "in the QTickets cabinet's webhook settings (a random string of 16 or more characters, e.g. from 'openssl rand -hex 24')."
+                    : "QTICKETS_WEBHOOK_SECRET is shorter than 16 characters: a short secret can be guessed, and then anyone can post sales. " +
+                      "Set a random one of 16 or more characters in the cabinet and in the env file (e.g. 'openssl rand -hex 24').");
+            if (!config.WebhookPath.StartsWith('/') || config.WebhookPath.Any(c => c is '?' or '#' or ' ' || char.IsControl(c)))
+                problems.Add($"QTICKETS_WEBHOOK_PATH must be a URL path starting with '/', without '?', '#' or spaces; got '{config.WebhookPath}'.");
+        }
         if (problems.Count > 0) throw new ConfigurationException(problems);
         return config;
     }

@@ -46,6 +46,12 @@ public sealed record ConfigSetting(
             "zone of report days (reconciliation)"),
         new("JobName", "JOB_NAME", ["QTICKETS_JOB_NAME"], ConfigValueKind.Text, "qtickets_api", "meta_job_runs.job"),
         new("DryRun", "DRY_RUN", ["QTICKETS_DRY_RUN"], ConfigValueKind.Boolean, "false", "fetch and transform, write nothing"),
+        new("WebhookSecret", "QTICKETS_WEBHOOK_SECRET", [], ConfigValueKind.Secret, null,
+            "the webhook secret set in the QTickets cabinet (deliveries are signed with it)"),
+        new("WebhookListen", "QTICKETS_WEBHOOK_LISTEN", [], ConfigValueKind.Text, "127.0.0.1",
+            "address the webhook receiver listens on (loopback: behind a reverse proxy with TLS)"),
+        new("WebhookPort", "QTICKETS_WEBHOOK_PORT", [], ConfigValueKind.Integer, "8088", "port of the webhook receiver"),
+        new("WebhookPath", "QTICKETS_WEBHOOK_PATH", [], ConfigValueKind.Text, "/qtickets/webhook", "the one path deliveries are accepted on"),
     };
 
     public static ConfigSetting Named(string name) =>

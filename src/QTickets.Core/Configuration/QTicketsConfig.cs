@@ -27,6 +27,11 @@ public sealed class QTicketsConfig
     public string ReportTimeZone { get; init; } = "Europe/Moscow";
     public string JobName { get; init; } = "qtickets_api";
     public bool DryRun { get; init; }
+    /// <summary>QTICKETS_WEBHOOK_SECRET: only the webhook receiver needs it.</summary>
+    public Secret? WebhookSecret { get; init; }
+    public string WebhookListen { get; init; } = "127.0.0.1";
+    public int WebhookPort { get; init; } = 8088;
+    public string WebhookPath { get; init; } = "/qtickets/webhook";
 
     /// <summary>Where each value came from, in <see cref="ConfigSetting.All"/> order.</summary>
     public IReadOnlyList<ConfigSource> Sources { get; init; } = Array.Empty<ConfigSource>();

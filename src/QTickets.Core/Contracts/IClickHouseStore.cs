@@ -97,6 +97,12 @@ public interface IClickHouseStore : IDisposable
     /// <summary>The highest _ver in the orders' staging table: 0 when it holds no order.</summary>
     Task<ulong> GetStagedVersionAsync(CancellationToken cancellation);
 
+    /// <summary>
+    /// The row staging holds for each of <paramref name="orderIds"/> that it holds at all (its highest _ver): the
+    /// webhook receiver compares a delivered state with it. Looked up by _dedup_key, the table's key.
+    /// </summary>
+    Task<IReadOnlyList<StagedOrder>> GetStagedOrdersAsync(IReadOnlyCollection<long> orderIds, CancellationToken cancellation);
+
     /// <summary>The last watermark written for <paramref name="job"/>, or null before the first load.</summary>
     Task<DateTimeOffset?> ReadWatermarkAsync(string job, CancellationToken cancellation);
 

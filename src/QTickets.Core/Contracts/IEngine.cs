@@ -23,4 +23,7 @@ public interface IEngine
     /// through <paramref name="observer"/> (one verbose line per statement, progress per batch).
     /// </summary>
     IClickHouseStore CreateClickHouseStore(QTicketsConfig config, IRunObserver observer);
+
+    /// <summary>An HTTP listener that hands webhook deliveries to <paramref name="handler"/> (Start-QTicketsWebhookReceiver).</summary>
+    IWebhookListener CreateWebhookListener(WebhookListenerOptions options, IWebhookHandler handler, IRunObserver observer);
 }

@@ -344,6 +344,17 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public Task<ulong> GetStagedVersionAsync(CancellationToken cancellation) => MaxVersionAsync($"{Database}.{OrdersStaging}", cancellation);
 
+    public async Task<IReadOnlyList<StagedOrder>> GetStagedOrdersAsync(IReadOnlyCollection<long> orderIds, CancellationToken cancellation)
+    {
+        if (orderIds.Count == 0) return Array.Empty<StagedOrder>();
+        var keys = string.Join(", ", orderIds.Select(id => "'" + QTickets.Core.Transform.DedupKey.ForOrder(id) + "'"));
+        var rows = await RowsAsync(
+            $"SELECT order_id, max(_ver), argMax(payload_json, _ver), toString(toDate(argMax(sale_ts, _ver))) FROM {Database}.{OrdersStaging} " +
+            $"WHERE _dedup_key IN ({keys}) GROUP BY order_id", cancellation).ConfigureAwait(false);
+        return rows.Select(r => new StagedOrder((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), (string)r[2]!,
+            DateOnly.ParseExact((string)r[3]!, "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList();
+    }
+
     /// <summary>The highest _ver of the rows <paramref name="from"/> names (a table, with a WHERE if need be); 0 for none.</summary>
     async Task<ulong> MaxVersionAsync(string from, CancellationToken cancellation) =>
         Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {from}", cancellation).ConfigureAwait(false) ?? 0UL, CultureInfo.InvariantCulture);

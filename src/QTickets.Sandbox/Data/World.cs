@@ -27,6 +27,12 @@ internal sealed class World
     public List<Order> Orders { get; } = [];
     public int ClientCount { get; private set; }
 
+    /// <summary>
+    /// What the last clock advance did, in the order it happened: each order and the webhook event type QTickets sends
+    /// for it (created, payed, deleted, refunded). The webhook dispatcher delivers them.
+    /// </summary>
+    public List<(Order Order, string EventType)> LastEvents { get; } = [];
+
     public IResourceSet OrdersSet { get; }
     public IResourceSet ClientsSet { get; }
     public NodeSet EventsSet { get; private set; } = null!;
@@ -341,6 +347,7 @@ internal sealed class World
         var rng = new Random(unchecked((int)Hashing.Mix(Seed, AdvanceCount, 9)));
         _cPaid = _cExpired = _cCancelled = _cRefunded = _cCancelledPaid = 0;
         _changed = [];
+        LastEvents.Clear();
         var before = Orders.Count;
 
         var expected = RatePerHour * seconds / 3600.0;
@@ -351,7 +358,9 @@ internal sealed class World
         foreach (var t in times)
         {
             ProcessQueue(t, stamp: t1);
-            _changed.Add(CreateOrder(rng, t, stamp: t1));
+            var created = CreateOrder(rng, t, stamp: t1);
+            _changed.Add(created);
+            LastEvents.Add((created, "created"));
         }
         ProcessQueue(t1, stamp: t1);
 
@@ -527,7 +536,11 @@ internal sealed class World
             }
         }
         o.UpdatedAt = stamp;
-        _changed?.Add(o);
+        if (_changed is not null)
+        {
+            _changed.Add(o);
+            LastEvents.Add((o, act switch { Act.Pay => "payed", Act.RefundPartial or Act.RefundFull => "refunded", _ => "deleted" }));
+        }
     }
 
     // ---------------------------------------------------------------- truth & seats

@@ -15,6 +15,9 @@ public sealed class SandboxOptions
     public int Events { get; set; } = 12;
     public int HistoryDays { get; set; } = 60;
     public double? RatePerHour { get; set; }
+    /// <summary>Where webhooks of the world's changes are delivered (null: none), signed with <see cref="WebhookSecret"/>.</summary>
+    public string? WebhookUrl { get; set; }
+    public string? WebhookSecret { get; set; }
     public DateTimeOffset Now { get; set; } = DateTimeOffset.Parse("2026-11-20T12:00:00+03:00", CultureInfo.InvariantCulture);
     public string? Faults { get; set; }
     /// <summary>Wrong answers on purpose (<see cref="Server.Lies"/>): a JSON spec or @file.</summary>
@@ -75,6 +78,13 @@ public sealed class SandboxOptions
           --default-per-page N  page size when a request names none (default: the resource's own; orders 50)
           --no-query-cache      filter and sort the whole list for every page (same answers; slow at 100k+ orders)
           --verbose             ASP.NET Core logging to stderr
+          --webhook-url URL     deliver webhooks of every change the clock makes (created, payed, deleted, refunded) to URL,
+                                like QTickets: X-Signature (HMAC-SHA1 hex), X-Event-Type, X-Model-Name: Order; a delivery
+                                not answered 200 is retried 10 times, the n-th after n³ virtual seconds. At run time:
+                                POST /_sandbox/webhooks {"url","secret","concurrency","duplicates","reorder","forgeEvery","hold"},
+                                POST /_sandbox/webhooks/flush (waits until nothing due is left), /_sandbox/webhooks/send
+                                {"order_id","event"} (any event type, updated and checked too), GET for counters
+          --webhook-secret S    the secret deliveries are signed with (required with --webhook-url)
         First stdout line: "QTickets sandbox listening on http://127.0.0.1:PORT/api/rest/v1".
         """;
 
@@ -136,6 +146,8 @@ public sealed class SandboxOptions
                 case "--default-per-page": o.DefaultPerPage = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--no-query-cache": o.QueryCache = false; break;
                 case "--verbose": o.Quiet = false; break;
+                case "--webhook-url": o.WebhookUrl = Next(); break;
+                case "--webhook-secret": o.WebhookSecret = Next(); break;
                 default: throw new ArgumentException("unknown option " + a);
             }
         }

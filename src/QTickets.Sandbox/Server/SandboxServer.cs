@@ -22,6 +22,8 @@ public sealed class SandboxServer : IAsyncDisposable
     internal Stats Stats { get; } = new();
     /// <summary>Wrong answers on purpose (<see cref="Server.Lies"/>); replaced whole, read under <see cref="Store.Sync"/>.</summary>
     internal Lies Lies { get; private set; } = new();
+    /// <summary>Webhook deliveries of the world's changes (configured with --webhook-url or POST /_sandbox/webhooks).</summary>
+    internal WebhookDispatcher Webhooks { get; }
 
     /// <summary>e.g. http://127.0.0.1:54321 (no trailing slash)</summary>
     public string RootUrl { get; private set; } = "";
@@ -53,6 +55,8 @@ public sealed class SandboxServer : IAsyncDisposable
         _opt = opt;
         Store = store;
         Faults = new FaultEngine(unchecked((int)opt.Seed));
+        // No lock: an int read is atomic, and advances enqueue deliveries while holding Store.Sync.
+        Webhooks = new WebhookDispatcher(() => store.World?.Now ?? 0);
     }
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions opt, CancellationToken ct = default)
@@ -77,6 +81,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var app = builder.Build();
         var server = new SandboxServer(app, opt, store);
         if (opt.Faults is { Length: > 0 } f) server.Faults.Set(FaultSpec.Parse(ResolveFaults(f)));
+        if (opt.WebhookUrl is not null)
+            server.Webhooks.Configure(new JObject().Add("url", opt.WebhookUrl).Add("secret", opt.WebhookSecret ?? ""));
         if (opt.Lies is { Length: > 0 } l) server.Lies = Lies.Parse(l.Trim().StartsWith('@') ? File.ReadAllText(l.Trim()[1..]) : l);
         app.Run(server.HandleAsync);
         await app.StartAsync(ct);
@@ -98,6 +104,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Webhooks.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -452,7 +459,46 @@ public sealed class SandboxServer : IAsyncDisposable
                         result = new JObject().Add("from", r.From).Add("now", r.To).Add("created", r.Created).Add("paid", r.Paid)
                             .Add("expired", r.Expired).Add("cancelled", r.Cancelled).Add("refunded", r.Refunded)
                             .Add("cancelledPaid", r.CancelledPaid).Add("changedOrders", r.Changed).Add("orders", w.Orders.Count);
+                        if (Webhooks.Enabled)
+                            foreach (var (order, eventType) in w.LastEvents) Webhooks.Enqueue(order.OrderId, eventType, OrderBody(order.OrderId));
                     }
+                    Webhooks.Kick();
+                    break;
+                }
+                case ("GET", "/_sandbox/webhooks"):
+                    result = Webhooks.Describe();
+                    break;
+                case ("POST", "/_sandbox/webhooks"):
+                case ("PUT", "/_sandbox/webhooks"):
+                    Webhooks.Configure(await ReadJsonAsync(ctx) as JObject ?? throw new ArgumentException("give a JSON object"));
+                    result = Webhooks.Describe();
+                    break;
+                case ("DELETE", "/_sandbox/webhooks"):
+                    Webhooks.Disable();
+                    result = Webhooks.Describe();
+                    break;
+                case ("POST", "/_sandbox/webhooks/flush"):
+                {
+                    var flushed = await Webhooks.FlushAsync(TimeSpan.FromSeconds(120));
+                    result = Webhooks.Describe().Add("flushed", flushed);
+                    break;
+                }
+                case ("POST", "/_sandbox/webhooks/send"):
+                {
+                    // Any order's current state with any event type (updated, checked: the world's life cycle makes neither).
+                    var body = await ReadJsonAsync(ctx) as JObject ?? throw new ArgumentException("give {\"order_id\":N,\"event\":\"updated\"}");
+                    var id = body["order_id"] is JNumber n ? (long)n.AsDouble() : throw new ArgumentException("order_id is required");
+                    var kind = body["event"] is JString k ? k.Value : "updated";
+                    if (kind is not ("created" or "updated" or "payed" or "deleted" or "refunded" or "checked"))
+                        throw new ArgumentException($"event must be created, updated, payed, deleted, refunded or checked, not '{kind}'");
+                    if (!Webhooks.Enabled) throw new InvalidOperationException("no webhook url configured");
+                    lock (Store.Sync)
+                    {
+                        if (Store.Orders.FindById(id) is null) throw new ArgumentException($"no order {id}");
+                        Webhooks.Enqueue(id, kind, OrderBody(id));
+                    }
+                    Webhooks.Kick();
+                    result = Webhooks.Describe();
                     break;
                 }
                 case ("GET", "/_sandbox/truth"):
@@ -502,7 +548,8 @@ public sealed class SandboxServer : IAsyncDisposable
                     result = new JObject().Add("error", $"unknown control endpoint {m} {p}").Add("endpoints", new JArray(new[]
                     {
                         "GET /_sandbox/health", "GET /_sandbox/info", "GET /_sandbox/clock", "POST /_sandbox/clock/advance",
-                        "GET /_sandbox/truth", "GET|POST|DELETE /_sandbox/faults", "GET|POST|DELETE /_sandbox/lies", "GET|DELETE /_sandbox/stats", "POST /_sandbox/stats/reset",
+                        "GET /_sandbox/truth", "GET|POST|DELETE /_sandbox/webhooks", "POST /_sandbox/webhooks/flush", "POST /_sandbox/webhooks/send",
+                        "GET|POST|DELETE /_sandbox/faults", "GET|POST|DELETE /_sandbox/lies", "GET|DELETE /_sandbox/stats", "POST /_sandbox/stats/reset",
                     }.Select(s => (JNode)new JString(s))));
                     break;
             }
@@ -523,6 +570,13 @@ public sealed class SandboxServer : IAsyncDisposable
         using var ms = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(ms);
         return ms.Length == 0 ? null : JNode.Parse(ms.ToArray());
+    }
+
+    /// <summary>An order as `/orders/{id}` serves it now (lies included): a webhook's body. Called under Store.Sync.</summary>
+    private byte[] OrderBody(long id)
+    {
+        var now = Store.World?.Now ?? 0;
+        return PhpJsonWriter.Render(Lies.Order(Store.Orders.FindById(id)!.ToNode(), id, now));
     }
 
     private JObject ClockNode()

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text;
+using QTickets.Core.Contracts;
+
+namespace QTickets.Engine.Webhooks;
+
+/// <summary>
+/// The webhook receiver's HTTP side, on System.Net.HttpListener (part of .NET itself: pwsh does not load the
+/// ASP.NET Core framework). Plain HTTP, meant for loopback behind a reverse proxy that terminates TLS. What a
+/// request gets is the handler's decision; this class only enforces what needs the socket: the body limit while
+/// reading (also for a body without a declared length), the read deadline, and how many requests run at once.
+/// </summary>
+public sealed class WebhookListener : IWebhookListener
+{
+    readonly WebhookListenerOptions _options;
+    readonly IWebhookHandler _handler;
+    readonly IRunObserver _observer;
+    readonly string _prefix;
+
+    public WebhookListener(WebhookListenerOptions options, IWebhookHandler handler, IRunObserver observer)
+    {
+        if (!options.Path.StartsWith('/')) throw new ArgumentException($"The webhook path must start with '/': '{options.Path}'.");
+        _options = options;
+        _handler = handler;
+        _observer = observer;
+        var host = options.Address switch
+        {
+            "0.0.0.0" or "*" or "+" or "::" => "+",
+            var a when IPAddress.TryParse(a, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => $"[{a}]",
+            var a => a,
+        };
+        _prefix = $"http://{host}:{options.Port}/";
+        var shown = host == "+" ? "0.0.0.0" : host;
+        Url = $"http://{shown}:{options.Port}{options.Path}";
+    }
+
+    public string Url { get; }
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        using var listener = new HttpListener { IgnoreWriteExceptions = true };
+        listener.Prefixes.Add(_prefix);
+        try
+        {
+            listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            throw new InvalidOperationException($"Cannot listen on {_prefix} ({ex.Message}): the port is in use or the address is not this machine's. " +
+                                                "Set QTICKETS_WEBHOOK_PORT / QTICKETS_WEBHOOK_LISTEN (or -Port / -ListenAddress).", ex);
+        }
+        _observer.Verbose($"Listening on {Url}");
+        using var slots = new SemaphoreSlim(_options.MaxConcurrency);
+        var inFlight = new HashSet<Task>();
+        using var stop = cancellation.Register(listener.Stop);
+        while (!cancellation.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HttpListenerException ex) when (listener.IsListening)
+            {
+                // One connection failed while being accepted (reset by its client): the listener itself is fine.
+                _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
+                continue;
+            }
+            await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            var task = ServeAsync(context).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
+            lock (inFlight) inFlight.Add(task);
+            _ = task.ContinueWith(t => { lock (inFlight) inFlight.Remove(t); }, TaskScheduler.Default);
+        }
+        Task[] remaining;
+        lock (inFlight) remaining = inFlight.ToArray();
+        // The requests in progress finish (their rows may be on the way into staging); QTickets retries any cut off.
+        await Task.WhenAll(remaining).WaitAsync(_options.DrainTimeout, CancellationToken.None)
+            .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    async Task ServeAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        try
+        {
+            var method = request.HttpMethod;
+            var path = request.Url?.AbsolutePath ?? "";
+            var declared = request.HasEntityBody && request.ContentLength64 >= 0 ? request.ContentLength64 : (long?)null;
+            var answer = _handler.Admit(method, path, declared);
+            if (answer is null)
+            {
+                var (body, problem) = await ReadBodyAsync(request, declared).ConfigureAwait(false);
+                answer = problem ?? await _handler.HandleAsync(new WebhookRequest(method, path, request.Headers["X-Signature"],
+                    request.Headers["X-Event-Type"], request.Headers["X-Model-Name"], body,
+                    request.RemoteEndPoint?.Address.ToString() ?? "?"), CancellationToken.None).ConfigureAwait(false);
+            }
+            await WriteAsync(response, answer.Status, answer.Body).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _observer.Warning($"webhook 500: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            try { await WriteAsync(response, 500, "internal error").ConfigureAwait(false); }
+            catch (Exception) { response.Abort(); }
+        }
+    }
+
+    async Task<(ReadOnlyMemory<byte> Body, WebhookResponse? Problem)> ReadBodyAsync(HttpListenerRequest request, long? declared)
+    {
+        var limit = _options.MaxBodyBytes;
+        var buffer = new byte[declared is { } n ? (int)Math.Min(n, limit) + 1 : 16 * 1024];
+        var length = 0;
+        using var deadline = new CancellationTokenSource(_options.ReadTimeout);
+        var stream = request.InputStream;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > limit) break;
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit + 1));
+                }
+                // WaitAsync: the deadline holds even where the stream ignores cancellation.
+                var read = await stream.ReadAsync(buffer.AsMemory(length), deadline.Token).AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+                if (read == 0) break;
+                length += read;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            var line = $"webhook 408: the body was not read within {_options.ReadTimeout.TotalSeconds:0} s ({length} bytes so far)";
+            _observer.Warning(line);
+            return (default, new WebhookResponse(408, "request timeout", line));
+        }
+        if (length > limit)
+        {
+            var line = $"webhook 413: the body is over the limit of {limit} bytes";
+            _observer.Warning(line);
+            return (default, new WebhookResponse(413, "body too large", line));
+        }
+        return (buffer.AsMemory(0, length), null);
+    }
+
+    static async Task WriteAsync(HttpListenerResponse response, int status, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text + "\n");
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.ContentLength64 = bytes.Length;
+        if (status is 408 or 413) response.KeepAlive = false;
+        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        response.Close();
+    }
+}
