@@ -24,6 +24,7 @@
         'Invoke-QTicketsLoad'
         'Compare-QTicketsClickHouse'
         'Test-QTicketsFreshness'
+        'Get-QTicketsSchedule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -36,6 +37,7 @@
         'QTickets.Reconcile.Format.ps1xml'
         'QTickets.Load.Format.ps1xml'
         'QTickets.Views.Format.ps1xml'
+        'QTickets.Schedule.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'
