@@ -25,6 +25,7 @@
         'Compare-QTicketsClickHouse'
         'Test-QTicketsFreshness'
         'Get-QTicketsSchedule'
+        'Export-QTicketsSupportCsv'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
