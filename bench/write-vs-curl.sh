@@ -7,7 +7,7 @@
 #                                           BATCH (the cmdlet's -BatchSize, default its own 100000)
 #
 # The rows are generated once per N as TSV (bench/QTickets.Benchmarks gen-tsv). curl sends that file. The cmdlet gets
-# the same rows as [QTickets.Transform.SalesRow] objects streamed from the file by compiled code
+# the same rows as [QTickets.Core.Transform.SalesRow] objects streamed from the file by compiled code
 # ([QTickets.Benchmarks.SalesRowTsv]::Read, one line per row, nothing held), so the pipeline carries exactly what
 # the transform would hand it and no PowerShell script runs per row. The cost of producing those objects is
 # measured on its own ("rows only": the same pipeline into the same cmdlet with -WhatIf) and shown next to the write.

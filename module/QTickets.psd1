@@ -1,5 +1,8 @@
 @{
     RootModule           = 'QTickets.Cmdlets.dll'
+    # The domain assembly the cmdlets are built on, loaded into the default context first (no PowerShell or
+    # third-party reference, so it cannot conflict with another module).
+    RequiredAssemblies   = @('QTickets.Core.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '3f6b1c52-9d1e-4a7b-8f0e-6c2d4b9a7e11'
     Author               = 'QTickets.PowerShell contributors'

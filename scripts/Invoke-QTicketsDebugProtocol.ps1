@@ -98,7 +98,7 @@ if ($Step) { $probe['Step'] = $Step }
 # Results are shown as they come; the verdict is the last object.
 $verdict = $null
 Test-QTicketsEndpoint @probe 3>&1 | Split-WarningToStdErr | ForEach-Object {
-    if ($_ -is [QTickets.Diagnostics.EndpointVerdict]) { $verdict = $_ }
+    if ($_ -is [QTickets.Core.Diagnostics.EndpointVerdict]) { $verdict = $_ }
     $_
 }
 if ($null -eq $verdict) { throw 'Test-QTicketsEndpoint produced no verdict.' }
@@ -148,5 +148,5 @@ if ($stepG) {
 
 $verdict | Save-QTicketsEndpointReport -Path $dir -Note $notes.ToArray() 3>&1 | Split-WarningToStdErr
 
-if ($verdict.Kind -eq [QTickets.Diagnostics.VerdictKind]::WorkingFormFound) { exit 0 }
+if ($verdict.Kind -eq [QTickets.Core.Diagnostics.VerdictKind]::WorkingFormFound) { exit 0 }
 exit 2

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using QTickets.Api;
-using QTickets.Model;
-using QTickets.Transform;
+using QTickets.Core.Json;
+using QTickets.Core.Model;
+using QTickets.Core.Transform;
 
 namespace QTickets.Benchmarks;
 

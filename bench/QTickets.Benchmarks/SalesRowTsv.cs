@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using QTickets.Transform;
+using QTickets.Core.Transform;
 
 namespace QTickets.Benchmarks;
 

@@ -2,10 +2,10 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
-using QTickets.Contracts;
-using QTickets.Engine.Storage;
-using QTickets.Store;
-using QTickets.Transform;
+using QTickets.Core.Contracts;
+using QTickets.Engine.ClickHouse;
+using QTickets.Cmdlets.ClickHouse;
+using QTickets.Core.Transform;
 
 namespace QTickets.Benchmarks;
 

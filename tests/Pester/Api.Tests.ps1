@@ -29,7 +29,7 @@ AfterAll {
 Describe 'Get-QTicketsOrder' {
     It 'declares its output type and parameter sets' {
         $command = Get-Command Get-QTicketsOrder
-        $command.OutputType.Name | Should -Contain 'QTickets.Model.Order'
+        $command.OutputType.Name | Should -Contain 'QTickets.Core.Model.Order'
         ($command.ParameterSets.Name | Sort-Object) | Should -Be @('Changes', 'Id', 'SinceHours', 'Window')
         $command.DefaultParameterSet | Should -Be 'SinceHours'
         $command.Parameters['Id'].Aliases | Should -Contain 'OrderId'
@@ -37,7 +37,7 @@ Describe 'Get-QTicketsOrder' {
 
     It 'streams paid orders of the window, each id once, in id order' {
         $orders.Count | Should -BeGreaterThan 50
-        $orders[0] | Should -BeOfType ([QTickets.Model.Order])
+        $orders[0] | Should -BeOfType ([QTickets.Core.Model.Order])
         $ids = $orders.Id
         @($ids | Sort-Object -Unique).Count | Should -Be $ids.Count
         ($ids -join ',') | Should -Be (($ids | Sort-Object) -join ',')
@@ -83,7 +83,7 @@ Describe 'Get-QTicketsOrder' {
         $found = @(Get-QTicketsOrder @api -Id $orders[0].Id, 999999999 -ErrorVariable problems -ErrorAction SilentlyContinue)
         $found.Id | Should -Be $orders[0].Id
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -Be 'QTickets.Api.OrderNotFound,QTickets.Cmdlets.GetQTicketsOrderCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'QTickets.Api.OrderNotFound,QTickets.Cmdlets.Api.GetQTicketsOrderCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $problems[0].TargetObject | Should -Be 999999999
     }
@@ -101,7 +101,7 @@ Describe 'Get-QTicketsOrder' {
         $caught = $null
         try { Get-QTicketsOrder -Token $wrong -BaseUrl $url @window -ErrorAction Stop } catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.FullyQualifiedErrorId | Should -Be 'QTickets.Api.Unauthorized,QTickets.Cmdlets.GetQTicketsOrderCommand'
+        $caught.FullyQualifiedErrorId | Should -Be 'QTickets.Api.Unauthorized,QTickets.Cmdlets.Api.GetQTicketsOrderCommand'
         $caught.CategoryInfo.Category | Should -Be 'AuthenticationError'
         $caught.Exception.Message | Should -Match 'QTICKETS_TOKEN'
         $caught.Exception.Message | Should -Not -Match ([regex]::Escape($wrong))
@@ -121,7 +121,7 @@ Describe 'Get-QTicketsEvent' {
 
     It 'emits every event with shows, city and time zone' {
         $events.Count | Should -BeGreaterThan 10 -Because 'the default page holds 10: every page must be read'
-        $events[0] | Should -BeOfType ([QTickets.Model.Event])
+        $events[0] | Should -BeOfType ([QTickets.Core.Model.Event])
         $live = $events | Where-Object { $null -eq $_.DeletedAt } | Select-Object -First 1
         $live.Shows.Count | Should -BeGreaterThan 0
         $live.City | Should -Not -BeNullOrEmpty
@@ -131,7 +131,7 @@ Describe 'Get-QTicketsEvent' {
     It 'reads single events by id and reports an unknown one' {
         $one = @($events[0].Id, 999999999 | Get-QTicketsEvent @api -ErrorVariable problems -ErrorAction SilentlyContinue)
         $one.Id | Should -Be $events[0].Id
-        $problems[0].FullyQualifiedErrorId | Should -Be 'QTickets.Api.EventNotFound,QTickets.Cmdlets.GetQTicketsEventCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'QTickets.Api.EventNotFound,QTickets.Cmdlets.Api.GetQTicketsEventCommand'
         $problems[0].TargetObject | Should -Be 999999999
     }
 

@@ -39,8 +39,8 @@ Describe 'Test-QTicketsEndpoint' {
     It 'emits one result per step, then a verdict naming GET with a JSON body as the working form' {
         $out = @(Test-QTicketsEndpoint -EnvFile $liveEnv -IncludeWriteProbes -RetryDelaySeconds 0)
         $verdict = $out[-1]
-        $verdict | Should -BeOfType ([QTickets.Diagnostics.EndpointVerdict])
-        $out[0..($out.Count - 2)] | ForEach-Object { $_ | Should -BeOfType ([QTickets.Diagnostics.EndpointProbeResult]) }
+        $verdict | Should -BeOfType ([QTickets.Core.Diagnostics.EndpointVerdict])
+        $out[0..($out.Count - 2)] | ForEach-Object { $_ | Should -BeOfType ([QTickets.Core.Diagnostics.EndpointProbeResult]) }
         $verdict.Kind | Should -Be 'WorkingFormFound'
         $verdict.WorkingSteps | Should -Be @('J1')
         $verdict.IgnoredSteps | Should -Be @('A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'C1', 'C2')
@@ -73,7 +73,7 @@ Describe 'Test-QTicketsEndpoint' {
     }
 
     It 'formats results in a table that fits 120 columns' {
-        $text = Test-QTicketsEndpoint -EnvFile $liveEnv -Step A1, J1 | Where-Object { $_ -is [QTickets.Diagnostics.EndpointProbeResult] } |
+        $text = Test-QTicketsEndpoint -EnvFile $liveEnv -Step A1, J1 | Where-Object { $_ -is [QTickets.Core.Diagnostics.EndpointProbeResult] } |
             Format-Table | Out-String -Width 120
         $text | Should -Match 'Step Method HTTP Items'
         $text -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }

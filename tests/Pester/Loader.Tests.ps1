@@ -198,7 +198,7 @@ Describe 'Invoke-QTicketsLoad' {
         $counts = Get-RowCounts
         $now = Get-SandboxNow
         $dry = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -DryRun
-        $dry | Should -BeOfType ([QTickets.Load.LoadSummary])
+        $dry | Should -BeOfType ([QTickets.Core.Load.LoadSummary])
         $dry.Status | Should -Be 'dry-run'
         $dry.Orders | Should -BeGreaterThan 0
         @($dry.DryRunReport())[0] | Should -Be '[qtickets_api] Dry-run complete:'
@@ -224,7 +224,7 @@ Describe 'Test-QTicketsFreshness' {
 
     It 'is healthy right after a run, and says why not three hours later' {
         $fresh = Test-QTicketsFreshness -EnvFile $envFile -Now $now -MaxFailedPercent 60
-        $fresh | Should -BeOfType ([QTickets.Load.FreshnessReport])
+        $fresh | Should -BeOfType ([QTickets.Core.Load.FreshnessReport])
         $fresh.Healthy | Should -BeTrue
         $fresh.InventoryAge | Should -Be ([TimeSpan]::Zero)
         $fresh.Runs | Should -BeGreaterThan 0

@@ -45,7 +45,7 @@ Describe 'Compare-QTicketsClickHouse' {
     It 'finds no drift after a clean load: one typed row per day and event' {
         $rows = Compare-QTicketsClickHouse @common -Days 7
         $rows.Count | Should -BeGreaterThan 10
-        $rows[0].GetType().FullName | Should -Be 'QTickets.Reconcile.ReconcileRow'
+        $rows[0].GetType().FullName | Should -Be 'QTickets.Core.Reconcile.ReconcileRow'
         $rows | Where-Object differs | Should -BeNullOrEmpty
         ($rows.sales_date | Sort-Object -Unique).Count | Should -BeLessOrEqual 7
     }

@@ -15,7 +15,7 @@ BeforeAll {
     $eventsPage = Get-Content -LiteralPath (Join-Path $fixtures 'events_page1.json') -Raw
     $document = [System.Text.Json.JsonDocument]::Parse($eventsPage)
     $script:events = @($document.RootElement.GetProperty('data').EnumerateArray() |
-        ForEach-Object { [QTickets.Api.QTicketsJson]::ParseEvent($_) })
+        ForEach-Object { [QTickets.Core.Json.QTicketsJson]::ParseEvent($_) })
     $script:columns = 'order_id', 'event_id', 'city', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content',
         'utm_term', 'sale_ts', 'tickets_sold', 'revenue', 'currency', 'payload_json', '_ver', '_dedup_key', 'SaleUtc'
 }

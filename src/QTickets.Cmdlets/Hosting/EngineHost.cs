@@ -1,7 +1,7 @@
 using System.Reflection;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
-namespace QTickets.Hosting;
+namespace QTickets.Cmdlets.Hosting;
 
 /// <summary>
 /// Finds the engine. Inside the module it is loaded from `dependencies/` into <see cref="EngineLoadContext"/>;

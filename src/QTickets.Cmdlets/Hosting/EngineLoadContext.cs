@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace QTickets.Hosting;
+namespace QTickets.Cmdlets.Hosting;
 
 /// <summary>
 /// The module's own load context for QTickets.Engine and its third-party dependencies (Polly,

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
-namespace QTickets.Hosting;
+namespace QTickets.Cmdlets.Hosting;
 
 /// <summary>
 /// Engine work runs on worker tasks, but PowerShell allows Write* only on the pipeline thread. Workers post

@@ -7,7 +7,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Api;
 
@@ -238,7 +238,7 @@ internal sealed class ApiTransport : IDisposable
         var length = Math.Min(body.Length, ExcerptLength * 4);
         var text = Encoding.UTF8.GetString(body, 0, length);
         // Error messages reach cron logs and meta_job_runs: a cut-off orders page starts with the client's contacts.
-        text = Scrub(QTickets.Api.PersonalData.MaskText(text)).ReplaceLineEndings(" ");
+        text = Scrub(QTickets.Core.Json.PersonalData.MaskText(text)).ReplaceLineEndings(" ");
         return text.Length > ExcerptLength ? text[..ExcerptLength] + "…" : text;
     }
 

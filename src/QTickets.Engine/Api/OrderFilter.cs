@@ -1,5 +1,5 @@
-using QTickets.Contracts;
-using QTickets.Model;
+using QTickets.Core.Contracts;
+using QTickets.Core.Model;
 
 namespace QTickets.Engine.Api;
 

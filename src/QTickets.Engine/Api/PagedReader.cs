@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Api;
 

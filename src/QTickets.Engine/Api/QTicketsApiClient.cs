@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using QTickets.Api;
-using QTickets.Configuration;
-using QTickets.Contracts;
-using QTickets.Model;
+using QTickets.Core.Json;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
+using QTickets.Core.Model;
 
 namespace QTickets.Engine.Api;
 
@@ -18,7 +18,7 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     public QTicketsApiClient(QTicketsConfig config, ApiOptions options, IRunObserver observer)
     {
         var token = config.Token ?? throw new ArgumentException("The configuration has no QTickets token.", nameof(config));
-        _transport = new ApiTransport(config.BaseUrl, token.Value, token.Fingerprint, options, observer);
+        _transport = new ApiTransport(config.BaseUrl, token.Reveal(), token.Fingerprint, options, observer);
         _pages = new PagedReader(_transport, options, observer);
     }
 

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ClickHouse.Driver;
 using ClickHouse.Driver.Copy;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// Translates driver and server failures into <see cref="ClickHouseStoreException"/>s that say where (host and
@@ -105,7 +105,7 @@ internal sealed partial class ClickHouseErrors
             return title.Success ? $"an HTML page titled '{Shorten(Scrub(title.Groups[1].Value.Trim()), 60)}'" : "an HTML page";
         }
         var words = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return $"'{Shorten(Scrub(QTickets.Api.PersonalData.MaskText(words)), 120)}'";
+        return $"'{Shorten(Scrub(QTickets.Core.Json.PersonalData.MaskText(words)), 120)}'";
     }
 
     static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";

@@ -3,14 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
-using QTickets.Store;
-using QTickets.Configuration;
-using QTickets.Contracts;
-using QTickets.Reconcile;
-using static QTickets.Store.KnownTables;
+using QTickets.Core.Contracts;
+using QTickets.Core.Configuration;
+using QTickets.Core.Reconcile;
+using static QTickets.Core.Contracts.KnownTables;
 
 // Namespace Storage, not ClickHouse: a QTickets.Engine.ClickHouse namespace would shadow ClickHouse.Driver for all engine code.
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// <see cref="IClickHouseStore"/> over ClickHouse.Driver's HTTP client. Every table name is qualified with the
@@ -35,7 +34,7 @@ public sealed class ClickHouseStore : IClickHouseStore
                     (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
         _observer = observer;
         _port = config.ClickHousePort;
-        var password = config.ClickHousePassword?.Value ?? "";
+        var password = config.ClickHousePassword?.Reveal() ?? "";
         Endpoint = $"{config.ClickHouseUrl} as '{_user}', database {Database}";
         _errors = new ClickHouseErrors(config.ClickHouseUrl, _user, password);
         _client = new ClickHouseClient(new ClickHouseClientSettings
@@ -226,8 +225,42 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     // ---------------------------------------------------------------- writing
 
-    public ITableWriter OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer) =>
-        new TableWriter(_client, _errors, Database, table, columns, options, observer, options.Compress ?? !_loopback);
+    public ITableWriter<object?[]> OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer)
+    {
+        var encoders = new ColumnEncoder[columns.Count];
+        for (var i = 0; i < columns.Count; i++) encoders[i] = EncoderFor(table, columns[i]);
+        return new TableWriter<object?[]>(_client, _errors, Database, table, new ValueArrayEncoder(columns, encoders), options, observer,
+            options.Compress ?? !_loopback);
+    }
+
+    public async Task<ITableWriter<T>> OpenWriterAsync<T>(string table, WriteOptions options, IRunObserver observer, CancellationToken cancellation)
+        where T : class
+    {
+        var columns = await DescribeTableAsync(table, cancellation).ConfigureAwait(false);
+        if (columns.Count == 0)
+            throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
+                $"Table {Database}.{table} does not exist on {Endpoint}. Run Initialize-QTicketsClickHouse (as an administrator) to create it.",
+                table: table);
+        var encoder = new TypedRowEncoder<T>(columns, options.Omitted,
+            lacking => new ClickHouseStoreException(ClickHouseFailure.ColumnMissing,
+                $"Table {Database}.{table} on {Endpoint} has no column {string.Join(", ", lacking)}, which the module writes. " +
+                "Run Initialize-QTicketsClickHouse to migrate the schema.", table: table, column: lacking[0]),
+            column => EncoderFor(table, column));
+        return new TableWriter<T>(_client, _errors, Database, table, encoder, options, observer, options.Compress ?? !_loopback);
+    }
+
+    /// <summary>The column's RowBinary encoder, or a failure naming the column, its type and the way around it.</summary>
+    ColumnEncoder EncoderFor(string table, TableColumn column)
+    {
+        ColumnEncoder? encoder;
+        Exception? inner = null;
+        try { encoder = ColumnEncoder.For(column.Type); }
+        catch (Exception ex) when (ex is ArgumentException or FormatException) { encoder = null; inner = ex; }
+        if (encoder is not null) return encoder;
+        var why = inner?.Message ?? "the writer has no RowBinary encoding for that type";
+        throw _errors.TypeMismatch(inner ?? new NotSupportedException(why), $"{Database}.{table}", column.Name, null,
+            $"column '{column.Name}' has type {column.Type}: {why}. Leave it out with -ColumnMap (it then takes its DEFAULT)");
+    }
 
     public async Task<DailyFactsResult> RecomputeDailyFactsAsync(IReadOnlyCollection<DateOnly> days, ulong version, CancellationToken cancellation)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using NodaTime;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// Writes one column's values as ClickHouse RowBinary. Built once per column from its type as system.columns
@@ -22,6 +22,10 @@ internal abstract class ColumnEncoder
     }
 
     protected abstract void WriteValue(EncodedBatch batch, object value);
+
+    /// <summary>The exceptions that mean "this value does not fit the column" (the writer names the column and row).</summary>
+    public static bool IsValueFailure(Exception ex) =>
+        ex is ColumnValueException or FormatException or InvalidCastException or OverflowException or ArgumentException;
 
     /// <summary>Writes the type's form of null (Nullable's flag, an empty Array or Map); false where it has none.</summary>
     protected virtual bool WriteNull(EncodedBatch batch) => false;
@@ -61,11 +65,11 @@ internal abstract class ColumnEncoder
             "String" => StringEncoder.Instance,
             "UInt8" => new Primitive((b, v) => b.WriteByte(Convert.ToByte(v, CultureInfo.InvariantCulture))),
             "UInt16" => new Primitive((b, v) => b.WriteUInt16(Convert.ToUInt16(v, CultureInfo.InvariantCulture))),
-            "UInt32" => new Primitive((b, v) => b.WriteUInt32(Convert.ToUInt32(v, CultureInfo.InvariantCulture))),
-            "UInt64" => new Primitive((b, v) => b.WriteUInt64(Convert.ToUInt64(v, CultureInfo.InvariantCulture))),
+            "UInt32" => UInt32Encoder.Instance,
+            "UInt64" => UInt64Encoder.Instance,
             "Int8" => new Primitive((b, v) => b.WriteByte(unchecked((byte)Convert.ToSByte(v, CultureInfo.InvariantCulture)))),
             "Int16" => new Primitive((b, v) => b.WriteUInt16(unchecked((ushort)Convert.ToInt16(v, CultureInfo.InvariantCulture)))),
-            "Int32" => new Primitive((b, v) => b.WriteInt32(Convert.ToInt32(v, CultureInfo.InvariantCulture))),
+            "Int32" => Int32Encoder.Instance,
             "Int64" => new Primitive((b, v) => b.WriteInt64(Convert.ToInt64(v, CultureInfo.InvariantCulture))),
             "Float32" => new Primitive((b, v) => b.WriteSingle(Convert.ToSingle(v, CultureInfo.InvariantCulture))),
             "Float64" => new Primitive((b, v) => b.WriteDouble(Convert.ToDouble(v, CultureInfo.InvariantCulture))),
@@ -125,9 +129,36 @@ internal abstract class ColumnEncoder
         protected override void WriteValue(EncodedBatch batch, object value) => write(batch, value);
     }
 
-    sealed class StringEncoder : ColumnEncoder
+    sealed class UInt32Encoder : ColumnEncoder, IValueEncoder<uint>
+    {
+        public static readonly UInt32Encoder Instance = new();
+        public void Write(EncodedBatch batch, uint value) => batch.WriteUInt32(value);
+        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteUInt32(Convert.ToUInt32(value, CultureInfo.InvariantCulture));
+    }
+
+    sealed class UInt64Encoder : ColumnEncoder, IValueEncoder<ulong>
+    {
+        public static readonly UInt64Encoder Instance = new();
+        public void Write(EncodedBatch batch, ulong value) => batch.WriteUInt64(value);
+        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteUInt64(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
+    }
+
+    sealed class Int32Encoder : ColumnEncoder, IValueEncoder<int>
+    {
+        public static readonly Int32Encoder Instance = new();
+        public void Write(EncodedBatch batch, int value) => batch.WriteInt32(value);
+        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteInt32(Convert.ToInt32(value, CultureInfo.InvariantCulture));
+    }
+
+    sealed class StringEncoder : ColumnEncoder, IValueEncoder<string>
     {
         public static readonly StringEncoder Instance = new();
+
+        public void Write(EncodedBatch batch, string value)
+        {
+            if (value is null) throw new ColumnValueException("null in a column that is not Nullable");
+            batch.WriteString(value);
+        }
 
         protected override void WriteValue(EncodedBatch batch, object value)
         {
@@ -142,8 +173,10 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class FixedStringEncoder(int length) : ColumnEncoder
+    sealed class FixedStringEncoder(int length) : ColumnEncoder, IValueEncoder<string>
     {
+        public void Write(EncodedBatch batch, string value) => WriteValue(batch, value ?? throw new ColumnValueException("null in a column that is not Nullable"));
+
         protected override void WriteValue(EncodedBatch batch, object value)
         {
             Span<byte> bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
@@ -163,8 +196,11 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class NullableEncoder(ColumnEncoder inner) : ColumnEncoder
+    internal sealed class NullableEncoder(ColumnEncoder inner) : ColumnEncoder
     {
+        /// <summary>The encoder of the values that are not null.</summary>
+        public ColumnEncoder Inner => inner;
+
         protected override bool WriteNull(EncodedBatch batch)
         {
             batch.WriteByte(1);
@@ -217,7 +253,7 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class DecimalEncoder : ColumnEncoder
+    sealed class DecimalEncoder : ColumnEncoder, IValueEncoder<decimal>
     {
         static readonly decimal[] s_pow10 = Enumerable.Range(0, 19).Select(i => (decimal)Math.Pow(10, i)).ToArray();
         readonly int _precision;
@@ -240,6 +276,11 @@ internal abstract class ColumnEncoder
             {
                 throw Mismatch(value, $"Decimal({_precision}, {_scale})");
             }
+            Write(batch, d);
+        }
+
+        public void Write(EncodedBatch batch, decimal d)
+        {
             // The driver truncated extra fraction digits (it scaled the mantissa by integer division); so does this.
             try
             {
@@ -278,13 +319,7 @@ internal abstract class ColumnEncoder
         switch (value)
         {
             case DateTimeOffset dto: return Instant.FromDateTimeOffset(dto);
-            case DateTime dt when dt.Kind == DateTimeKind.Utc: return Instant.FromDateTimeUtc(dt);
-            case DateTime dt when dt.Kind == DateTimeKind.Local: return Instant.FromDateTimeUtc(dt.ToUniversalTime());
-            case DateTime dt:
-                // No kind: the wall clock of the column's time zone (UTC for a column without one).
-                return zone is null
-                    ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(dt, DateTimeKind.Utc))
-                    : zone.AtLeniently(LocalDateTime.FromDateTime(dt)).ToInstant();
+            case DateTime dt: return InstantOf(dt, zone);
             case DateOnly d: return Instant.FromUtc(d.Year, d.Month, d.Day, 0, 0);
             case string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed):
                 // Text with an offset names an instant; text without one is a wall clock, as above.
@@ -293,32 +328,50 @@ internal abstract class ColumnEncoder
         }
     }
 
+    static Instant InstantOf(DateTime dt, DateTimeZone? zone) => dt.Kind switch
+    {
+        DateTimeKind.Utc => Instant.FromDateTimeUtc(dt),
+        DateTimeKind.Local => Instant.FromDateTimeUtc(dt.ToUniversalTime()),
+        // No kind: the wall clock of the column's time zone (UTC for a column without one).
+        _ => zone is null
+            ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(dt, DateTimeKind.Utc))
+            : zone.AtLeniently(LocalDateTime.FromDateTime(dt)).ToInstant(),
+    };
+
     static bool HasOffset(string s) =>
         s.EndsWith('Z') || s.EndsWith('z') || (s.Length > 6 && (s[^6] is '+' or '-') && s[^3] == ':');
 
-    sealed class DateTimeEncoder(DateTimeZone? zone) : ColumnEncoder
+    sealed class DateTimeEncoder(DateTimeZone? zone) : ColumnEncoder, IValueEncoder<DateTime>
     {
-        protected override void WriteValue(EncodedBatch batch, object value)
+        protected override void WriteValue(EncodedBatch batch, object value) => Write(batch, InstantOf(value, zone, "DateTime"));
+
+        public void Write(EncodedBatch batch, DateTime value) => Write(batch, InstantOf(value, zone));
+
+        static void Write(EncodedBatch batch, Instant instant)
         {
-            var seconds = InstantOf(value, zone, "DateTime").ToUnixTimeSeconds();
+            var seconds = instant.ToUnixTimeSeconds();
             if (seconds is < 0 or > uint.MaxValue)
                 throw new ColumnValueException("the time is outside DateTime's range (1970-01-01 to 2106-02-07)");
             batch.WriteUInt32((uint)seconds);
         }
     }
 
-    sealed class DateTime64Encoder(int precision, DateTimeZone? zone) : ColumnEncoder
+    sealed class DateTime64Encoder(int precision, DateTimeZone? zone) : ColumnEncoder, IValueEncoder<DateTime>
     {
         readonly long _factor = (long)Math.Pow(10, Math.Abs(precision - 7));
 
-        protected override void WriteValue(EncodedBatch batch, object value)
+        protected override void WriteValue(EncodedBatch batch, object value) => Write(batch, InstantOf(value, zone, $"DateTime64({precision})"));
+
+        public void Write(EncodedBatch batch, DateTime value) => Write(batch, InstantOf(value, zone));
+
+        void Write(EncodedBatch batch, Instant instant)
         {
-            var ticks = InstantOf(value, zone, $"DateTime64({precision})").ToUnixTimeTicks();
+            var ticks = instant.ToUnixTimeTicks();
             batch.WriteInt64(precision >= 7 ? checked(ticks * _factor) : ticks / _factor);
         }
     }
 
-    sealed class DateEncoder(bool wide) : ColumnEncoder
+    sealed class DateEncoder(bool wide) : ColumnEncoder, IValueEncoder<DateTime>
     {
         protected override void WriteValue(EncodedBatch batch, object value)
         {
@@ -328,8 +381,17 @@ internal abstract class ColumnEncoder
                 DateOnly d => d.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
                 string s when DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) =>
                     parsed.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
-                _ => (int)Math.Floor(InstantOf(value, null, wide ? "Date32" : "Date").ToUnixTimeSeconds() / 86400.0),
+                _ => DaysOf(InstantOf(value, null, wide ? "Date32" : "Date")),
             };
+            Write(batch, days);
+        }
+
+        public void Write(EncodedBatch batch, DateTime value) => Write(batch, DaysOf(InstantOf(value, null)));
+
+        static int DaysOf(Instant instant) => (int)Math.Floor(instant.ToUnixTimeSeconds() / 86400.0);
+
+        void Write(EncodedBatch batch, int days)
+        {
             if (wide)
             {
                 if (days is < -25567 or > 120529) throw new ColumnValueException("the date is outside Date32's range (1900-01-01 to 2299-12-31)");
@@ -393,6 +455,12 @@ internal abstract class ColumnEncoder
             else batch.WriteByte(unchecked((byte)checked((sbyte)number)));
         }
     }
+}
+
+/// <summary>The typed path of an encoder: a value of <typeparamref name="T"/> written without boxing (typed rows).</summary>
+internal interface IValueEncoder<in T>
+{
+    void Write(EncodedBatch batch, T value);
 }
 
 /// <summary>A value that the column's type cannot hold; the writer adds the table, column and row.</summary>

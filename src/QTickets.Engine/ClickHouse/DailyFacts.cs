@@ -1,7 +1,7 @@
 using System.Globalization;
-using static QTickets.Store.KnownTables;
+using static QTickets.Core.Contracts.KnownTables;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// The daily facts, recomputed from staging FINAL for whole days. The legacy aggregated only the current load's

@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// One batch of rows already encoded as ClickHouse RowBinary, held in fixed-size byte chunks from the writer's

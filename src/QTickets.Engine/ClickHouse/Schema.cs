@@ -1,7 +1,7 @@
-using QTickets.Store;
-using static QTickets.Store.KnownTables;
+using QTickets.Core.Contracts;
+using static QTickets.Core.Contracts.KnownTables;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// The schema as versioned migrations. Table names and columns are the legacy ones (facts §3.10) so the

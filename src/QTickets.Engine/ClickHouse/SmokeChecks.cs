@@ -1,8 +1,8 @@
 using System.Globalization;
-using QTickets.Store;
-using static QTickets.Store.KnownTables;
+using QTickets.Core.Contracts;
+using static QTickets.Core.Contracts.KnownTables;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// The legacy smoke checks (facts §3.12), each a pass/fail with its value. Where the legacy only printed a

@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using ClickHouse.Driver;
-using QTickets.Store;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 
-namespace QTickets.Engine.Storage;
+namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
-/// One table's streaming insert. Each row is encoded to RowBinary as it arrives (<see cref="ColumnEncoder"/>) into
+/// One table's streaming insert. Each row is encoded to RowBinary as it arrives (<see cref="IRowEncoder{TRow}"/>) into
 /// the filling <see cref="EncodedBatch"/>, which ends at BatchSize rows or <see cref="MaxBatchBytes"/>; full
 /// batches pass through a bounded channel to one insert task, and a new batch starts only when one of
 /// (BatchesInFlight + 1) slots is free, so at most that many batches of bytes
 /// exist at a time whatever the input size. Each batch is one INSERT ... FORMAT RowBinary over HTTP carrying its
 /// content token; a batch whose connection drops is sent again with the same token, so the server keeps it once.
 /// </summary>
-internal sealed class TableWriter : ITableWriter
+internal sealed class TableWriter<TRow> : ITableWriter<TRow>
 {
     static readonly TimeSpan[] s_retryDelays = { TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2) };
 
@@ -25,7 +24,7 @@ internal sealed class TableWriter : ITableWriter
     readonly string[] _columns;
     readonly string[] _quotedColumns;
     readonly string[] _types;
-    readonly ColumnEncoder[] _encoders;
+    readonly IRowEncoder<TRow> _encoder;
     readonly bool _compress;
     readonly WriteOptions _options;
     readonly IRunObserver _observer;
@@ -43,8 +42,9 @@ internal sealed class TableWriter : ITableWriter
 
     /// <param name="compress">gzip the request bodies: worth it over a network, pure CPU cost on loopback.</param>
     public TableWriter(ClickHouseClient client, ClickHouseErrors errors, string database, string table,
-        IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer, bool compress)
+        IRowEncoder<TRow> encoder, WriteOptions options, IRunObserver observer, bool compress)
     {
+        var columns = encoder.Columns;
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
         _client = client;
         _errors = errors;
@@ -53,14 +53,7 @@ internal sealed class TableWriter : ITableWriter
         _columns = columns.Select(c => c.Name).ToArray();
         _quotedColumns = _columns.Select(Quote).ToArray();
         _types = columns.Select(c => c.Type).ToArray();
-        _encoders = new ColumnEncoder[_columns.Length];
-        for (var i = 0; i < _columns.Length; i++)
-        {
-            ColumnEncoder? encoder;
-            try { encoder = ColumnEncoder.For(_types[i]); }
-            catch (Exception ex) when (ex is ArgumentException or FormatException) { throw Unwritable(i, ex.Message, ex); }
-            _encoders[i] = encoder ?? throw Unwritable(i, "the writer has no RowBinary encoding for that type", null);
-        }
+        _encoder = encoder;
         _compress = compress;
         _options = options;
         _observer = observer;
@@ -80,31 +73,24 @@ internal sealed class TableWriter : ITableWriter
 
     static string Quote(string identifier) => "`" + identifier.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal) + "`";
 
-    ClickHouseStoreException Unwritable(int column, string why, Exception? inner) =>
-        _errors.TypeMismatch(inner ?? new NotSupportedException(why), Qualified, _columns[column], null,
-            $"column '{_columns[column]}' has type {_types[column]}: {why}. Leave it out with -ColumnMap (it then takes its DEFAULT)");
-
-    public async ValueTask AddAsync(object?[] row, CancellationToken cancellation)
+    public async ValueTask AddAsync(TRow row, CancellationToken cancellation)
     {
-        if (row.Length != _columns.Length)
-            throw new ArgumentException($"A row for {_table} has {row.Length} values; the writer's columns are {_columns.Length}.");
         var batch = _current ?? throw new InvalidOperationException($"The writer of {Qualified} failed or completed; open another.");
         var mark = batch.Length;
-        var i = 0;
         try
         {
-            for (; i < row.Length; i++) _encoders[i].Write(batch, row[i]);
+            _encoder.Encode(row, batch);
         }
-        catch (Exception ex) when (ex is ColumnValueException or FormatException or InvalidCastException or OverflowException or ArgumentException)
+        catch (RowValueException ex)
         {
             // Drop the half-written row: the batch keeps only whole rows, and the rows before it are still written.
             batch.Truncate(mark);
             // The value itself is left out, here and in the inner exception (a FormatException quotes it): it may
             // be a customer's name or phone, and errors reach logs.
-            var value = row[i];
-            var why = ex is ColumnValueException
+            var i = ex.Column;
+            var why = ex.InnerException is ColumnValueException
                 ? ex.Message
-                : $"{(value is null ? "null" : $"a {value.GetType().Name} value")} does not convert to {_types[i]} ({ex.GetType().Name})";
+                : $"{ex.ValueKind} does not convert to {_types[i]} ({ex.InnerException!.GetType().Name})";
             throw _errors.TypeMismatch(new ColumnValueException(why), Qualified, _columns[i], null, $"row {_rowsAdded + 1}: {why}");
         }
         batch.Rows++;

@@ -39,9 +39,9 @@ public class ModuleManifestTests
     {
         using var ps = new PowerShellSession();
         var r = ps.Run("""
-            $engine = [QTickets.Hosting.EngineHost]::Engine
+            $engine = [QTickets.Cmdlets.Hosting.EngineHost]::Engine
             [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine.GetType().Assembly).Name
-            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([QTickets.Model.Order].Assembly).Name
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([QTickets.Core.Model.Order].Assembly).Name
             $engine.DependencyVersions['Polly.Core']
             """);
         Assert.Null(r.Terminating);

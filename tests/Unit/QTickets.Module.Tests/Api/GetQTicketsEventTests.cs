@@ -48,7 +48,7 @@ public sealed class GetQTicketsEventTests(EventSandbox sandbox) : IClassFixture<
 
         Assert.Equal(new[] { id }, r.Output.Select(o => (long)o.Properties["Id"].Value));
         var error = Assert.Single(r.Errors);
-        Assert.Equal("QTickets.Api.EventNotFound,QTickets.Cmdlets.GetQTicketsEventCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.EventNotFound,QTickets.Cmdlets.Api.GetQTicketsEventCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal(999999999L, error.TargetObject);
     }

@@ -48,7 +48,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
 
         Assert.Null(r.Terminating);
         Assert.Empty(r.Errors);
-        Assert.All(r.Output, o => Assert.Equal("QTickets.Model.Order", o.BaseObject.GetType().FullName));
+        Assert.All(r.Output, o => Assert.Equal("QTickets.Core.Model.Order", o.BaseObject.GetType().FullName));
         Assert.Equal(expected, r.Output.Select(o => (long)o.Properties["Id"].Value));
     }
 
@@ -113,7 +113,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
         Assert.Null(r.Terminating);
         Assert.Equal(known, r.Output.Select(o => (long)o.Properties["Id"].Value));
         var error = Assert.Single(r.Errors);
-        Assert.Equal("QTickets.Api.OrderNotFound,QTickets.Cmdlets.GetQTicketsOrderCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.OrderNotFound,QTickets.Cmdlets.Api.GetQTicketsOrderCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Equal(999999999L, error.TargetObject);
     }
@@ -141,7 +141,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
 
         var record = TerminatingRecord(r);
         Assert.Empty(r.Output);
-        Assert.Equal("QTickets.Api.Unauthorized,QTickets.Cmdlets.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.Unauthorized,QTickets.Cmdlets.Api.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.AuthenticationError, record.CategoryInfo.Category);
         Assert.Contains("QTICKETS_TOKEN", record.Exception.Message);
         Assert.DoesNotContain("qt-WRONG-t0ken-abcdefgh", r.AllText());
@@ -155,7 +155,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
         var r = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window} -MaxAttempts 2", down);
 
         var record = TerminatingRecord(r);
-        Assert.Equal("QTickets.Api.Unavailable,QTickets.Cmdlets.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Api.Unavailable,QTickets.Cmdlets.Api.GetQTicketsOrderCommand", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ConnectionError, record.CategoryInfo.Category);
         Assert.Contains("after 2 attempt(s)", record.Exception.Message);
         Assert.Contains("HTTP 503", record.Exception.Message);

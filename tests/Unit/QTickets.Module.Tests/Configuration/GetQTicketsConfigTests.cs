@@ -35,7 +35,7 @@ public sealed class GetQTicketsConfigTests : IDisposable
         var r = _ps.Run("Get-QTicketsConfig -EnvFile $f -ClickHousePort 9000", new Dictionary<string, object> { ["f"] = env });
         Assert.Null(r.Terminating);
         var config = Assert.Single(r.Output).BaseObject;
-        Assert.Equal("QTickets.Configuration.QTicketsConfig", config.GetType().FullName);
+        Assert.Equal("QTickets.Core.Configuration.QTicketsConfig", config.GetType().FullName);
         var pso = r.Output[0];
         Assert.Equal("qt***4e", pso.Properties["TokenFingerprint"].Value);
         Assert.Equal("ch.example", pso.Properties["ClickHouseHost"].Value);
@@ -61,7 +61,7 @@ public sealed class GetQTicketsConfigTests : IDisposable
         var env = EnvFile("ORG_NAME=x\n");
         var r = _ps.Run("Get-QTicketsConfig -EnvFile $f", new Dictionary<string, object> { ["f"] = env });
         var record = TerminatingRecord(r);
-        Assert.Equal("QTickets.Configuration.Invalid,QTickets.Cmdlets.GetQTicketsConfigCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Configuration.Invalid,QTickets.Cmdlets.Configuration.GetQTicketsConfigCommand", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, record.CategoryInfo.Category);
         Assert.Contains("QTICKETS_TOKEN", record.Exception.Message);
         Assert.Contains("QTICKETS_API_TOKEN", record.Exception.Message);

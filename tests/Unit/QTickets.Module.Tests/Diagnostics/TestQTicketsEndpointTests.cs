@@ -32,11 +32,11 @@ public sealed class TestQTicketsEndpointTests(ProtocolSandbox sandbox) : IClassF
         Assert.Null(r.Terminating);
         Assert.Empty(r.Errors);
         var results = r.Output.Take(r.Output.Count - 1).Select(o => o.BaseObject).ToList();
-        Assert.All(results, o => Assert.Equal("QTickets.Diagnostics.EndpointProbeResult", o.GetType().FullName));
+        Assert.All(results, o => Assert.Equal("QTickets.Core.Diagnostics.EndpointProbeResult", o.GetType().FullName));
         Assert.Equal(new[] { "0", "A0", "A1", "A2", "A3", "B1", "B2", "B3", "C1", "C2", "J1", "D", "E1", "E2", "F", "H" },
             r.Output.Take(r.Output.Count - 1).Select(o => (string)o.Properties["Step"].Value));
         var verdict = Verdict(r);
-        Assert.Equal("QTickets.Diagnostics.EndpointVerdict", ((object)verdict).GetType().FullName);
+        Assert.Equal("QTickets.Core.Diagnostics.EndpointVerdict", ((object)verdict).GetType().FullName);
         Assert.Equal("WorkingFormFound", verdict.Kind.ToString());
         Assert.Equal(new[] { "J1" }, (IEnumerable<string>)verdict.WorkingSteps);
         Assert.Equal(new[] { "A1", "A2", "A3", "B1", "B2", "B3", "C1", "C2" }, (IEnumerable<string>)verdict.IgnoredSteps);
@@ -135,11 +135,11 @@ public sealed class TestQTicketsEndpointTests(ProtocolSandbox sandbox) : IClassF
         File.SetUnixFileMode(noToken, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var r = _ps.Run("Test-QTicketsEndpoint -EnvFile $f", new Dictionary<string, object> { ["f"] = noToken });
         var record = StatementError(r);
-        Assert.Equal("QTickets.Configuration.Invalid,QTickets.Cmdlets.TestQTicketsEndpointCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Configuration.Invalid,QTickets.Cmdlets.Diagnostics.TestQTicketsEndpointCommand", record.FullyQualifiedErrorId);
 
         r = Run("Test-QTicketsEndpoint -EnvFile $envFile -Step A1, Z9");
         record = StatementError(r);
-        Assert.Equal("QTickets.Diagnostics.UnknownStep,QTickets.Cmdlets.TestQTicketsEndpointCommand", record.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Diagnostics.UnknownStep,QTickets.Cmdlets.Diagnostics.TestQTicketsEndpointCommand", record.FullyQualifiedErrorId);
         Assert.Contains("Unknown step Z9; the steps are 0, A0, A1", record.Exception.Message);
     }
 

@@ -38,7 +38,7 @@ public sealed class DroppedTableTests(ITestOutputHelper output)
         });
 
     static List<PSObject> Migrations(RunResult r) =>
-        r.Output.Where(o => o.BaseObject.GetType().FullName == "QTickets.Store.SchemaMigration").ToList();
+        r.Output.Where(o => o.BaseObject.GetType().FullName == "QTickets.Core.Contracts.SchemaMigration").ToList();
 
     static bool Exists(LoadRig rig, string name) =>
         rig.Ch.Count($"SELECT count() FROM system.tables WHERE database = '{rig.Db}' AND name = '{name}'") == 1;

@@ -73,7 +73,7 @@ public sealed class LoaderExitCodeTests(BackfilledRig fixture) : IClassFixture<B
         _rig.Record(whatIf.AllText());
         Assert.Null(whatIf.Terminating);
         var summary = Assert.Single(whatIf.Output);
-        Assert.Equal("QTickets.Load.LoadSummary", summary.BaseObject.GetType().FullName);
+        Assert.Equal("QTickets.Core.Load.LoadSummary", summary.BaseObject.GetType().FullName);
         Assert.Equal("dry-run", summary.Properties["Status"].Value);
         Assert.Contains(whatIf.HostLines, l => l.StartsWith("What if: ", StringComparison.Ordinal));
 

@@ -21,7 +21,7 @@ public sealed class TestQTicketsFreshnessTests : IDisposable
     static Report One(RunResult r)
     {
         var o = Assert.Single(r.Output);
-        Assert.Equal("QTickets.Load.FreshnessReport", o.BaseObject.GetType().FullName);
+        Assert.Equal("QTickets.Core.Load.FreshnessReport", o.BaseObject.GetType().FullName);
         return new Report(o);
     }
 
@@ -53,7 +53,7 @@ public sealed class TestQTicketsFreshnessTests : IDisposable
         Assert.Contains("no sales loaded", emptyReport.Problems);
         Assert.Contains("no runs in the last 24 h", emptyReport.Problems);
         var error = Assert.Single(empty.Errors);
-        Assert.Equal("QTickets.Freshness.Unhealthy,QTickets.Cmdlets.TestQTicketsFreshnessCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.Freshness.Unhealthy,QTickets.Cmdlets.Load.TestQTicketsFreshnessCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
 
         var (code, _, _) = _rig.InProcess(now);

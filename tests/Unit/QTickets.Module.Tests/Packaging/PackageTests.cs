@@ -122,8 +122,8 @@ public sealed class PackageTests(BuiltPackage package) : IClassFixture<BuiltPack
                 $"Import-Module QTickets -RequiredVersion {version} -ErrorAction Stop; " +
                 "(Get-Module QTickets).ModuleBase; " +
                 "(Get-QTicketsConfig -Token 'package-test-token-0123').TokenFingerprint; " +
-                "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([QTickets.Hosting.EngineHost]::Engine.GetType().Assembly).Name; " +
-                "[QTickets.Hosting.EngineLoadContext]::Instance.Directory; " +
+                "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([QTickets.Cmdlets.Hosting.EngineHost]::Engine.GetType().Assembly).Name; " +
+                "[QTickets.Cmdlets.Hosting.EngineLoadContext]::Instance.Directory; " +
                 "(Get-Help Get-QTicketsOrder).Synopsis",
             }, new Dictionary<string, string> { ["PSModulePath"] = root });
             Assert.True(r.ExitCode == 0, r.ToString());

@@ -27,7 +27,7 @@ public sealed class CompareQTicketsClickHouseTests : IClassFixture<ReconcileWorl
         Assert.Null(r.Terminating);
         Assert.Empty(r.Errors);
         var o = Assert.Single(r.Output);
-        Assert.Equal("QTickets.Reconcile.ReconcileSummary", o.BaseObject.GetType().FullName);
+        Assert.Equal("QTickets.Core.Reconcile.ReconcileSummary", o.BaseObject.GetType().FullName);
         return o;
     }
 

@@ -71,7 +71,7 @@ public sealed class ExportQTicketsSupportCsvTests(OrderSandbox sandbox) : IClass
         var r = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window} | Export-QTicketsSupportCsv ([System.IO.Path]::Combine($dir, 'none.csv')) -Email 'buyer1@example.test' -Token $token -BaseUrl $url");
         Assert.Null(r.Terminating);
         var error = Assert.Single(r.Errors);
-        Assert.Equal("QTickets.SupportCsv.NoPersonalData,QTickets.Cmdlets.ExportQTicketsSupportCsvCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("QTickets.SupportCsv.NoPersonalData,QTickets.Cmdlets.Api.ExportQTicketsSupportCsvCommand", error.FullyQualifiedErrorId);
         Assert.Equal("Read them with Get-QTicketsOrder -IncludePersonalData.", error.ErrorDetails.RecommendedAction);
         Assert.Single(Lines(Path.Combine(_dir, "none.csv"))); // the header alone
     }

@@ -18,7 +18,7 @@ public sealed class ConvertToQTicketsSalesRowTests : IDisposable
         var r = _ps.Run("""
             $raw = [System.IO.File]::ReadAllText($ordersPath)
             $eventsJson = [System.Text.Json.JsonDocument]::Parse([System.IO.File]::ReadAllText($eventsPath))
-            $events = @($eventsJson.RootElement.GetProperty('data').EnumerateArray() | ForEach-Object { [QTickets.Api.QTicketsJson]::ParseEvent($_) })
+            $events = @($eventsJson.RootElement.GetProperty('data').EnumerateArray() | ForEach-Object { [QTickets.Core.Json.QTicketsJson]::ParseEvent($_) })
             """,
             new Dictionary<string, object> { ["ordersPath"] = Fixtures.PathOf("orders_page1.json"), ["eventsPath"] = Fixtures.PathOf("events_page1.json") });
         Assert.Null(r.Terminating);
@@ -34,7 +34,7 @@ public sealed class ConvertToQTicketsSalesRowTests : IDisposable
         Assert.Null(r.Terminating);
         Assert.Empty(r.Errors);
         Assert.Equal(40, r.Output.Count);
-        Assert.All(r.Output, o => Assert.Equal("QTickets.Transform.SalesRow", o.BaseObject.GetType().FullName));
+        Assert.All(r.Output, o => Assert.Equal("QTickets.Core.Transform.SalesRow", o.BaseObject.GetType().FullName));
         Assert.Equal(118L, r.Output.Sum(o => Convert.ToInt64(o.Properties["tickets_sold"].Value)));
         Assert.Equal(11_397m, r.Output.Sum(o => (decimal)o.Properties["revenue"].Value));
         Assert.All(r.Output, o => Assert.Equal("Томск", o.Properties["city"].Value));
@@ -85,7 +85,7 @@ public sealed class ConvertToQTicketsSalesRowTests : IDisposable
     public void Orders_from_the_pipeline_convert_like_their_json()
     {
         var r = _ps.Run("""
-            $orders = [QTickets.Transform.OrderJsonReader]::Read($raw, $false)
+            $orders = [QTickets.Core.Transform.OrderJsonReader]::Read($raw, $false)
             $orders | ConvertTo-QTicketsSalesRow -Event $events
             """);
         Assert.Empty(r.Errors);

@@ -1,5 +1,5 @@
-using QTickets.Contracts;
-using QTickets.Model;
+using QTickets.Core.Contracts;
+using QTickets.Core.Model;
 using static QTickets.Unit.Tests.Api.ApiKit;
 
 namespace QTickets.Unit.Tests.Api;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 using static QTickets.Unit.Tests.Api.ApiKit;
 
 namespace QTickets.Unit.Tests.Api;
@@ -21,7 +21,7 @@ public sealed class ApiClientResilienceTests
         Intercept = (_, call) => Task.FromResult<HttpResponseMessage?>(call < failures ? failure(call) : FakeApi.Json(200, OnePage)),
     };
 
-    static Task<List<QTickets.Model.Order>> ReadAsync(IQTicketsApi client, CancellationToken cancellation = default) =>
+    static Task<List<QTickets.Core.Model.Order>> ReadAsync(IQTicketsApi client, CancellationToken cancellation = default) =>
         client.GetOrdersAsync(OrderQuery.PaidBetween(Since, Until), cancellation).ToListAsync(cancellation);
 
     [Fact]

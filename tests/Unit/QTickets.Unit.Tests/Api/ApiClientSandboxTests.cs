@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using QTickets.Contracts;
+using QTickets.Core.Contracts;
 using QTickets.Tests.Shared;
 using static QTickets.Unit.Tests.Api.ApiKit;
 

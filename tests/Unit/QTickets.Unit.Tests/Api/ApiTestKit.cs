@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using QTickets.Configuration;
-using QTickets.Contracts;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Unit.Tests.Api;
 

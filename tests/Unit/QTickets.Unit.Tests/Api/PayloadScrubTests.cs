@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QTickets.Api;
+using QTickets.Core.Json;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.Api;

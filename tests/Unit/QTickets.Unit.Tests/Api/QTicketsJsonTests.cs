@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using QTickets.Api;
-using QTickets.Model;
+using QTickets.Core.Json;
+using QTickets.Core.Model;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.Api;

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using QTickets.Api;
-using QTickets.Load;
-using QTickets.Model;
+using QTickets.Core.Json;
+using QTickets.Core.Load;
+using QTickets.Core.Model;
 using QTickets.Tests.Shared;
-using QTickets.Transform;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Api;
 

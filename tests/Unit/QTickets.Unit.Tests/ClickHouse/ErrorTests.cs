@@ -1,5 +1,4 @@
-using QTickets.Contracts;
-using QTickets.Store;
+using QTickets.Core.Contracts;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;

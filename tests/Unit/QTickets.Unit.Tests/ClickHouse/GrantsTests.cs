@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using QTickets.Configuration;
-using QTickets.Contracts;
-using QTickets.Engine.Storage;
-using QTickets.Load;
-using QTickets.Store;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
+using QTickets.Engine.ClickHouse;
+using QTickets.Core.Load;
 using QTickets.Tests.Shared;
 using QTickets.Unit.Tests.Api;
-using static QTickets.Store.KnownTables;
+using static QTickets.Core.Contracts.KnownTables;
 
 namespace QTickets.Unit.Tests.ClickHouse;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using QTickets.Configuration;
-using QTickets.Contracts;
-using QTickets.Engine.Storage;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
+using QTickets.Engine.ClickHouse;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;

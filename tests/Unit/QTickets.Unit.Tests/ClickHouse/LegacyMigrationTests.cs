@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using QTickets.Store;
+using QTickets.Core.Contracts;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;

@@ -1,9 +1,8 @@
 using System.Collections;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
-using QTickets.Contracts;
-using QTickets.Engine.Storage;
-using QTickets.Store;
+using QTickets.Core.Contracts;
+using QTickets.Engine.ClickHouse;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;
@@ -147,8 +146,7 @@ public sealed class RowBinaryWriterTests : IClassFixture<TestClickHouse>
         Assert.Equal("0", _ch.Admin($"SELECT count() FROM {_ch.Database}.rb_tuple"));
 
         // The way out the message names: leave the column out, it takes its DEFAULT.
-        StoreHelpers.Write(store, "rb_tuple", new[] { new { id = 7u, note = "n" } },
-            columnMap: new Hashtable { ["id"] = "id", ["note"] = "note" });
+        StoreHelpers.Write(store, "rb_tuple", new[] { new { id = 7u, note = "n" } });
         Assert.Equal("7\t('',0)\tn", _ch.Admin($"SELECT id, t, note FROM {_ch.Database}.rb_tuple"));
     }
 }

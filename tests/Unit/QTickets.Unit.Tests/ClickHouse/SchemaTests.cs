@@ -1,5 +1,5 @@
-using QTickets.Engine.Storage;
-using QTickets.Store;
+using QTickets.Engine.ClickHouse;
+using QTickets.Core.Contracts;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;

@@ -1,9 +1,8 @@
-using QTickets.Configuration;
-using QTickets.Contracts;
-using QTickets.Engine.Storage;
-using QTickets.Store;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
+using QTickets.Engine.ClickHouse;
 using QTickets.Tests.Shared;
-using QTickets.Transform;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.ClickHouse;
 
@@ -35,26 +34,20 @@ internal static class StoreHelpers
         currency = "RUB", payload_json = "{}", _ver = version, _dedup_key = DedupKey.ForOrder(orderId),
     };
 
-    /// <summary>Writes rows through the store's writer exactly as the cmdlet does (RowMap over DESCRIBE).</summary>
+    /// <summary>Writes typed rows through the store's writer exactly as the loader does (columns from the row type).</summary>
     public static WriteResult Write<T>(ClickHouseStore store, string table, IEnumerable<T> rows, int batchSize = 1000,
-        System.Collections.IDictionary? columnMap = null, IRunObserver? observer = null, string? scope = null) where T : notnull
+        IRunObserver? observer = null, string? scope = null) where T : class
     {
-        var columns = store.DescribeTableAsync(table, default).GetAwaiter().GetResult();
-        RowMap? map = null;
-        ITableWriter? writer = null;
+        var writer = store.OpenWriterAsync<T>(table, new WriteOptions { BatchSize = batchSize, DeduplicationScope = scope },
+            observer ?? NullRunObserver.Instance, default).GetAwaiter().GetResult();
         try
         {
-            foreach (var row in rows)
-            {
-                map ??= RowMap.Create(table, columns, row, columnMap);
-                writer ??= store.OpenWriter(table, map.Columns, new WriteOptions { BatchSize = batchSize, DeduplicationScope = scope }, observer ?? NullRunObserver.Instance);
-                writer.AddAsync(map.Values(row), default).AsTask().GetAwaiter().GetResult();
-            }
-            return writer?.CompleteAsync(default).GetAwaiter().GetResult() ?? new WriteResult { Table = table };
+            foreach (var row in rows) writer.AddAsync(row, default).AsTask().GetAwaiter().GetResult();
+            return writer.CompleteAsync(default).GetAwaiter().GetResult();
         }
         finally
         {
-            writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

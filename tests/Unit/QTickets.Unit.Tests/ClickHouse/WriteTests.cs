@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using QTickets.Contracts;
-using QTickets.Store;
+using QTickets.Core.Contracts;
 using QTickets.Tests.Shared;
-using QTickets.Transform;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.ClickHouse;
 
@@ -140,12 +139,11 @@ public sealed class WriteTests : IClassFixture<TestClickHouse>
     }
 
     [Fact]
-    public void Generic_objects_go_to_any_table_through_a_column_map()
+    public void Any_row_type_goes_to_any_table_by_its_property_names_and_the_rest_take_their_defaults()
     {
         using var store = StoreHelpers.Admin(_ch);
-        var events = new[] { new { Id = "e1", Name = "Концерт", Town = "томск", Version = 5UL } };
-        var result = StoreHelpers.Write(store, KnownTables.Events, events,
-            columnMap: new System.Collections.Hashtable { ["event_id"] = "Id", ["event_name"] = "Name", ["city"] = "Town", ["_ver"] = "Version" });
+        var events = new[] { new { event_id = "e1", event_name = "Концерт", city = "томск", _ver = 5UL } };
+        var result = StoreHelpers.Write(store, KnownTables.Events, events);
         Assert.Equal(1, result.Rows);
         Assert.Equal("e1\tКонцерт\tтомск\t0", _ch.Admin($"SELECT event_id, event_name, city, tickets_total FROM {_db}.dim_events FINAL"));
     }

@@ -1,5 +1,5 @@
 using System.Collections;
-using QTickets.Configuration;
+using QTickets.Core.Configuration;
 
 namespace QTickets.Unit.Tests.Configuration;
 

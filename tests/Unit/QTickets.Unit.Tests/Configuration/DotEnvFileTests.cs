@@ -1,4 +1,4 @@
-using QTickets.Configuration;
+using QTickets.Core.Configuration;
 
 namespace QTickets.Unit.Tests.Configuration;
 

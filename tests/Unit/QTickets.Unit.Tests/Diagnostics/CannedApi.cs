@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using QTickets.Diagnostics;
+using QTickets.Core.Diagnostics;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.Diagnostics;
@@ -14,7 +14,7 @@ namespace QTickets.Unit.Tests.Diagnostics;
 internal sealed class CannedApi : HttpMessageHandler
 {
     public const string Token = "qt-canned-TOKEN-5f3a9c2e7b";
-    public static string Fingerprint => QTickets.Configuration.Secret.FingerprintOf(Token);
+    public static string Fingerprint => QTickets.Core.Configuration.Secret.FingerprintOf(Token);
 
     readonly Func<HttpRequestMessage, string?, HttpResponseMessage> _answer;
 

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using QTickets.Diagnostics;
+using QTickets.Core.Diagnostics;
 
 namespace QTickets.Unit.Tests.Diagnostics;
 

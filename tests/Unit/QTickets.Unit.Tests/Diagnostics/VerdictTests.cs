@@ -1,5 +1,5 @@
 using System.Net;
-using QTickets.Diagnostics;
+using QTickets.Core.Diagnostics;
 
 namespace QTickets.Unit.Tests.Diagnostics;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using QTickets.Load;
+using QTickets.Core.Load;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.Load;

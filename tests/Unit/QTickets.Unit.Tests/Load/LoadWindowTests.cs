@@ -1,4 +1,4 @@
-using QTickets.Load;
+using QTickets.Core.Load;
 
 namespace QTickets.Unit.Tests.Load;
 

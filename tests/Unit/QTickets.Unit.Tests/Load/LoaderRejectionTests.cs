@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using QTickets.Load;
+using QTickets.Core.Load;
 using QTickets.Tests.Shared;
 using QTickets.Unit.Tests.Api;
 

@@ -1,6 +1,6 @@
-using QTickets.Load;
-using QTickets.Model;
-using QTickets.Store;
+using QTickets.Core.Load;
+using QTickets.Core.Model;
+using QTickets.Core.Contracts;
 
 namespace QTickets.Unit.Tests.Load;
 

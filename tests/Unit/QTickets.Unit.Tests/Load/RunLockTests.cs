@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using QTickets.Load;
+using QTickets.Core.Load;
 
 namespace QTickets.Unit.Tests.Load;
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
-using QTickets.Load;
-using QTickets.Model;
-using QTickets.Reconcile;
-using QTickets.Transform;
+using QTickets.Core.Load;
+using QTickets.Core.Model;
+using QTickets.Core.Contracts;
+using QTickets.Core.Reconcile;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Reconcile;
 

@@ -1,4 +1,4 @@
-using QTickets.Scheduling;
+using QTickets.Core.Scheduling;
 using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.Scheduling;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using QTickets.Model;
-using QTickets.Support;
-using QTickets.Transform;
+using QTickets.Core.Model;
+using QTickets.Core.Support;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Support;
 

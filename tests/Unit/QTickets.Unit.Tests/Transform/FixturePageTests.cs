@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using QTickets.Api;
-using QTickets.Model;
+using QTickets.Core.Json;
+using QTickets.Core.Model;
 using QTickets.Tests.Shared;
-using QTickets.Transform;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Transform;
 

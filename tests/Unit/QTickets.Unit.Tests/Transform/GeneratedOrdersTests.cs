@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using QTickets.Model;
-using QTickets.Transform;
+using QTickets.Core.Model;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Transform;
 

@@ -1,5 +1,5 @@
-using QTickets.Model;
-using QTickets.Transform;
+using QTickets.Core.Model;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Transform;
 

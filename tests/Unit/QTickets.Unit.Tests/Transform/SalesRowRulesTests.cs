@@ -1,6 +1,6 @@
 using System.Text.Json;
-using QTickets.Model;
-using QTickets.Transform;
+using QTickets.Core.Model;
+using QTickets.Core.Transform;
 
 namespace QTickets.Unit.Tests.Transform;
 

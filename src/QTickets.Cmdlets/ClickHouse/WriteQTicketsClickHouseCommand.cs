@@ -1,0 +1,165 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Management.Automation;
+using QTickets.Core.Contracts;
+using QTickets.Cmdlets.ClickHouse;
+
+namespace QTickets.Cmdlets.ClickHouse;
+
+/// <summary>
+/// Streams pipeline rows into ClickHouse in batches: the module's SalesRow and InventoryRow go to their staging
+/// tables; any other objects need -Table (columns matched by property name, or -ColumnMap). Rows never pile up:
+/// each goes into the current batch, and full batches wait in a small bounded channel for the insert task, so the
+/// pipeline slows down instead of buffering. Every batch carries a content-hash insert_deduplication_token, so a
+/// retried batch is kept once.
+/// </summary>
+[Cmdlet(VerbsCommunications.Write, "QTicketsClickHouse", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(WriteResult))]
+public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>Target table (in the configured database); needed for rows other than SalesRow / InventoryRow.</summary>
+    [Parameter(Position = 0)] [ValidateNotNullOrEmpty] [ArgumentCompleter(typeof(TableNameCompleter))] public string? Table { get; set; }
+
+    /// <summary>Column = property pairs: only these columns are written (the others take their defaults).</summary>
+    [Parameter] public IDictionary? ColumnMap { get; set; }
+
+    [Parameter] [ValidateRange(1, 1_000_000)] public int BatchSize { get; set; } = 100_000;
+
+    /// <summary>Emit one WriteResult per table (rows, batches, elapsed).</summary>
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    sealed class Target
+    {
+        public required string Table { get; init; }
+        public RowMap? Map { get; set; }
+        public ITableWriter<object?[]>? Writer { get; set; }
+        public long Rows { get; set; }
+        public bool Skipped { get; set; }
+    }
+
+    readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
+    readonly Stopwatch _clock = new();
+    bool _whatIf;
+
+    protected override void BeginProcessing()
+    {
+        _whatIf = IsWhatIf;
+        _clock.Start();
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is null) return;
+        var target = TargetFor(InputObject);
+        if (target.Skipped) return;
+        target.Rows++;
+        if (_whatIf) return;
+        try
+        {
+            target.Map ??= CreateMap(target, InputObject);
+            target.Writer ??= Store.OpenWriter(target.Table, target.Map.Columns,
+                new WriteOptions { BatchSize = BatchSize, ProgressId = 1 + _targets.Count }, Queue);
+            Await(target.Writer.AddAsync(target.Map.Values(InputObject), StopToken));
+        }
+        catch (ClickHouseStoreException ex)
+        {
+            // A value that does not fit fails its row alone: the rows before it are finished first, so the table
+            // holds exactly the input up to that row and a re-run after the fix adds the rest (tokens drop repeats).
+            if (ex.Failure == ClickHouseFailure.TypeMismatch && target.Writer is not null) FinishBefore(target);
+            Fail(ex, target.Table);
+        }
+        WritePosted();
+    }
+
+    void FinishBefore(Target failed)
+    {
+        foreach (var target in _targets.Values)
+        {
+            if (target.Writer is null) continue;
+            try
+            {
+                var result = Await(target.Writer.CompleteAsync(StopToken));
+                WriteWarning(target == failed
+                    ? $"Wrote the {result.Rows} rows before the failing one to {result.Database}.{result.Table}; nothing after it."
+                    : $"Wrote {result.Rows} rows to {result.Database}.{result.Table} before stopping.");
+            }
+            catch (ClickHouseStoreException finish)
+            {
+                WriteWarning($"Could not finish the rows before the failing one in {target.Table}: {finish.Message}");
+            }
+        }
+    }
+
+    Target TargetFor(PSObject input)
+    {
+        var table = Table ?? KnownTables.ForType(input.BaseObject.GetType());
+        if (table is null)
+            ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException($"Rows of type {input.BaseObject.GetType().FullName} have no default table: pass -Table (and -ColumnMap if " +
+                                        "their property names differ from the columns)."),
+                "QTickets.ClickHouse.TableRequired", ErrorCategory.InvalidArgument, input));
+        if (_targets.TryGetValue(table!, out var target)) return target;
+        target = new Target { Table = table! };
+        _targets[table!] = target;
+        if (!_whatIf && !ShouldProcess($"Write rows to {table} on {Store.Endpoint} in batches of {BatchSize}", $"Write rows to {table}?",
+                "Write-QTicketsClickHouse"))
+            target.Skipped = true;
+        return target;
+    }
+
+    RowMap CreateMap(Target target, PSObject sample)
+    {
+        var columns = Await(Store.DescribeTableAsync(target.Table, StopToken));
+        if (columns.Count == 0)
+            throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
+                $"Table {Store.Database}.{target.Table} does not exist on {Store.Endpoint} (or user cannot see it). Run Initialize-QTicketsClickHouse " +
+                "as an administrator to create the schema, or check -Table and CLICKHOUSE_DB.", table: target.Table);
+        try
+        {
+            return RowMap.Create(target.Table, columns, sample, ColumnMap);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "QTickets.ClickHouse.ColumnMapInvalid", ErrorCategory.InvalidArgument, ColumnMap));
+            throw; // unreachable
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var target in _targets.Values)
+        {
+            var batches = (int)((target.Rows + BatchSize - 1) / BatchSize);
+            if (_whatIf)
+            {
+                ShouldProcess($"Write {target.Rows} rows in {batches} batches of up to {BatchSize} to table {target.Table}",
+                    $"Write {target.Rows} rows to {target.Table}?", "Write-QTicketsClickHouse");
+                if (PassThru) WriteObject(new WriteResult { Table = target.Table, Rows = target.Rows, Batches = batches, Elapsed = _clock.Elapsed, WhatIf = true });
+                continue;
+            }
+            if (target.Writer is null) continue;
+            try
+            {
+                var result = Await(target.Writer.CompleteAsync(StopToken));
+                WriteVerbose($"Wrote {result.Rows} rows to {result.Database}.{result.Table} in {result.Batches} batches, {result.Elapsed.TotalSeconds:0.###} s");
+                if (PassThru) WriteObject(result);
+            }
+            catch (ClickHouseStoreException ex)
+            {
+                Fail(ex, target.Table);
+            }
+        }
+    }
+
+    protected override void DisposeWriters()
+    {
+        foreach (var target in _targets.Values)
+            if (target.Writer is { } writer)
+                writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _targets.Clear();
+    }
+}

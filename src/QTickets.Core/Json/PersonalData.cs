@@ -1,0 +1,266 @@
+using System.Collections.Frozen;
+using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace QTickets.Core.Json;
+
+/// <summary>
+/// What of a QTickets order may reach ClickHouse (payload_json), and how personal data is recognised in text.
+/// The payload keeps an allow-list of keys (<see cref="PayloadKeys"/>): a key QTickets adds tomorrow, or one an
+/// organiser fills with a buyer's details, stays out until someone lists it here. The strings that are kept are
+/// free text in places (utm tags, custom, seat names), so they are masked like the debug protocol masks answers:
+/// e-mails, phone numbers, and the names of this order's buyer and ticket holders.
+/// </summary>
+public static partial class PersonalData
+{
+    public const string Masked = "***";
+
+    /// <summary>
+    /// The keys that identify a person or open their order: the client object (names, e-mail, phone, social ids),
+    /// the card mask, the uniqid and every URL built from it, extra form fields (company, INN), and per ticket the
+    /// holder's contacts, the barcode and the ticket URLs. The debug protocol keeps every key and masks these;
+    /// the payload keeps none of them (none is on <see cref="PayloadKeys"/>).
+    /// </summary>
+    public static readonly IReadOnlySet<string> Keys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "client", "uniqid", "payment_card_number", "payment_url", "cancel_url", "fields",
+        "client_email", "client_phone", "client_name", "client_surname", "client_middlename",
+        "organization_name", "legal_name", "work_position", "inn", "kpp", "comment",
+        "barcode", "pdf_url", "passbook_url", "gpass_url",
+    };
+
+    /// <summary>
+    /// Which keys an object under a kept key may keep; <see cref="Leaf"/> keeps none (a scalar is kept, masked if
+    /// it is a string; an object there is written empty). An array applies its key's shape to every item.
+    /// </summary>
+    public sealed class Shape
+    {
+        Shape(IReadOnlyDictionary<string, Shape> keys)
+        {
+            var frozen = keys.ToFrozenDictionary(StringComparer.Ordinal);
+            Keys = frozen;
+            _lookup = frozen.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        readonly FrozenDictionary<string, Shape>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public IReadOnlyDictionary<string, Shape> Keys { get; }
+
+        public static readonly Shape Leaf = new(new Dictionary<string, Shape>());
+
+        public static Shape Of(params (string Key, Shape Shape)[] keys) => new(keys.ToDictionary(k => k.Key, k => k.Shape));
+
+        public static Shape Of(IEnumerable<string> leaves, params (string Key, Shape Shape)[] nested) =>
+            new(leaves.Select(k => (k, Leaf)).Concat(nested).ToDictionary(k => k.Item1, k => k.Item2));
+
+        internal bool TryGet(ReadOnlySpan<char> key, out Shape shape) => _lookup.TryGetValue(key, out shape!);
+    }
+
+    /// <summary>
+    /// A refund entry (order and ticket `refunds`): never seen filled in a capture, so only what a refund is made
+    /// of (amounts, times, ids) is kept.
+    /// </summary>
+    static readonly Shape s_refund = Shape.Of(["id", "amount", "deduction_amount", "refunded_amount", "refunded_deduction_amount",
+        "created_at", "updated_at", "deleted_at"]);
+
+    /// <summary>A ticket: what it is, where, for how much, and what happened to it; never who holds it.</summary>
+    static readonly Shape s_basket = Shape.Of(
+        ["id", "series", "show_id", "seat_id", "seat_name", "original_price", "ticket_original_price", "discount_value", "price",
+         "ticket_amount", "service_fee_amount", "multiprice_code", "quantity", "related_baskets", "services", "checked_at",
+         "created_at", "updated_at", "deleted_at", "refunded_at", "refunded_amount", "refunded_deduction_amount"],
+        ("refunds", s_refund));
+
+    /// <summary>
+    /// The order keys payload_json keeps, from the served orders (tests/fixtures/orders_page1.json,
+    /// order_by_id.json). `custom` is the buy button's free text: kept as masked text; as an object its keys are
+    /// the organiser's own, so none is kept. `client_id` and the user ids are QTickets' numbers, not a person's data.
+    /// </summary>
+    public static readonly Shape PayloadKeys = Shape.Of(
+        ["id", "payed", "payed_at", "client_id", "site_id", "payment_id", "payment_type_id", "basket_user_id", "backend_user_id",
+         "access_code_id", "discount_id", "promo_code_id", "reserved", "reserved_to", "reserve_extended", "event_id", "price",
+         "original_price", "currency_id", "custom", "created_at", "updated_at", "deleted_at"],
+        ("site", Shape.Of(["id", "host"])),
+        ("utm", Shape.Of(["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"])),
+        ("baskets", s_basket),
+        ("refunds", s_refund),
+        ("integrations", Shape.Of(("roistat", Shape.Of(["roistat_visit"])))));
+
+    static readonly JsonWriterOptions s_options = new()
+    {
+        // Cyrillic stays readable in ClickHouse; the JSON stays valid.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+    };
+
+    // One buffer and writer per thread, reused: a fresh 4 KB buffer that grew to 8 KB per order was half of
+    // what parsing an order allocated (BENCHMARKS.md, "Parse and convert"). The string returned is the only copy kept.
+    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// The order as compact JSON with only the <see cref="PayloadKeys"/>, in their original order, every kept string
+    /// masked (<see cref="MaskText"/>) with the names of this order's people.
+    /// </summary>
+    public static string Scrub(JsonElement order)
+    {
+        var names = NamesIn(order);
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
+        writer.Reset(buffer);
+        Write(writer, order, PayloadKeys, names);
+        writer.Flush();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    static void Write(Utf8JsonWriter writer, JsonElement element, Shape shape, IReadOnlyList<string> names)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                // One buffer for every key of this object (a stackalloc inside the loop would grow the frame per key).
+                Span<char> name = stackalloc char[64];
+                foreach (var property in element.EnumerateObject())
+                {
+                    // The raw UTF-8 name, not property.Name: a string per key was most of what scrubbing allocated.
+                    var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                    Shape? child;
+                    if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
+                    {
+                        // Escaped or unusually long names (never seen) take the allocating path, which unescapes.
+                        if (!shape.TryGet(property.Name, out child)) continue;
+                        writer.WritePropertyName(property.Name);
+                    }
+                    else
+                    {
+                        var length = System.Text.Encoding.UTF8.GetChars(raw, name);
+                        if (!shape.TryGet(name[..length], out child)) continue;
+                        writer.WritePropertyName(raw);
+                    }
+                    Write(writer, property.Value, child, names);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) Write(writer, item, shape, names);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                // Most kept strings are timestamps in the served form or codes without a letter: nothing to mask, and
+                // no string to make.
+                var value = JsonMarshal.GetRawUtf8Value(element);
+                if (QTicketsJson.TryServedForm(value, out _) || CannotHoldPersonalData(value)) element.WriteTo(writer);
+                else writer.WriteStringValue(MaskText(element.GetString() ?? "", names));
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// No letter (a name), no '@' (an e-mail), no quote or escape (JSON inside the text), and fewer than 9 digits (a
+    /// phone number), read from the raw UTF-8 value; every byte of a non-ASCII character counts as a letter.
+    /// </summary>
+    static bool CannotHoldPersonalData(ReadOnlySpan<byte> raw)
+    {
+        var digits = 0;
+        foreach (var b in raw)
+        {
+            if (b is >= (byte)'0' and <= (byte)'9') digits++;
+            else if (b >= 0x80 || b is (byte)'@' or (byte)'\\' or (byte)'"' || (b | 0x20) is >= (byte)'a' and <= (byte)'z') return false;
+        }
+        return digits < 9;
+    }
+
+    /// <summary>
+    /// The names of the order's buyer and ticket holders (client.details, and each basket's client_*), each part
+    /// of two letters or more: free text that quotes them ("gift for Anna Petrova") has them masked.
+    /// </summary>
+    public static IReadOnlyList<string> NamesIn(JsonElement order)
+    {
+        if (order.ValueKind != JsonValueKind.Object) return [];
+        var names = new List<string>();
+        void Add(JsonElement parent, string key)
+        {
+            if (!parent.TryGetProperty(key, out var v) || v.ValueKind != JsonValueKind.String) return;
+            foreach (var part in (v.GetString() ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var letters = 0;
+                foreach (var c in part) if (char.IsLetter(c)) letters++;
+                if (letters < 2) continue;
+                var known = false;
+                foreach (var name in names) known |= name.Equals(part, StringComparison.OrdinalIgnoreCase);
+                if (!known) names.Add(part);
+            }
+        }
+        if (order.TryGetProperty("client", out var client) && client.ValueKind == JsonValueKind.Object &&
+            client.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
+            foreach (var key in s_clientNameKeys) Add(details, key);
+        if (order.TryGetProperty("baskets", out var baskets) && baskets.ValueKind == JsonValueKind.Array)
+            foreach (var basket in baskets.EnumerateArray())
+                if (basket.ValueKind == JsonValueKind.Object)
+                    foreach (var key in s_holderNameKeys) Add(basket, key);
+        return names;
+    }
+
+    static readonly string[] s_clientNameKeys = ["name", "surname", "middlename"];
+    static readonly string[] s_holderNameKeys = ["client_name", "client_surname", "client_middlename"];
+
+    /// <summary>
+    /// Free text with personal data masked: the string value of any personal key quoted in it (JSON inside text, a
+    /// cut-off answer), e-mail addresses, phone numbers (+7 / 8 and 10 or 11 digits, or any +country number), and
+    /// whole-word occurrences of <paramref name="names"/>.
+    /// </summary>
+    public static string MaskText(string text, IReadOnlyList<string>? names = null)
+    {
+        if (text.Length == 0) return text;
+        if (text.Contains('"')) text = KeyedString().Replace(text, m => IsPersonalKey(m.Groups["key"].Value) ? $"\"{m.Groups["key"].Value}\":\"{Masked}\"" : m.Value);
+        if (text.Contains('@')) text = Email().Replace(text, Masked);
+        var digits = 0;
+        foreach (var c in text) if (char.IsAsciiDigit(c)) digits++;
+        if (digits >= 9) text = Phone().Replace(text, Masked);
+        if (names is not null)
+            foreach (var name in names)
+                text = MaskWord(text, name);
+        return text;
+    }
+
+    static bool IsPersonalKey(string key) =>
+        Keys.Contains(key) || key is "name" or "surname" or "middlename" or "email" or "phone";
+
+    static string MaskWord(string text, string word)
+    {
+        var from = 0;
+        while (from < text.Length)
+        {
+            var at = text.IndexOf(word, from, StringComparison.OrdinalIgnoreCase);
+            if (at < 0) break;
+            var end = at + word.Length;
+            if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (end == text.Length || !char.IsLetterOrDigit(text[end])))
+            {
+                text = string.Concat(text.AsSpan(0, at), Masked, text.AsSpan(end));
+                from = at + Masked.Length;
+            }
+            else
+            {
+                from = at + 1;
+            }
+        }
+        return text;
+    }
+
+    [GeneratedRegex(@"""(?<key>[A-Za-z_]+)""\s*:\s*""(?:[^""\\]|\\.)*""?")]
+    private static partial Regex KeyedString();
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")]
+    private static partial Regex Email();
+
+    // +7 and 8 with 10 digits (Russian numbers, any separators), a bare 10-digit mobile (9xx), or any +country number.
+    [GeneratedRegex(@"(?<![\d+])(?:(?:\+7|8|7)[\s\-()]*)?\(?9\d{2}\)?[\s\-]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)|\+7[\s\-()]*\d{3}[\s\-()]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)|(?<![\d+])8[\s\-(]*\d{3}[\s\-)]*\d{3}[\s\-]*\d{2}[\s\-]*\d{2}(?!\d)|\+[1-9][\d\s\-().]{8,}\d")]
+    private static partial Regex Phone();
+}

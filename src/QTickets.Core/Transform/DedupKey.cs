@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace QTickets.Core.Transform;
+
+/// <summary>
+/// The _dedup_key recipes. ReplacingMergeTree keeps one row per key (the highest _ver), so the key must name
+/// what a row is about and nothing that can change: the legacy hashed revenue and sale time into it, so a
+/// refunded order added a row instead of replacing one (facts §3.15 item 7).
+/// </summary>
+public static class DedupKey
+{
+    /// <summary>
+    /// Sales row: lowercase hex md5 of the order id's decimal digits in UTF-8, nothing else
+    /// (order 4360 → md5("4360")). In ClickHouse: <c>lower(hex(MD5(order_id)))</c>, which is how legacy rows
+    /// can be re-keyed.
+    /// </summary>
+    public static string ForOrder(long orderId) => Md5Hex(orderId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Inventory row: md5 of "&lt;event_id&gt;::&lt;snapshot_ts as yyyy-MM-dd HH:mm:ss&gt;" (the legacy recipe
+    /// without its microseconds, which the DateTime column drops anyway). In ClickHouse:
+    /// <c>lower(hex(MD5(concat(event_id, '::', formatDateTime(snapshot_ts, '%Y-%m-%d %H:%i:%S')))))</c>.
+    /// </summary>
+    public static string ForInventory(long eventId, DateTime snapshotTs) =>
+        Md5Hex(string.Create(CultureInfo.InvariantCulture, $"{eventId}::{snapshotTs:yyyy-MM-dd HH:mm:ss}"));
+
+    static string Md5Hex(string text)
+    {
+        Span<byte> hash = stackalloc byte[16];
+        MD5.HashData(Encoding.UTF8.GetBytes(text), hash);
+        return Convert.ToHexStringLower(hash);
+    }
+}

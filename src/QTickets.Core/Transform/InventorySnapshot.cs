@@ -1,0 +1,73 @@
+using System.Globalization;
+using QTickets.Core.Model;
+
+namespace QTickets.Core.Transform;
+
+/// <summary>
+/// Inventory rows of one run: every row shares one snapshot time (so one run's rows are one snapshot in
+/// ClickHouse) and one _ver. Quantities are summed as the API gives them, Σ max_quantity and Σ free_quantity
+/// per show (the legacy counted seat entries, so a standing zone of 500 counted as 1, facts §3.8).
+/// </summary>
+public sealed class InventorySnapshot
+{
+    readonly WallClock _clock;
+
+    public InventorySnapshot(DateTimeOffset takenAt, WallClock clock, ulong version)
+    {
+        _clock = clock;
+        TakenAt = takenAt;
+        SnapshotTs = TruncateToSeconds(clock.Of(takenAt));
+        Version = version;
+    }
+
+    public DateTimeOffset TakenAt { get; }
+
+    /// <summary>Whole seconds: the DateTime column keeps no more, and the _dedup_key must match what is stored.</summary>
+    public DateTime SnapshotTs { get; }
+
+    public ulong Version { get; }
+
+    /// <summary>The shows whose seats make an event's inventory: all but deleted ones (past shows included, as the Apps Script did).</summary>
+    public static IEnumerable<Show> ShowsOf(Event ev) => ev.Shows.Where(s => s.DeletedAt is null);
+
+    public ShowInventoryRow ForShow(Event ev, Show show, long maxQuantity, long freeQuantity, int seats) => new()
+    {
+        snapshot_ts = SnapshotTs,
+        event_id = ev.Id.ToString(CultureInfo.InvariantCulture),
+        show_id = show.Id.ToString(CultureInfo.InvariantCulture),
+        show_start = show.StartDate is { } start ? _clock.Of(start) : null,
+        event_name = ev.Name.Trim(),
+        city = CityName.Of(ev),
+        tickets_total = Count(maxQuantity),
+        tickets_left = Count(freeQuantity),
+        seats = seats,
+    };
+
+    /// <summary>The event's row: the sums of its shows' rows; an event without shows has 0 and 0.</summary>
+    public InventoryRow ForEvent(Event ev, IReadOnlyCollection<ShowInventoryRow> shows)
+    {
+        ulong total = 0, left = 0;
+        foreach (var s in shows)
+        {
+            total += s.tickets_total;
+            left += s.tickets_left;
+        }
+        return new InventoryRow
+        {
+            snapshot_ts = SnapshotTs,
+            event_id = ev.Id.ToString(CultureInfo.InvariantCulture),
+            event_name = ev.Name.Trim(),
+            city = CityName.Of(ev),
+            tickets_total = (uint)Math.Min(total, uint.MaxValue),
+            tickets_left = (uint)Math.Min(left, uint.MaxValue),
+            _ver = Version,
+            _dedup_key = DedupKey.ForInventory(ev.Id, SnapshotTs),
+            shows = shows.Count,
+        };
+    }
+
+    // The columns are UInt32: a negative quantity (never seen) is 0 rather than a wrapped huge number.
+    static uint Count(long quantity) => (uint)Math.Clamp(quantity, 0, uint.MaxValue);
+
+    static DateTime TruncateToSeconds(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Kind);
+}
