@@ -66,7 +66,7 @@ if (-not $summary) {
     "qtickets loader failed (exit 1): $($reason -replace '\s*[\r\n]+\s*', ' ')"
     exit 1
 }
-if ($summary.Status -eq 'dry-run') { $summary.DryRunReport() }
+if ($summary.Status -eq 'DryRun') { $summary.DryRunReport() }
 $summary.HumanLine
 $summary.ToJson()
 exit [int] $summary.ExitCode

@@ -52,15 +52,11 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     /// Runs API work off the pipeline thread and turns its failures into error records: a refused token and an
     /// API that stays down end the command; Ctrl+C ends it quietly.
     /// </summary>
-    protected void RunApi(Func<PipelineQueue, CancellationToken, Task> work)
+    protected void RunApi(Func<CancellationToken, Task> work)
     {
         try
         {
-            RunOnPipeline(work);
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            Run(work);
         }
         catch (QTicketsAuthenticationException ex)
         {
@@ -83,8 +79,8 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     }
 
     /// <summary>A non-terminating "no such id" error, written from a worker through the queue.</summary>
-    protected static void WriteNotFound(PipelineQueue queue, QTicketsNotFoundException ex, string noun, CancellationToken cancellation) =>
-        queue.Post(c => c.WriteError(new ErrorRecord(ex, $"QTickets.Api.{noun}NotFound", ErrorCategory.ObjectNotFound, ex.Id)), cancellation);
+    protected void WriteNotFound(QTicketsNotFoundException ex, string noun, CancellationToken cancellation) =>
+        Queue.Post(c => c.WriteError(new ErrorRecord(ex, $"QTickets.Api.{noun}NotFound", ErrorCategory.ObjectNotFound, ex.Id)), cancellation);
 
     public void Dispose()
     {

@@ -62,50 +62,45 @@ public abstract class QTicketsCmdlet : PSCmdlet
         return config;
     }
 
-    protected ErrorRecord ConfigurationError(ConfigurationException ex)
-    {
-        var missingFile = ex.Message.Contains("does not exist", StringComparison.Ordinal);
-        return new ErrorRecord(ex,
-            missingFile ? "QTickets.Configuration.EnvFileNotFound" : "QTickets.Configuration.Invalid",
-            missingFile ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, EnvFile);
-    }
+    protected ErrorRecord ConfigurationError(ConfigurationException ex) => ex is EnvFileNotFoundException missing
+        ? new ErrorRecord(ex, "QTickets.Configuration.EnvFileNotFound", ErrorCategory.ObjectNotFound, missing.Path)
+        : new ErrorRecord(ex, "QTickets.Configuration.Invalid", ErrorCategory.InvalidArgument, EnvFile);
 
     /// <summary>
     /// Where engine work reports (verbose, warnings, progress) and posts output; only the pipeline thread runs
-    /// what it holds, inside <see cref="Await(Task)"/>. One per command.
+    /// what it holds, inside <see cref="Run(Func{CancellationToken, Task})"/>. One per command.
     /// </summary>
     protected PipelineQueue Queue { get; } = new();
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a worker task and writes what it posts until it ends. Exceptions surface
-    /// here, on the pipeline thread, so cmdlets turn them into error records.
+    /// The one way a cmdlet runs engine work: <paramref name="work"/> runs on a worker task with the command's stop
+    /// token, and the pipeline thread writes what it posts to <see cref="Queue"/> until it ends. Its exceptions
+    /// surface here, on the pipeline thread, so cmdlets turn them into error records; Ctrl+C ends the command quietly.
     /// </summary>
-    protected void RunOnPipeline(Func<PipelineQueue, CancellationToken, Task> work) =>
-        Await(Task.Run(() => work(Queue, StopToken)));
+    protected void Run(Func<CancellationToken, Task> work) => Pump(Task.Run(() => work(StopToken)));
 
-    /// <summary>Blocks the pipeline thread until <paramref name="task"/> ends, writing what engine work posted meanwhile.</summary>
-    protected T Await<T>(Task<T> task)
+    /// <inheritdoc cref="Run(Func{CancellationToken, Task})"/>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work)
     {
+        var task = Task.Run(() => work(StopToken));
         Pump(task);
         return task.GetAwaiter().GetResult();
     }
 
-    /// <inheritdoc cref="Await{T}(Task{T})"/>
-    protected void Await(Task task)
+    /// <summary>
+    /// Per-row work (a writer's AddAsync) that mostly completes at once: started on the pipeline thread, so a row
+    /// costs no task switch, and pumped like the others when it has to wait (a full channel).
+    /// </summary>
+    protected void RunInline(Func<CancellationToken, ValueTask> work)
     {
-        Pump(task);
-        // GetResult, not Wait: the engine's own exception, not an AggregateException.
-        task.GetAwaiter().GetResult();
-    }
-
-    protected void Await(ValueTask task)
-    {
+        var task = work(StopToken);
         if (task.IsCompletedSuccessfully) return;
-        Await(task.AsTask());
+        Pump(task.AsTask());
     }
 
     /// <summary>Writes what engine work posted so far, without waiting (e.g. a background writer's progress).</summary>
     protected void WritePosted() => Pump(Task.CompletedTask);
+
 
     void Pump(Task task)
     {
@@ -121,6 +116,15 @@ public abstract class QTicketsCmdlet : PSCmdlet
             _stopping.Cancel();
             Queue.Abandon();
             throw;
+        }
+        try
+        {
+            // GetResult, not Wait: the engine's own exception, not an AggregateException.
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
     }
 }

@@ -199,11 +199,11 @@ Describe 'Invoke-QTicketsLoad' {
         $now = Get-SandboxNow
         $dry = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -DryRun
         $dry | Should -BeOfType ([QTickets.Core.Load.LoadSummary])
-        $dry.Status | Should -Be 'dry-run'
+        $dry.Status | Should -Be 'DryRun'
         $dry.Orders | Should -BeGreaterThan 0
         @($dry.DryRunReport())[0] | Should -Be '[qtickets_api] Dry-run complete:'
         $whatIf = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -WhatIf
-        $whatIf.Status | Should -Be 'dry-run'
+        $whatIf.Status | Should -Be 'DryRun'
         Get-RowCounts | Should -Be $counts
     }
 

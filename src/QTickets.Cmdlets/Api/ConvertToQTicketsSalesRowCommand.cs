@@ -154,7 +154,7 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
         // Without its events no order can be converted: a refused token or an API that stays down ends the
         // command (RunApi); an event the API does not know is this order's error only.
         QEvent? fetched = null;
-        RunApi(async (queue, stopping) =>
+        RunApi(async stopping =>
         {
             try { fetched = await Api.GetEventAsync(eventId, stopping).ConfigureAwait(false); }
             catch (QTicketsNotFoundException) { fetched = null; }

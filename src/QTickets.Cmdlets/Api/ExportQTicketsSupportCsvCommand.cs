@@ -165,7 +165,7 @@ public sealed class ExportQTicketsSupportCsvCommand : QTicketsApiCmdlet, IDispos
         if (_events.TryGet(eventId, out var known)) return known;
         if (Event is not null || !_online) return null;
         QEvent? fetched = null;
-        RunApi(async (queue, stopping) =>
+        RunApi(async stopping =>
         {
             try { fetched = await Api.GetEventAsync(eventId, stopping).ConfigureAwait(false); }
             catch (QTicketsNotFoundException) { fetched = null; }
@@ -182,7 +182,7 @@ public sealed class ExportQTicketsSupportCsvCommand : QTicketsApiCmdlet, IDispos
         if (_promoCodes is null && _online)
         {
             var codes = new Dictionary<long, string>();
-            RunApi(async (queue, stopping) =>
+            RunApi(async stopping =>
             {
                 await foreach (var p in Api.GetPromoCodesAsync(stopping).ConfigureAwait(false)) codes[p.Id] = p.Code;
             });

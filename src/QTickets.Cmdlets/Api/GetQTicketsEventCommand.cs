@@ -28,7 +28,7 @@ public sealed class GetQTicketsEventCommand : QTicketsApiCmdlet
         if (ParameterSetName == IdSet)
         {
             var ids = Id;
-            RunApi(async (queue, cancellation) =>
+            RunApi(async cancellation =>
             {
                 foreach (var id in ids)
                 {
@@ -36,22 +36,22 @@ public sealed class GetQTicketsEventCommand : QTicketsApiCmdlet
                     {
                         var e = await Api.GetEventAsync(id, cancellation).ConfigureAwait(false);
                         _returned.Add(e);
-                        queue.Output(e, cancellation);
+                        Queue.Output(e, cancellation);
                     }
                     catch (QTicketsNotFoundException ex)
                     {
-                        WriteNotFound(queue, ex, "Event", cancellation);
+                        WriteNotFound(ex, "Event", cancellation);
                     }
                 }
             });
             return;
         }
-        RunApi(async (queue, cancellation) =>
+        RunApi(async cancellation =>
         {
             await foreach (var e in Api.GetEventsAsync(cancellation).ConfigureAwait(false))
             {
                 _returned.Add(e);
-                queue.Output(e, cancellation);
+                Queue.Output(e, cancellation);
             }
         });
     }

@@ -75,7 +75,7 @@ public sealed class GetQTicketsInventoryCommand : QTicketsApiCmdlet
     void Read(QEvent? given, long eventId)
     {
         var perShow = PerShow.IsPresent;
-        RunApi(async (queue, stopping) =>
+        RunApi(async stopping =>
         {
             try
             {
@@ -86,14 +86,14 @@ public sealed class GetQTicketsInventoryCommand : QTicketsApiCmdlet
                     var seats = await Api.GetShowSeatsAsync(show.Id, stopping).ConfigureAwait(false);
                     var row = _snapshot.ForShow(ev, show, seats.MaxQuantity, seats.FreeQuantity, seats.Seats);
                     shows.Add(row);
-                    if (perShow) queue.Output(row, stopping);
+                    if (perShow) Queue.Output(row, stopping);
                 }
-                if (!perShow) queue.Output(_snapshot.ForEvent(ev, shows), stopping);
+                if (!perShow) Queue.Output(_snapshot.ForEvent(ev, shows), stopping);
             }
             catch (QTicketsNotFoundException ex)
             {
                 // This event (or one of its shows) is gone; the others are still worth reading.
-                queue.Post(c => c.WriteError(new ErrorRecord(ex, "QTickets.Inventory.NotFound", ErrorCategory.ObjectNotFound, eventId)), stopping);
+                Queue.Post(c => c.WriteError(new ErrorRecord(ex, "QTickets.Inventory.NotFound", ErrorCategory.ObjectNotFound, eventId)), stopping);
             }
         });
     }

@@ -65,17 +65,17 @@ public sealed class GetQTicketsOrderCommand : QTicketsApiCmdlet
         {
             var ids = Id;
             var personal = IncludePersonalData.IsPresent;
-            RunApi(async (queue, cancellation) =>
+            RunApi(async cancellation =>
             {
                 foreach (var id in ids)
                 {
                     try
                     {
-                        queue.Output(await Api.GetOrderAsync(id, personal, cancellation).ConfigureAwait(false), cancellation);
+                        Queue.Output(await Api.GetOrderAsync(id, personal, cancellation).ConfigureAwait(false), cancellation);
                     }
                     catch (QTicketsNotFoundException ex)
                     {
-                        WriteNotFound(queue, ex, "Order", cancellation);
+                        WriteNotFound(ex, "Order", cancellation);
                     }
                 }
             });
@@ -86,10 +86,10 @@ public sealed class GetQTicketsOrderCommand : QTicketsApiCmdlet
         WriteVerbose(query.Kind == OrderQueryKind.Changes
             ? $"Orders updated since {query.Since:O}"
             : $"Orders {(query.IncludeUnpaid ? "created" : "paid")} in [{query.Since:O}, {query.Until:O})");
-        RunApi(async (queue, cancellation) =>
+        RunApi(async cancellation =>
         {
             await foreach (var order in Api.GetOrdersAsync(query, cancellation).ConfigureAwait(false))
-                queue.Output(order, cancellation);
+                Queue.Output(order, cancellation);
         });
     }
 

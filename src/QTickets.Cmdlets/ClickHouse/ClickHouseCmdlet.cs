@@ -7,10 +7,10 @@ namespace QTickets.Cmdlets.ClickHouse;
 
 /// <summary>
 /// Base of the ClickHouse cmdlets: connection parameters over the configuration (CLICKHOUSE_* variables and
-/// -EnvFile), one store per command, reporting through the command's queue. The cmdlets await each store call
-/// on the pipeline thread (QTicketsCmdlet.Await) rather than running whole blocks on a worker, which keeps
-/// ShouldProcess and the input stream on that thread: Write-QTicketsClickHouse takes a row per ProcessRecord and
-/// Initialize asks ShouldProcess per migration.
+/// -EnvFile), one store per command, reporting through the command's queue. The cmdlets run each store call on
+/// its own (QTicketsCmdlet.Run) rather than whole blocks on a worker, which keeps ShouldProcess and the input
+/// stream on the pipeline thread: Write-QTicketsClickHouse takes a row per ProcessRecord and Initialize asks
+/// ShouldProcess per migration.
 /// </summary>
 public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable
 {

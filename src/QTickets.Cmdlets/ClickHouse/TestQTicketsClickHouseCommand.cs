@@ -5,7 +5,7 @@ using QTickets.Cmdlets.ClickHouse;
 namespace QTickets.Cmdlets.ClickHouse;
 
 /// <summary>
-/// The legacy smoke checks (facts §3.12): one result per check. When any fails it also writes an error, so
+/// The legacy smoke checks: one result per check. When any fails it also writes an error, so
 /// `$?` is false and a script run with -ErrorAction Stop exits non-zero.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "QTicketsClickHouse")]
@@ -20,7 +20,7 @@ public sealed class TestQTicketsClickHouseCommand : ClickHouseCmdlet
         try
         {
             var job = Job ?? LoadConfig(QTickets.Core.Configuration.ConfigNeeds.ClickHouse).JobName;
-            var results = Await(Store.RunSmokeChecksAsync(job, StopToken));
+            var results = Run(ct => Store.RunSmokeChecksAsync(job, ct));
             WriteObject(results, enumerateCollection: true);
             var failed = results.Where(r => !r.Passed).Select(r => r.Name).ToList();
             if (failed.Count > 0)

@@ -34,7 +34,7 @@ public sealed class UpdateQTicketsDailyFactsCommand : ClickHouseCmdlet
             return;
         try
         {
-            WriteObject(Await(Store.RecomputeDailyFactsAsync(days, version, StopToken)));
+            WriteObject(Run(ct => Store.RecomputeDailyFactsAsync(days, version, ct)));
         }
         catch (ClickHouseStoreException ex)
         {

@@ -63,7 +63,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
             target.Map ??= CreateMap(target, InputObject);
             target.Writer ??= Store.OpenWriter(target.Table, target.Map.Columns,
                 new WriteOptions { BatchSize = BatchSize, ProgressId = 1 + _targets.Count }, Queue);
-            Await(target.Writer.AddAsync(target.Map.Values(InputObject), StopToken));
+            RunInline(ct => target.Writer.AddAsync(target.Map.Values(InputObject), ct));
         }
         catch (ClickHouseStoreException ex)
         {
@@ -82,7 +82,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
             if (target.Writer is null) continue;
             try
             {
-                var result = Await(target.Writer.CompleteAsync(StopToken));
+                var result = Run(ct => target.Writer.CompleteAsync(ct));
                 WriteWarning(target == failed
                     ? $"Wrote the {result.Rows} rows before the failing one to {result.Database}.{result.Table}; nothing after it."
                     : $"Wrote {result.Rows} rows to {result.Database}.{result.Table} before stopping.");
@@ -113,7 +113,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
 
     RowMap CreateMap(Target target, PSObject sample)
     {
-        var columns = Await(Store.DescribeTableAsync(target.Table, StopToken));
+        var columns = Run(ct => Store.DescribeTableAsync(target.Table, ct));
         if (columns.Count == 0)
             throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
                 $"Table {Store.Database}.{target.Table} does not exist on {Store.Endpoint} (or user cannot see it). Run Initialize-QTicketsClickHouse " +
@@ -144,7 +144,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
             if (target.Writer is null) continue;
             try
             {
-                var result = Await(target.Writer.CompleteAsync(StopToken));
+                var result = Run(ct => target.Writer.CompleteAsync(ct));
                 WriteVerbose($"Wrote {result.Rows} rows to {result.Database}.{result.Table} in {result.Batches} batches, {result.Elapsed.TotalSeconds:0.###} s");
                 if (PassThru) WriteObject(result);
             }

@@ -92,13 +92,13 @@ public sealed class TestQTicketsEndpointCommand : QTicketsCmdlet
             WriteVerbose("E1, E2 (POST) will not be sent: POST /orders may create an order on the real API; -IncludeWriteProbes sends them.");
 
         var prober = new EndpointProber(settings);
-        RunOnPipeline(async (queue, cancellation) =>
+        Run(async cancellation =>
         {
             var results = await prober.RunAsync(
-                r => { if (!Verdict) queue.Output(r, cancellation); }, queue.Verbose, cancellation).ConfigureAwait(false);
+                r => { if (!Verdict) Queue.Output(r, cancellation); }, Queue.Verbose, cancellation).ConfigureAwait(false);
             var verdict = VerdictBuilder.Build(results, settings, prober.Windows.Now, settings.Clock.GetUtcNow());
-            if (verdict.Kind is VerdictKind.TokenRejected or VerdictKind.ApiUnavailable) queue.Warning(verdict.Summary + " " + verdict.Headline);
-            queue.Output(verdict, cancellation);
+            if (verdict.Kind is VerdictKind.TokenRejected or VerdictKind.ApiUnavailable) Queue.Warning(verdict.Summary + " " + verdict.Headline);
+            Queue.Output(verdict, cancellation);
         });
     }
 }

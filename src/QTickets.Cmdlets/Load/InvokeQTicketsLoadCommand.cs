@@ -13,7 +13,7 @@ namespace QTickets.Cmdlets.Load;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "QTicketsLoad", SupportsShouldProcess = true)]
 [OutputType(typeof(LoadSummary))]
-public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
+public sealed class InvokeQTicketsLoadCommand : QTicketsLoadCmdlet
 {
     /// <summary>Load exactly the last N hours, whatever the watermark (a repair or a replay).</summary>
     [Parameter] [ValidateRange(1, 24 * 366 * 5)] public int? SinceHours { get; set; }
@@ -24,31 +24,17 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
     /// <summary>Load events.json and orders.json from this folder instead of calling the API.</summary>
     [Parameter] [ValidateNotNullOrEmpty] public string? OfflineFixturesDir { get; set; }
 
-    [Parameter] [ValidateNotNullOrEmpty] public string? Token { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] public string? BaseUrl { get; set; }
 
-    /// <summary>The instant treated as now (replays, and sandboxes whose clock is virtual). Default: the system clock.</summary>
-    [Parameter] public DateTimeOffset? Now { get; set; }
 
-    /// <summary>
-    /// The run lock file. Default: one per job and ClickHouse database (named by the database's identity on the
-    /// server, so every spelling of the host shares it) in $XDG_RUNTIME_DIR or the temp folder.
-    /// </summary>
-    [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
 
-    [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
     [Parameter] [ValidateRange(1, 1_000_000)] public int BatchSize { get; set; } = 50_000;
-    [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
     /// <summary>Take no inventory snapshot this run (QTICKETS_SKIP_INVENTORY=true does the same).</summary>
     [Parameter] public SwitchParameter SkipInventory { get; set; }
 
-    protected override void AddParameters(ConfigLoader loader) => loader
-        .WithParameter("Token", Token)
-        .WithParameter("BaseUrl", BaseUrl);
 
     protected override void EndProcessing()
     {
-        var started = Now ?? DateTimeOffset.UtcNow;
+        var started = Time.GetUtcNow();
         QTicketsConfig config;
         try
         {
@@ -57,7 +43,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
         catch (ConfigurationException ex)
         {
             Fail(new LoadSummary { Job = "qtickets_api", RunId = Guid.NewGuid(), StartedAt = started, FinishedAt = started },
-                ex, LoadExitCode.ConfigError, "ConfigError", ErrorCategory.InvalidArgument);
+                ex, LoadExitCode.ConfigError, "ConfigError");
             return;
         }
 
@@ -74,19 +60,19 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
             SkipInventory = SkipInventory || IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY")),
             InventoryParallelism = Parallelism,
             BatchSize = BatchSize,
-            Time = Now is { } fixedNow ? new ShiftedTimeProvider(fixedNow) : TimeProvider.System,
+            Time = Time,
         };
 
         var fixtures = OfflineFixturesDir is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OfflineFixturesDir);
         LoadSummary? summary = null;
         try
         {
-            RunOnPipeline(async (queue, cancellation) =>
+            Run(async cancellation =>
             {
                 using var api = fixtures is null
-                    ? Engine.CreateApi(config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, queue)
+                    ? Engine.CreateApi(config, ApiOptions, Queue)
                     : null;
-                using var store = dryRun ? null : Engine.CreateClickHouseStore(config, queue);
+                using var store = dryRun ? null : Engine.CreateClickHouseStore(config, Queue);
                 RunLock? runLock = null;
                 try
                 {
@@ -99,7 +85,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
                         runLock = RunLock.Acquire(LockPath ?? RunLock.DefaultPath(config.JobName, database), started);
                     }
                     ILoadSource source = api is null ? new FixtureLoadSource(fixtures!) : new ApiLoadSource(api);
-                    summary = await new QTicketsLoader(source, store, options, queue).RunAsync(cancellation).ConfigureAwait(false);
+                    summary = await new QTicketsLoader(source, store, options, Queue).RunAsync(cancellation).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -112,46 +98,28 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsCmdlet
             // The lock, the first ClickHouse contact, or anything unexpected: still one summary with a reason.
             var (code, kind) = QTicketsLoader.Classify(ex, StopToken);
             var failed = new LoadSummary { Job = config.JobName, RunId = Guid.NewGuid(), StartedAt = started, FinishedAt = started };
-            Fail(failed, ex, code, kind, Category(code));
+            Fail(failed, ex, code, kind);
             return;
         }
         if (summary!.ExitCode == LoadExitCode.Ok) WriteObject(summary);
-        else Fail(summary, new LoadFailedException(summary.Message), summary.ExitCode, summary.ErrorKind, Category(summary.ExitCode));
+        else Fail(summary, new LoadFailedException(summary.Message), summary.ExitCode, summary.ErrorKind);
     }
 
     /// <summary>The summary first (the script prints it), then one error record for interactive users and -ErrorAction.</summary>
-    void Fail(LoadSummary summary, Exception ex, LoadExitCode code, string kind, ErrorCategory category)
+    void Fail(LoadSummary summary, Exception ex, LoadExitCode code, string kind)
     {
-        summary.Status = code switch { LoadExitCode.Locked => "locked", LoadExitCode.Rejected => "partial", _ => "error" };
+        summary.Status = code switch { LoadExitCode.Locked => LoadStatus.Locked, LoadExitCode.Rejected => LoadStatus.Partial, _ => LoadStatus.Error };
         summary.ExitCode = code;
         summary.ErrorKind = kind;
         // Never an empty reason: the line on stdout is all a cron mail or a journal shows.
         if (summary.Message.Length == 0) summary.Message = ex.Message.ReplaceLineEndings(" ").Trim();
         if (summary.Message.Length == 0) summary.Message = $"{ex.GetType().Name} without a message (run with -Verbose for details)";
         WriteObject(summary);
-        WriteError(new ErrorRecord(ex, "QTickets.Load." + kind, category, summary.Job));
+        WriteError(new ErrorRecord(ex, "QTickets.Load." + kind, CategoryOf(code), summary.Job));
     }
-
-    static ErrorCategory Category(LoadExitCode code) => code switch
-    {
-        LoadExitCode.ConfigError => ErrorCategory.InvalidArgument,
-        LoadExitCode.AuthError => ErrorCategory.AuthenticationError,
-        LoadExitCode.Locked => ErrorCategory.ResourceBusy,
-        LoadExitCode.LockFailed => ErrorCategory.ResourceUnavailable,
-        LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
-        LoadExitCode.ClickHouseError => ErrorCategory.WriteError,
-        LoadExitCode.Rejected => ErrorCategory.InvalidData,
-        _ => ErrorCategory.OperationStopped,
-    };
 
     static bool IsTrue(string? value) => value?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
 
-    /// <summary>A clock that starts at -Now and runs at the real pace, so durations stay true.</summary>
-    sealed class ShiftedTimeProvider(DateTimeOffset start) : TimeProvider
-    {
-        readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
-        public override DateTimeOffset GetUtcNow() => start.ToUniversalTime() + _running.Elapsed;
-    }
 }
 
 /// <summary>A load that ended with an error; the message is the summary's (no secret, no personal datum).</summary>

@@ -44,7 +44,7 @@ public sealed class TestQTicketsFreshnessCommand : ClickHouseCmdlet
         var job = Job ?? config.JobName;
         try
         {
-            var facts = Await(Store.GetFreshnessAsync(job, now - RunWindow, StopToken));
+            var facts = Run(ct => Store.GetFreshnessAsync(job, now - RunWindow, ct));
             var checkInventory = !SkipInventory && !IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY"));
             var report = FreshnessReport.Judge(job, facts, now, MaxAge, MaxFailedPercent, RunWindow, checkInventory);
             WriteObject(report);

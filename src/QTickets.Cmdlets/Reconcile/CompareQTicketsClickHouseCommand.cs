@@ -17,7 +17,7 @@ namespace QTickets.Cmdlets.Reconcile;
 /// </summary>
 [Cmdlet(VerbsData.Compare, "QTicketsClickHouse", SupportsShouldProcess = true, DefaultParameterSetName = DaysSet)]
 [OutputType(typeof(ReconcileRow), typeof(ReconcileSummary))]
-public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
+public sealed class CompareQTicketsClickHouseCommand : QTicketsLoadCmdlet
 {
     const string DaysSet = "Days";
     const string RangeSet = "Range";
@@ -47,21 +47,10 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
     /// <summary>Emit one summary object (with the rows in .Rows) instead of the rows.</summary>
     [Parameter] public SwitchParameter Summary { get; set; }
 
-    [Parameter] [ValidateNotNullOrEmpty] public string? Token { get; set; }
-    [Parameter] [ValidateNotNullOrEmpty] public string? BaseUrl { get; set; }
 
-    /// <summary>The instant treated as now (sandboxes with a virtual clock); it decides "today" for -Days.</summary>
-    [Parameter] public DateTimeOffset? Now { get; set; }
 
-    /// <summary>The loader's run lock, taken by -Repair. Default: the one Invoke-QTicketsLoad takes.</summary>
-    [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
 
-    [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
-    [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
 
-    protected override void AddParameters(ConfigLoader loader) => loader
-        .WithParameter("Token", Token)
-        .WithParameter("BaseUrl", BaseUrl);
 
     protected override void EndProcessing()
     {
@@ -74,14 +63,14 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
         {
             var failed = new ReconcileSummary
             {
-                Status = "error", ExitCode = LoadExitCode.ConfigError, ErrorKind = "ConfigError", Message = ex.Message.ReplaceLineEndings(" "),
+                Status = ReconcileStatus.Error, ExitCode = LoadExitCode.ConfigError, ErrorKind = "ConfigError", Message = ex.Message.ReplaceLineEndings(" "),
                 StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow,
             };
             Finish(failed);
             return;
         }
         var clock = WallClock.For(config.TimeZone);
-        TimeProvider time = Now is { } fixedNow ? new ShiftedTimeProvider(fixedNow) : TimeProvider.System;
+        var time = Time;
         var today = DateOnly.FromDateTime(clock.Of(time.GetUtcNow()));
         var (from, to) = ParameterSetName == RangeSet
             ? (DateOnly.FromDateTime(From), DateOnly.FromDateTime(To ?? From))
@@ -96,25 +85,23 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
         };
         var target = $"{config.ClickHouseUrl}/{config.ClickHouseDatabase}";
 
-        var observer = new SwitchableObserver();
-        using var api = Engine.CreateApi(config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, observer);
-        using var store = Engine.CreateClickHouseStore(config, observer);
-        var reconciler = new Reconciler(api, store, options, observer);
+        using var api = Engine.CreateApi(config, ApiOptions, Queue);
+        var reconciler = new Reconciler(api, Store, options, Queue);
         var summary = reconciler.Start();
         try
         {
-            summary.RowsBefore = Run(observer, ct => reconciler.CompareAsync(summary, ct));
+            summary.RowsBefore = Run(ct => reconciler.CompareAsync(summary, ct));
             summary.Rows = summary.RowsBefore;
             summary.DifferingDaysBefore = ReconcileComparer.DifferingDays(summary.RowsBefore);
             var days = summary.DifferingDaysBefore;
             if (Repair && days.Count > 0 &&
                 ShouldProcess(target, $"Reload {days.Count} sale day(s) from the QTickets API and recompute their facts: {DayList(days)}"))
             {
-                var reload = ReloadDays(config, options, api, store, observer, days);
+                var reload = ReloadDays(config, options, api, days);
                 if (reload.ExitCode != LoadExitCode.Ok)
                     throw new ReloadFailedException(reload);
                 summary.RepairedDays = days;
-                summary.Rows = Run(observer, ct => reconciler.CompareAsync(summary, ct));
+                summary.Rows = Run(ct => reconciler.CompareAsync(summary, ct));
                 foreach (var row in summary.Rows) row.repaired = days.Contains(row.sales_date);
             }
             summary.DifferingDays = ReconcileComparer.DifferingDays(summary.Rows);
@@ -123,7 +110,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
         catch (PipelineStoppedException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException || !StopToken.IsCancellationRequested)
         {
-            summary.Status = "error";
+            summary.Status = ReconcileStatus.Error;
             if (ex is ReloadFailedException reload)
             {
                 (summary.ExitCode, summary.ErrorKind) = (reload.Summary.ExitCode, reload.Summary.ErrorKind);
@@ -139,7 +126,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
 
         if (ShouldProcess($"{target} {KnownTablesJobRuns}", $"Record the verdict ({summary.Status}) as job {summary.Job}"))
         {
-            try { Run(observer, async ct => { await reconciler.RecordAsync(summary, ct).ConfigureAwait(false); return 0; }); }
+            try { Run(ct => reconciler.RecordAsync(summary, ct)); }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
                 WriteWarning($"The verdict could not be recorded in meta_job_runs: {ex.Message.ReplaceLineEndings(" ")}");
@@ -155,70 +142,25 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsCmdlet
         if (Summary) WriteObject(summary);
         else foreach (var row in summary.Rows) WriteObject(row);
         WriteVerbose(summary.HumanLine);
-        if (summary.Status == "drift") WriteWarning(summary.HumanLine);
-        if (summary.Status == "error")
+        if (summary.Status == ReconcileStatus.Drift) WriteWarning(summary.HumanLine);
+        if (summary.Status == ReconcileStatus.Error)
             WriteError(new ErrorRecord(new ReconcileFailedException(summary.Message), "QTickets.Reconcile." + summary.ErrorKind,
-                summary.ExitCode switch
-                {
-                    LoadExitCode.ConfigError => ErrorCategory.InvalidArgument,
-                    LoadExitCode.AuthError => ErrorCategory.AuthenticationError,
-                    LoadExitCode.Locked => ErrorCategory.ResourceBusy,
-                    LoadExitCode.LockFailed => ErrorCategory.ResourceUnavailable,
-                    LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
-                    LoadExitCode.ClickHouseError => ErrorCategory.ReadError,
-                    _ => ErrorCategory.OperationStopped,
-                }, summary.Job));
+                CategoryOf(summary.ExitCode), summary.Job));
     }
 
     const string KnownTablesJobRuns = QTickets.Core.Contracts.KnownTables.JobRuns;
 
     /// <summary>The loader's reload of whole days, under the loader's run lock so no scheduled run writes meanwhile.</summary>
-    LoadSummary ReloadDays(QTicketsConfig config, ReconcileOptions options, IQTicketsApi api, IClickHouseStore store,
-        SwitchableObserver observer, IReadOnlyList<DateOnly> days)
+    LoadSummary ReloadDays(QTicketsConfig config, ReconcileOptions options, IQTicketsApi api, IReadOnlyList<DateOnly> days)
     {
-        var path = LockPath ?? RunLock.DefaultPath(config.JobName, Run(observer, store.GetDatabaseIdentityAsync));
+        var path = LockPath ?? RunLock.DefaultPath(config.JobName, Run(Store.GetDatabaseIdentityAsync));
         using var runLock = RunLock.Acquire(path, options.Time.GetUtcNow());
         var loadOptions = new LoadOptions { JobName = config.JobName, Clock = options.Clock, Time = options.Time, SkipInventory = true };
-        return Run(observer, ct => new QTicketsLoader(new ApiLoadSource(api), store, loadOptions, observer).ReloadDaysAsync(days, ct));
+        return Run(ct => new QTicketsLoader(new ApiLoadSource(api), Store, loadOptions, Queue).ReloadDaysAsync(days, ct));
     }
 
     /// <summary>Engine work off the pipeline thread; what it reports is written on the pipeline thread meanwhile.</summary>
-    T Run<T>(SwitchableObserver observer, Func<CancellationToken, Task<T>> work)
-    {
-        T result = default!;
-        try
-        {
-            RunOnPipeline(async (queue, ct) =>
-            {
-                observer.Target = queue;
-                try { result = await work(ct).ConfigureAwait(false); }
-                finally { observer.Target = NullRunObserver.Instance; }
-            });
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        return result;
-    }
-
     static string DayList(IEnumerable<DateOnly> days) => string.Join(", ", days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-
-    /// <summary>Forwards to the current pipeline queue (each Run has its own), or drops between runs.</summary>
-    sealed class SwitchableObserver : IRunObserver
-    {
-        public volatile IRunObserver Target = NullRunObserver.Instance;
-        public void Verbose(string message) => Target.Verbose(message);
-        public void Warning(string message) => Target.Warning(message);
-        public void Progress(ProgressUpdate update) => Target.Progress(update);
-    }
-
-    /// <summary>A clock that starts at -Now and runs at the real pace.</summary>
-    sealed class ShiftedTimeProvider(DateTimeOffset start) : TimeProvider
-    {
-        readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
-        public override DateTimeOffset GetUtcNow() => start.ToUniversalTime() + _running.Elapsed;
-    }
 
     sealed class ReloadFailedException(LoadSummary summary) : Exception(summary.Message)
     {

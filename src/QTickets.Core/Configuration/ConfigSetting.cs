@@ -4,7 +4,7 @@ public enum ConfigValueKind { Text, Secret, Url, Integer, Boolean, TimeZone }
 
 /// <summary>
 /// One configuration setting: its property name, the canonical variable and the legacy aliases
-/// (qtickets-api-facts §3.3, checked in order, first non-blank wins), its kind and default.
+/// (checked in order, first non-blank wins), its kind and default.
 /// </summary>
 public sealed record ConfigSetting(
     string Name, string Variable, string[] Aliases, ConfigValueKind Kind, string? Default, string Help)
@@ -49,4 +49,15 @@ public sealed record ConfigSetting(
     public static ConfigSetting Named(string name) =>
         All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown setting '{name}'.", nameof(name));
+}
+
+/// <summary>Where one effective setting came from (Get-QTicketsConfig -Source). Secrets show as fingerprints.</summary>
+public sealed class ConfigSource
+{
+    public string Setting { get; init; } = "";
+    public string Value { get; init; } = "";
+    /// <summary>The variable name that supplied it, the parameter name, or "(default)".</summary>
+    public string Variable { get; init; } = "";
+    /// <summary>"parameter", an env file's path, "environment", or "default".</summary>
+    public string Origin { get; init; } = "";
 }

@@ -1,7 +1,7 @@
 namespace QTickets.Core.Configuration;
 
 /// <summary>Bad or missing configuration. The message names the variable(s) and says how to fix them.</summary>
-public sealed class ConfigurationException : Exception
+public class ConfigurationException : Exception
 {
     public ConfigurationException(string message) : base(message) { }
 
@@ -11,4 +11,11 @@ public sealed class ConfigurationException : Exception
         => Problems = problems;
 
     public IReadOnlyList<string> Problems { get; } = Array.Empty<string>();
+}
+
+/// <summary>An env file named with -EnvFile that is not there (its own error id: a typo in a path, not a bad value).</summary>
+public sealed class EnvFileNotFoundException(string path) : ConfigurationException(
+    $"Env file '{path}' does not exist. Check the path given with -EnvFile (relative paths are resolved from the current directory).")
+{
+    public string Path { get; } = path;
 }

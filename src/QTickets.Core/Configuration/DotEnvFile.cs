@@ -35,8 +35,7 @@ public static class DotEnvFile
     public static IReadOnlyList<KeyValuePair<string, string>> Read(string path)
     {
         if (!File.Exists(path))
-            throw new ConfigurationException(
-                $"Env file '{path}' does not exist. Check the path given with -EnvFile (relative paths are resolved from the current directory).");
+            throw new EnvFileNotFoundException(path);
         return Parse(File.ReadAllText(path, Encoding.UTF8), path);
     }
 

@@ -1,7 +1,7 @@
 namespace QTickets.Core.Contracts;
 
 /// <summary>
-/// Table names of the legacy schema (facts §3.10) plus the loader's own state, and which row type goes where,
+/// Table names of the legacy schema plus the loader's own state, and which row type goes where,
 /// so Write-QTicketsClickHouse needs no -Table for the module's own rows. Row types are matched by name: the
 /// transform's types name their properties like these tables' columns.
 /// </summary>

@@ -1,3 +1,5 @@
+using QTickets.Core.Load;
+
 namespace QTickets.Core.Contracts;
 
 /// <summary>
@@ -16,15 +18,8 @@ public sealed class LoadRun
     /// 'ok' or 'error' (the legacy vocabulary the dashboards read), or 'partial': loaded, but some orders were
     /// rejected and wait in qtickets_rejected_orders (counted as failed by anything that counts status != 'ok').
     /// </summary>
-    public string Status { get; init; } = LoadRunStatus.Ok;
+    public LoadStatus Status { get; init; } = LoadStatus.Ok;
     public ulong RowsProcessed { get; init; }
     public string Message { get; init; } = "";
     public string Metrics { get; init; } = "";
-}
-
-public static class LoadRunStatus
-{
-    public const string Ok = "ok";
-    public const string Partial = "partial";
-    public const string Error = "error";
 }

@@ -43,7 +43,7 @@ public static class ProbeCatalog
             new Dictionary<string, object> { ["column"] = "payed_at", ["operator"] = "<", ["value"] = ProbeClock.Iso(w.End) },
         },
         ["orderBy"] = new Dictionary<string, string> { ["id"] = "asc" },
-        // The page-size key is undocumented (facts §4.2): send both spellings.
+        // The page-size key is undocumented: send both spellings.
         ["per_page"] = 200,
         ["perPage"] = 200,
         ["page"] = page,

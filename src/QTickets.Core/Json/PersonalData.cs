@@ -94,8 +94,8 @@ public static partial class PersonalData
         Indented = false,
     };
 
-    // One buffer and writer per thread, reused: a fresh 4 KB buffer that grew to 8 KB per order was half of
-    // what parsing an order allocated (BENCHMARKS.md, "Parse and convert"). The string returned is the only copy kept.
+    // One buffer and writer per thread, reused: a buffer per order, grown from 4 KB to 8 KB, would double what
+    // parsing an order allocates (BENCHMARKS.md, "Parse and convert"). The string returned is the only copy kept.
     [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] static Utf8JsonWriter? t_writer;
 

@@ -14,7 +14,8 @@ public abstract class JobSummary
 {
     public string Job { get; init; } = "";
     public Guid RunId { get; init; } = Guid.NewGuid();
-    public string Status { get; set; } = "";
+    /// <summary>The status as JSON lines and meta_job_runs carry it (<see cref="Load.StatusText"/>).</summary>
+    public abstract string StatusText { get; }
     public LoadExitCode ExitCode { get; set; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; set; }
@@ -32,7 +33,7 @@ public abstract class JobSummary
     {
         w.WriteString("job", Job);
         w.WriteString("run_id", RunId);
-        w.WriteString("status", Status);
+        w.WriteString("status", StatusText);
         w.WriteNumber("exit_code", (int)ExitCode);
         w.WriteString("started_at", StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         w.WriteNumber("elapsed_ms", (long)Elapsed.TotalMilliseconds);

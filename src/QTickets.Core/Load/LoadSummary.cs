@@ -12,7 +12,9 @@ namespace QTickets.Core.Load;
 /// </summary>
 public sealed class LoadSummary : JobSummary
 {
-    public LoadSummary() => Status = "ok";
+    public LoadStatus Status { get; set; } = LoadStatus.Ok;
+
+    public override string StatusText => Load.StatusText.Of(Status);
     public DateTimeOffset? WindowStart { get; set; }
     public DateTimeOffset? WindowEnd { get; set; }
     public string WindowReason { get; set; } = "";
@@ -43,7 +45,7 @@ public sealed class LoadSummary : JobSummary
     public ulong RowsProcessed => (ulong)(SalesRows + InventoryRows + SalesDailyRows + SalesUtmDailyRows);
 
     /// <summary>The run committed its data and moved the watermark: ok, or partial (some orders rejected, kept for retry).</summary>
-    public bool Committed => Status is "ok" or "partial";
+    public bool Committed => Status is LoadStatus.Ok or LoadStatus.Partial;
 
     /// <summary>ok, partial, error, dry-run or locked, then the figures or the failure.</summary>
     public override string HumanLine
@@ -55,13 +57,13 @@ public sealed class LoadSummary : JobSummary
                 : "";
             return Status switch
             {
-                "ok" or "dry-run" or "partial" =>
-                    $"{Job} {Status}{(Status == "partial" ? $" (exit {(int)ExitCode} {ExitCode})" : "")}: {Orders} orders -> {SalesRows} sales rows " +
+                LoadStatus.Ok or LoadStatus.DryRun or LoadStatus.Partial =>
+                    $"{Job} {StatusText}{(Status == LoadStatus.Partial ? $" (exit {(int)ExitCode} {ExitCode})" : "")}: {Orders} orders -> {SalesRows} sales rows " +
                     $"({RejectedOrders} rejected{Retries}), {Tickets} tickets, " +
                     $"{Revenue.ToString("0.##", CultureInfo.InvariantCulture)} revenue, {DaysTouched.Count} days, {Events} events, " +
                     $"{InventoryRows} inventory rows{window}, {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" +
-                    (Status == "partial" ? $"; {Message}" : ""),
-                _ => $"{Job} {Status} (exit {(int)ExitCode} {ExitCode}): {Message}{window}",
+                    (Status == LoadStatus.Partial ? $"; {Message}" : ""),
+                _ => $"{Job} {StatusText} (exit {(int)ExitCode} {ExitCode}): {Message}{window}",
             };
         }
     }
@@ -90,10 +92,10 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("inventory_rows", InventoryRows);
     }
 
-    /// <summary>meta_job_runs.message, with the legacy keys first (facts §3.11).</summary>
+    /// <summary>meta_job_runs.message, with the legacy keys first.</summary>
     public string JobRunMessage() => Json(w =>
     {
-        w.WriteString("status", Committed ? Status : "error");
+        w.WriteString("status", Committed ? StatusText : "error");
         if (!Committed)
         {
             w.WriteStartObject("error");
@@ -135,7 +137,7 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("retried_orders", RetriedOrders);
         w.WriteNumber("reloaded_orders", ReloadedOrders);
         w.WriteNumber("ignored_orders", IgnoredOrders);
-        if (Status == "partial") w.WriteString("rejections", Message);
+        if (Status == LoadStatus.Partial) w.WriteString("rejections", Message);
         w.WriteNumber("tickets", Tickets);
         w.WriteNumber("revenue", Revenue);
         if (WindowStart is { } s) w.WriteString("window_start", s.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
@@ -146,7 +148,7 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
     });
 
-    /// <summary>The legacy dry-run block (facts §3.13), one figure per line.</summary>
+    /// <summary>The legacy dry-run block, one figure per line.</summary>
     public IEnumerable<string> DryRunReport()
     {
         yield return $"[{Job}] Dry-run complete:";

@@ -44,7 +44,7 @@ public sealed class QTicketsLoader
     public async Task<LoadSummary> RunAsync(CancellationToken cancellation)
     {
         var summary = await SummariseAsync("", (s, now) => LoadAsync(s, now, cancellation), cancellation).ConfigureAwait(false);
-        if (_store is not null && summary.Status != "dry-run")
+        if (_store is not null && summary.Status != LoadStatus.DryRun)
             await RecordAsync(summary, cancellation).ConfigureAwait(false);
         return summary;
     }
@@ -57,12 +57,12 @@ public sealed class QTicketsLoader
         try
         {
             await body(summary, now).ConfigureAwait(false);
-            summary.Status = _options.DryRun ? "dry-run" : "ok";
+            summary.Status = _options.DryRun ? LoadStatus.DryRun : LoadStatus.Ok;
             summary.ExitCode = LoadExitCode.Ok;
             if (summary.RejectedOrders > 0 && !_options.DryRun)
             {
                 // Sales are missing from ClickHouse: not ok, whatever else the run did.
-                summary.Status = "partial";
+                summary.Status = LoadStatus.Partial;
                 summary.ExitCode = LoadExitCode.Rejected;
                 summary.ErrorKind = "RejectedOrders";
             }
@@ -70,7 +70,7 @@ public sealed class QTicketsLoader
         catch (Exception ex)
         {
             (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
-            summary.Status = "error";
+            summary.Status = LoadStatus.Error;
             summary.Message = OneLine(ex.Message);
         }
         summary.FinishedAt = _options.Time.GetUtcNow();
@@ -410,7 +410,7 @@ public sealed class QTicketsLoader
             RunId = summary.RunId,
             StartedAt = _options.Clock.Of(summary.StartedAt),
             FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status switch { "ok" => LoadRunStatus.Ok, "partial" => LoadRunStatus.Partial, _ => LoadRunStatus.Error },
+            Status = summary.Status is LoadStatus.Ok or LoadStatus.Partial ? summary.Status : LoadStatus.Error,
             RowsProcessed = summary.Committed ? summary.RowsProcessed : 0,
             Message = summary.JobRunMessage(),
             Metrics = summary.JobRunMetrics(_options.LookbackHours),
@@ -425,7 +425,7 @@ public sealed class QTicketsLoader
         {
             if (summary.Committed)
             {
-                summary.Status = "error";
+                summary.Status = LoadStatus.Error;
                 (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
                 summary.Message = "the data is loaded, but the meta_job_runs row failed: " + OneLine(ex.Message);
             }

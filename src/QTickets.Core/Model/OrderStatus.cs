@@ -19,7 +19,7 @@ public enum TicketStatus
 
 /// <summary>
 /// The one place that decides what counts as sold. The legacy loader counted deleted and refunded
-/// baskets (facts §3.15 item 5); here a ticket is live only when its order is paid and not deleted and
+/// baskets; here a ticket is live only when its order is paid and not deleted and
 /// the basket itself is neither deleted nor fully refunded.
 /// </summary>
 public static class OrderStatusRules

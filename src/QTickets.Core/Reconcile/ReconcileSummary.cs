@@ -22,8 +22,11 @@ public sealed class ReconcileSummary : JobSummary
     public ReconcileSummary()
     {
         Job = "qtickets_api_reconcile";
-        Status = "clean";
     }
+
+    public ReconcileStatus Status { get; set; } = ReconcileStatus.Clean;
+
+    public override string StatusText => Status.ToString().ToLowerInvariant();
 
     public DateOnly From { get; init; }
     public DateOnly To { get; init; }
@@ -60,9 +63,9 @@ public sealed class ReconcileSummary : JobSummary
     /// <summary>Sets <see cref="Status"/> and <see cref="ExitCode"/> from the comparisons.</summary>
     public void Decide()
     {
-        if (Status == "error") return;
-        Status = DifferingDays.Count > 0 ? "drift" : RepairedDays.Count > 0 ? "repaired" : "clean";
-        ExitCode = Status == "drift" ? LoadExitCode.Drift : LoadExitCode.Ok;
+        if (Status == ReconcileStatus.Error) return;
+        Status = DifferingDays.Count > 0 ? ReconcileStatus.Drift : RepairedDays.Count > 0 ? ReconcileStatus.Repaired : ReconcileStatus.Clean;
+        ExitCode = Status == ReconcileStatus.Drift ? LoadExitCode.Drift : LoadExitCode.Ok;
     }
 
     static string Days(IEnumerable<DateOnly> days) => string.Join(", ", days.Select(Day));
@@ -79,13 +82,13 @@ public sealed class ReconcileSummary : JobSummary
                          $"facts {FactsTickets}/{Money(FactsRevenue)}";
             return Status switch
             {
-                "clean" => $"{Job} clean: {DaysCompared} days {range}{events} match ({RowsCompared} day-event rows; {totals})",
-                "repaired" => $"{Job} repaired: {RepairedDays.Count} of {DaysCompared} days {range}{events} differed and were reloaded " +
+                ReconcileStatus.Clean => $"{Job} clean: {DaysCompared} days {range}{events} match ({RowsCompared} day-event rows; {totals})",
+                ReconcileStatus.Repaired => $"{Job} repaired: {RepairedDays.Count} of {DaysCompared} days {range}{events} differed and were reloaded " +
                               $"({Days(RepairedDays)}); now all match ({totals})",
-                "drift" => $"{Job} drift (exit {(int)ExitCode}): {DaysDiffering} of {DaysCompared} days {range}{events} differ: {Days(DifferingDays)} " +
+                ReconcileStatus.Drift => $"{Job} drift (exit {(int)ExitCode}): {DaysDiffering} of {DaysCompared} days {range}{events} differ: {Days(DifferingDays)} " +
                            $"({RowsDiffering} day-event rows; {totals})" +
                            (RepairedDays.Count > 0 ? $"; reloaded {Days(RepairedDays)}" : ""),
-                _ => $"{Job} {Status} (exit {(int)ExitCode} {ExitCode}): {Message}",
+                _ => $"{Job} {StatusText} (exit {(int)ExitCode} {ExitCode}): {Message}",
             };
         }
     }
@@ -96,8 +99,8 @@ public sealed class ReconcileSummary : JobSummary
     /// <summary>meta_job_runs.message: the legacy status key first, then the verdict.</summary>
     public string JobRunMessage() => Json(w =>
     {
-        w.WriteString("status", Status is "clean" or "repaired" ? "ok" : "error");
-        w.WriteString("verdict", Status);
+        w.WriteString("status", Status is ReconcileStatus.Clean or ReconcileStatus.Repaired ? "ok" : "error");
+        w.WriteString("verdict", StatusText);
         w.WriteNumber("days_compared", DaysCompared);
         w.WriteNumber("days_differing", DaysDiffering);
         if (ErrorKind.Length > 0)
@@ -164,4 +167,16 @@ public sealed class ReconcileSummary : JobSummary
         w.WriteNumber("facts_tickets", FactsTickets);
         w.WriteNumber("facts_revenue", FactsRevenue);
     }
+}
+
+/// <summary>What a reconciliation found (<see cref="ReconcileSummary.Status"/>).</summary>
+public enum ReconcileStatus
+{
+    /// <summary>Every compared day matches.</summary>
+    Clean,
+    /// <summary>Some days differed, were reloaded, and now match.</summary>
+    Repaired,
+    /// <summary>Some days differ (exit 7).</summary>
+    Drift,
+    Error,
 }

@@ -1,3 +1,4 @@
+using QTickets.Core.Load;
 using QTickets.Core.Contracts;
 using QTickets.Core.Model;
 using QTickets.Core.Transform;
@@ -75,7 +76,7 @@ public sealed class Reconciler
             RunId = summary.RunId,
             StartedAt = _options.Clock.Of(summary.StartedAt),
             FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status is "clean" or "repaired" ? LoadRunStatus.Ok : LoadRunStatus.Error,
+            Status = summary.Status is ReconcileStatus.Clean or ReconcileStatus.Repaired ? LoadStatus.Ok : LoadStatus.Error,
             RowsProcessed = (ulong)summary.RowsCompared,
             Message = summary.JobRunMessage(),
             Metrics = summary.JobRunMetrics(),

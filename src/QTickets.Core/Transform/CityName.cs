@@ -5,7 +5,7 @@ namespace QTickets.Core.Transform;
 /// <summary>
 /// The one spelling of a city in every table (sales, dim_events, inventory). The dashboard joins sales to
 /// events on event_id and city; the legacy wrote '' in one table and a lower-cased Python dict repr in the
-/// other, so the join never matched (facts §3.15 item 3). Here it is QTickets' own name, trimmed, as served.
+/// other, so the join never matched. Here it is QTickets' own name, trimmed, as served.
 /// </summary>
 public static class CityName
 {

@@ -7,7 +7,7 @@ namespace QTickets.Core.Transform;
 /// <summary>
 /// The _dedup_key recipes. ReplacingMergeTree keeps one row per key (the highest _ver), so the key must name
 /// what a row is about and nothing that can change: the legacy hashed revenue and sale time into it, so a
-/// refunded order added a row instead of replacing one (facts §3.15 item 7).
+/// refunded order added a row instead of replacing one.
 /// </summary>
 public static class DedupKey
 {

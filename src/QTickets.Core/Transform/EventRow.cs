@@ -4,7 +4,7 @@ using QTickets.Core.Model;
 namespace QTickets.Core.Transform;
 
 /// <summary>
-/// A dim_events row (legacy columns, facts §3.10). The legacy stored a dict repr as the city and NULL dates
+/// A dim_events row (legacy columns). The legacy stored a dict repr as the city and NULL dates
 /// (the dates live in the shows); here the city has the one spelling of <see cref="CityName"/> and the dates
 /// span the event's live shows, as Moscow dates.
 /// </summary>

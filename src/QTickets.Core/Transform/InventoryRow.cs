@@ -5,7 +5,7 @@ namespace QTickets.Core.Transform;
 /// <summary>
 /// Tickets of one event at one moment, summed over its shows: a row of `stg_qtickets_api_inventory_raw`
 /// (and, without _dedup_key, of `fact_qtickets_inventory_latest`), columns named and ordered like the tables.
-/// Zero is zero: a sold-out event has tickets_left 0, not NULL as in the legacy (facts §3.15 item 8).
+/// Zero is zero: a sold-out event has tickets_left 0, not NULL as in the legacy.
 /// </summary>
 public sealed class InventoryRow
 {

@@ -6,7 +6,7 @@ namespace QTickets.Core.Transform;
 /// <summary>
 /// Inventory rows of one run: every row shares one snapshot time (so one run's rows are one snapshot in
 /// ClickHouse) and one _ver. Quantities are summed as the API gives them, Σ max_quantity and Σ free_quantity
-/// per show (the legacy counted seat entries, so a standing zone of 500 counted as 1, facts §3.8).
+/// per show (the legacy counted seat entries, so a standing zone of 500 counted as 1).
 /// </summary>
 public sealed class InventorySnapshot
 {

@@ -2,7 +2,7 @@ namespace QTickets.Core.Transform;
 
 /// <summary>
 /// Instants as naive wall-clock times in one zone: the ClickHouse DateTime columns the dashboards read hold
-/// Moscow wall-clock without an offset (facts §3.10), so the rows must too, whatever zone the machine is in.
+/// Moscow wall-clock without an offset, so the rows must too, whatever zone the machine is in.
 /// </summary>
 public sealed class WallClock
 {

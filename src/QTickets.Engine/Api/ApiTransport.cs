@@ -155,7 +155,7 @@ internal sealed class ApiTransport : IDisposable
         var started = Stopwatch.GetTimestamp();
         var request = state.Request;
         using var message = new HttpRequestMessage(HttpMethod.Get, _baseUrl + request.Path);
-        // The headers of every documented example (facts §1.1).
+        // The headers of every documented example.
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);

@@ -6,7 +6,7 @@ namespace QTickets.Engine.Api;
 /// <summary>One `where` condition of a list request, e.g. payed_at >= "2025-11-05T00:00:00+03:00".</summary>
 internal sealed record WhereCondition(string Column, string Operator, object Value);
 
-/// <summary>The JSON body of a list GET (facts §1.3): where, orderBy, page and page size.</summary>
+/// <summary>The JSON body of a list GET: where, orderBy, page and page size.</summary>
 internal static class ListBody
 {
     public static string Build(IReadOnlyList<WhereCondition> where, int page, int? pageSize)
@@ -40,7 +40,7 @@ internal static class ListBody
             w.WriteNumber("page", page);
             if (pageSize is int size)
             {
-                // Undocumented key, spelled both ways (facts §4 item 2); the answer's paging.perPage is what counts.
+                // Undocumented key, spelled both ways; the answer's paging.perPage is what counts.
                 w.WriteNumber("perPage", size);
                 w.WriteNumber("per_page", size);
             }
@@ -49,7 +49,7 @@ internal static class ListBody
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>A filter value as the API renders timestamps: seconds, Moscow offset with a colon (facts §1.3, §4 item 4).</summary>
+    /// <summary>A filter value as the API renders timestamps: seconds, Moscow offset with a colon.</summary>
     public static string Timestamp(DateTimeOffset value) =>
         value.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 }

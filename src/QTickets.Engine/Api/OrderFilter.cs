@@ -7,7 +7,7 @@ namespace QTickets.Engine.Api;
 /// Turns an <see cref="OrderQuery"/> into the server-side `where` and the client-side re-check. The server
 /// gets only conditions that can never drop a row out of the set during a read (see PagedReader); status
 /// (cancelled or not) is decided here. The re-check is exact: the server compares whole seconds, and the
-/// legacy loader found its window filters ignored outright (facts §1.3), so nothing outside the window leaks.
+/// legacy loader found its window filters ignored outright, so nothing outside the window leaks.
 /// </summary>
 internal sealed class OrderFilter(OrderQuery query)
 {

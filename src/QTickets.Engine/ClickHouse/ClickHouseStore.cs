@@ -4,6 +4,7 @@ using System.Text;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
 using QTickets.Core.Contracts;
+using QTickets.Core.Load;
 using QTickets.Core.Configuration;
 using QTickets.Core.Reconcile;
 using static QTickets.Core.Contracts.KnownTables;
@@ -310,8 +311,9 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public async Task RecordRunAsync(LoadRun run, CancellationToken cancellation)
     {
-        if (run.Status is not (LoadRunStatus.Ok or LoadRunStatus.Partial or LoadRunStatus.Error))
-            throw new ArgumentException($"LoadRun.Status must be '{LoadRunStatus.Ok}', '{LoadRunStatus.Partial}' or '{LoadRunStatus.Error}', not '{run.Status}'.");
+        // The legacy vocabulary the dashboards read ('ok', 'error'), plus 'partial'.
+        if (run.Status is not (LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Error))
+            throw new ArgumentException($"LoadRun.Status must be Ok, Partial or Error, not {run.Status}.");
         var columns = new[]
         {
             new TableColumn("job", "LowCardinality(String)"), new TableColumn("run_id", "UUID"),
@@ -322,7 +324,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         await using var writer = OpenWriter(JobRuns, columns, new WriteOptions { BatchSize = 1 }, NullRunObserver.Instance);
         await writer.AddAsync(new object?[]
         {
-            run.Job, run.RunId, run.StartedAt, run.FinishedAt, run.Status, run.RowsProcessed,
+            run.Job, run.RunId, run.StartedAt, run.FinishedAt, StatusText.Of(run.Status), run.RowsProcessed,
             _errors.Scrub(run.Message), _errors.Scrub(run.Metrics),
         }, cancellation).ConfigureAwait(false);
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);

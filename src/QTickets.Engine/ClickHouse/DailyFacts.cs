@@ -5,7 +5,7 @@ namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
 /// The daily facts, recomputed from staging FINAL for whole days. The legacy aggregated only the current load's
-/// window and let a ReplacingMergeTree replace the day's row with that partial sum (facts §3.7); here every
+/// window and let a ReplacingMergeTree replace the day's row with that partial sum; here every
 /// touched day is summed over all its staged orders, so a two-hour window still yields the day's total and a
 /// refunded order (re-staged with 0 tickets, 0 revenue) lowers it. Each fact key already present for those days
 /// also gets a zero row in the same insert, so a key that lost all its orders (moved, or dropped from staging)

@@ -9,8 +9,8 @@ namespace QTickets.Engine.ClickHouse;
 /// <summary>
 /// One batch of rows already encoded as ClickHouse RowBinary, held in fixed-size byte chunks from the writer's
 /// <see cref="ChunkPool"/>. Rows are encoded the moment they arrive, so the objects the pipeline handed in die
-/// young (gen 0) instead of living, boxed in an object[] per row, until their batch is inserted: that was most of
-/// the write path's CPU (garbage collection) and memory (BENCHMARKS.md, "ClickHouse write path").
+/// young (gen 0) instead of living until their batch is inserted, which keeps the write path's garbage collection
+/// and memory small (BENCHMARKS.md, "ClickHouse write path").
 /// Every chunk but the last is full, so a byte offset maps straight to (chunk, position), which makes dropping a
 /// half-written row (<see cref="Truncate"/>) exact.
 /// </summary>

@@ -4,7 +4,7 @@ using static QTickets.Core.Contracts.KnownTables;
 namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
-/// The schema as versioned migrations. Table names and columns are the legacy ones (facts §3.10) so the
+/// The schema as versioned migrations. Table names and columns are the legacy ones so the
 /// dashboards keep working; what differs is deliberate:
 /// <list type="bullet">
 /// <item>staging revenue is Decimal(18,2): an order's amount is exact money; the facts keep Float64 (what the
@@ -175,7 +175,7 @@ public static class Schema
     }
 
     /// <summary>
-    /// mv_qtickets_sales_latest was a materialized view over the orders staging table: it fires on each inserted
+    /// The legacy mv_qtickets_sales_latest is a materialized view over the orders staging table: it fires on each inserted
     /// block, so it sums every version of an order that was ever loaded (a re-load doubles it, a refund never
     /// subtracts), and its ReplacingMergeTree target, keyed (event_id, city) with no version, keeps whichever
     /// block's partial sum merges last. No MV over a ReplacingMergeTree source can be right, because the
@@ -196,7 +196,7 @@ public static class Schema
         "FROM (SELECT event_id, city, sumIf(tickets_sold, sales_date = today()) AS tickets_sold_today, " +
         "sumIf(revenue, sales_date = today()) AS revenue_today, sum(tickets_sold) AS tickets_sold_14d, sum(revenue) AS revenue_14d " +
         $"FROM {db}.{SalesDaily} FINAL WHERE sales_date >= today() - 14 GROUP BY event_id, city) AS s " +
-        // Joined on event_id only: the legacy also joined on city, which never matched (facts §3.15 item 3).
+        // Joined on event_id only: the legacy also joined on city, which never matched.
         $"LEFT JOIN (SELECT event_id, event_name, start_date, end_date FROM {db}.{Events} FINAL) AS e ON e.event_id = s.event_id " +
         "LEFT JOIN (SELECT event_id, sum(tickets_total) AS tickets_total, sum(tickets_left) AS tickets_left, " +
         $"max(snapshot_ts) AS inventory_updated_at FROM {db}.{InventoryLatest} FINAL GROUP BY event_id) AS i ON i.event_id = s.event_id",

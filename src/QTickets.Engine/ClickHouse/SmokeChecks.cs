@@ -5,7 +5,7 @@ using static QTickets.Core.Contracts.KnownTables;
 namespace QTickets.Engine.ClickHouse;
 
 /// <summary>
-/// The legacy smoke checks (facts §3.12), each a pass/fail with its value. Where the legacy only printed a
+/// The legacy smoke checks, each a pass/fail with its value. Where the legacy only printed a
 /// figure, the pass rule is the one its health check used (2 h freshness of the last ok run) or "selectable";
 /// the duplicate check counts orders present under more than one key in FINAL, the double counting the legacy
 /// key recipe caused (raw duplicate keys are normal in a ReplacingMergeTree before its merge).

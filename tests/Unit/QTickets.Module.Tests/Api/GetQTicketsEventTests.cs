@@ -6,7 +6,7 @@ namespace QTickets.Module.Tests.Api;
 
 public sealed class EventSandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "31", "--orders", "50");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "31", "--orders", "50");
     public void Dispose() => Server.Dispose();
 }
 

@@ -9,7 +9,7 @@ namespace QTickets.Module.Tests.Api;
 /// <summary>One generated sandbox shared by the read-only tests of this class (never faulted, never advanced).</summary>
 public sealed class OrderSandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "21", "--orders", "400");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "21", "--orders", "400");
     public void Dispose() => Server.Dispose();
 }
 
@@ -22,11 +22,11 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
         """[{"column":"payed","value":1},{"column":"payed_at","operator":">=","value":"2026-09-01T00:00:00+03:00"},{"column":"payed_at","operator":"<","value":"2026-11-21T00:00:00+03:00"}]""";
 
     readonly PowerShellSession _ps = new();
-    SandboxServer Sandbox => sandbox.Server;
+    SandboxProcess Sandbox => sandbox.Server;
 
     public void Dispose() => _ps.Dispose();
 
-    RunResult Run(string script, SandboxServer? server = null)
+    RunResult Run(string script, SandboxProcess? server = null)
     {
         server ??= Sandbox;
         return _ps.Run(script, new Dictionary<string, object> { ["url"] = server.BaseUrl, ["token"] = server.Token });
@@ -150,7 +150,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
     [Fact]
     public void An_API_that_stays_down_is_a_terminating_ConnectionError_with_attempts_and_the_last_answer()
     {
-        using var down = SandboxServer.Start("--seed", "22", "--orders", "50", "--faults", "down");
+        using var down = SandboxProcess.Start("--seed", "22", "--orders", "50", "--faults", "down");
 
         var r = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window} -MaxAttempts 2", down);
 
@@ -167,7 +167,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
     [Fact]
     public async Task Stop_ends_a_slow_read_within_a_second()
     {
-        using var slow = SandboxServer.Start("--seed", "23", "--orders", "200");
+        using var slow = SandboxProcess.Start("--seed", "23", "--orders", "200");
         await slow.SetFaultsAsync("""{"latency":{"minMs":4000,"maxMs":4000}}""");
         using var ps = PowerShell.Create();
         ps.Runspace = _ps.Runspace;

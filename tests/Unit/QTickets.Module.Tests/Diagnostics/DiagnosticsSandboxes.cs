@@ -9,14 +9,14 @@ namespace QTickets.Module.Tests.Diagnostics;
 /// <summary>A sandbox that behaves like the real API.</summary>
 public sealed class ProtocolSandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "7");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "7");
     public void Dispose() => Server.Dispose();
 }
 
 /// <summary>A sandbox in the "down" fault profile: every API request gets 503 UNKNOWN_ERROR.</summary>
 public sealed class DownSandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "7", "--faults", "down");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "7", "--faults", "down");
     public void Dispose() => Server.Dispose();
 }
 
@@ -24,7 +24,7 @@ public sealed class DownSandbox : IDisposable
 internal static class ProtocolFiles
 {
     /// <summary>An env file (owner-only, like a real secrets file) pointing at <paramref name="server"/>.</summary>
-    public static string EnvFile(string dir, SandboxServer server, string? token = null)
+    public static string EnvFile(string dir, SandboxProcess server, string? token = null)
     {
         var path = Path.Combine(dir, "qtickets.env");
         File.WriteAllText(path, $"QTICKETS_TOKEN={token ?? server.Token}\nQTICKETS_BASE_URL={server.BaseUrl}\nORG_NAME=org-sandbox\n");

@@ -14,7 +14,7 @@ namespace QTickets.Module.Tests.Isolation;
 public sealed class DependencyIsolationTests : IDisposable
 {
     readonly TestClickHouse _ch = new();
-    readonly SandboxServer _sandbox = SandboxServer.Start("--seed", "9", "--orders", "200");
+    readonly SandboxProcess _sandbox = SandboxProcess.Start("--seed", "9", "--orders", "200");
 
     public void Dispose()
     {

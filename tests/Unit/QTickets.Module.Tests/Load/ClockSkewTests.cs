@@ -85,7 +85,7 @@ public sealed class ClockSkewTests(ITestOutputHelper output)
         Assert.Null(compare.Terminating);
         Assert.Empty(compare.Errors);
         var summary = Assert.Single(compare.Output);
-        Assert.Equal("repaired", summary.Properties["Status"].Value);
+        Assert.Equal("repaired", summary.Properties["StatusText"].Value);
         var repaired = ((IEnumerable<DateOnly>)summary.Properties["RepairedDays"].Value).Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
         Assert.Contains(today, repaired);
         Assert.Equal(1, rig.Ch.Count($"SELECT count() FROM {rig.Db}.stg_qtickets_api_orders_raw FINAL WHERE order_id = '{victim}'"));

@@ -156,7 +156,7 @@ public sealed class GuardTests(GuardRig fixture) : IClassFixture<GuardRig>
             new Hashtable { ["envFile"] = _rig.EnvFile, ["dir"] = dir, ["now"] = new DateTimeOffset(2021, 6, 1, 0, 0, 0, TimeSpan.Zero) });
         Assert.True(run.Terminating is null && run.Errors.Count == 0, run.AllText());
         var summary = Assert.Single(run.Output);
-        Assert.Equal("ok", summary.Properties["Status"].Value);
+        Assert.Equal("ok", summary.Properties["StatusText"].Value);
         Assert.True((int)summary.Properties["SalesRows"].Value > 0, run.AllText());
         foreach (var needle in PersonalDataProbe.Needles)
             Assert.DoesNotContain(needle, run.AllText(), StringComparison.OrdinalIgnoreCase);

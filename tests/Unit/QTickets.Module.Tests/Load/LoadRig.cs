@@ -33,7 +33,7 @@ public sealed class LoadRig : IDisposable
     public LoadRig(params string[] sandboxArgs)
     {
         Ch = new TestClickHouse();
-        Sandbox = SandboxServer.Start(sandboxArgs);
+        Sandbox = SandboxProcess.Start(sandboxArgs);
         Dir = Directory.CreateTempSubdirectory("qt-load-").FullName;
         EnvFile = WriteEnv("qtickets.env");
         var init = Session.Run("Initialize-QTicketsClickHouse -ClickHouseHost $h -ClickHousePort $p -Database $db -Credential $cred",
@@ -47,7 +47,7 @@ public sealed class LoadRig : IDisposable
     }
 
     public TestClickHouse Ch { get; }
-    public SandboxServer Sandbox { get; }
+    public SandboxProcess Sandbox { get; }
     public string Dir { get; }
     public string EnvFile { get; }
     public string Db => Ch.Database;

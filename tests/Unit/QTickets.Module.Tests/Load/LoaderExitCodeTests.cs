@@ -74,7 +74,8 @@ public sealed class LoaderExitCodeTests(BackfilledRig fixture) : IClassFixture<B
         Assert.Null(whatIf.Terminating);
         var summary = Assert.Single(whatIf.Output);
         Assert.Equal("QTickets.Core.Load.LoadSummary", summary.BaseObject.GetType().FullName);
-        Assert.Equal("dry-run", summary.Properties["Status"].Value);
+        Assert.Equal("DryRun", summary.Properties["Status"].Value.ToString());
+        Assert.Equal("dry-run", summary.Properties["StatusText"].Value);
         Assert.Contains(whatIf.HostLines, l => l.StartsWith("What if: ", StringComparison.Ordinal));
 
         Assert.Equal(counts, _rig.RowCounts());

@@ -72,7 +72,7 @@ public sealed class CompareQTicketsClickHouseTests : IClassFixture<ReconcileWorl
         var factsBefore = Versions("fact_qtickets_sales_daily", "sales_date");
 
         var drift = Summary(_ps.Run(Compare("-Summary")));
-        Assert.Equal("drift", Prop<string>(drift, "Status"));
+        Assert.Equal("drift", Prop<string>(drift, "StatusText"));
         Assert.Equal(7, Code(drift));
         Assert.Equal(new[] { new DateOnly(2026, 11, 16), new DateOnly(2026, 11, 18) }, Prop<IReadOnlyList<DateOnly>>(drift, "DifferingDays"));
         var differing = Prop<System.Collections.IEnumerable>(drift, "Rows").Cast<object>().Select(PSObject.AsPSObject)
@@ -95,7 +95,7 @@ public sealed class CompareQTicketsClickHouseTests : IClassFixture<ReconcileWorl
         // 4. -Repair: exactly those two days are reloaded: their staging rows and facts get new versions (a new
         // reading of an order is versioned above every staged one), every other day keeps its versions.
         var repaired = Summary(_ps.Run(Compare("-Repair -Summary")));
-        Assert.Equal("repaired", Prop<string>(repaired, "Status"));
+        Assert.Equal("repaired", Prop<string>(repaired, "StatusText"));
         Assert.Equal(0, Code(repaired));
         Assert.Equal(new[] { new DateOnly(2026, 11, 16), new DateOnly(2026, 11, 18) }, Prop<IReadOnlyList<DateOnly>>(repaired, "RepairedDays"));
         Assert.Equal(0, Prop<int>(repaired, "DaysDiffering"));

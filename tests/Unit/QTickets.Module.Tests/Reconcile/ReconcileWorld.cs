@@ -14,7 +14,7 @@ public sealed class ReconcileWorld : IDisposable
 
     public ReconcileWorld()
     {
-        Server = SandboxServer.Start("--seed", "11", "--orders", "1500", "--history-days", "20", "--now", Now);
+        Server = SandboxProcess.Start("--seed", "11", "--orders", "1500", "--history-days", "20", "--now", Now);
         ClickHouse = new TestClickHouse();
         Dir = Directory.CreateTempSubdirectory("qt-reconcile-").FullName;
         EnvFile = Path.Combine(Dir, "qtickets.env");
@@ -30,7 +30,7 @@ public sealed class ReconcileWorld : IDisposable
             throw new InvalidOperationException("The initial load failed: " + (load.Terminating?.Message ?? load.Errors[0].ToString()));
     }
 
-    public SandboxServer Server { get; }
+    public SandboxProcess Server { get; }
     public TestClickHouse ClickHouse { get; }
     public string Dir { get; }
     public string EnvFile { get; }

@@ -6,7 +6,7 @@ namespace QTickets.Module.Tests.Transform;
 
 public sealed class InventorySandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "17", "--orders", "400", "--events", "4");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "17", "--orders", "400", "--events", "4");
     public void Dispose() => Server.Dispose();
 }
 

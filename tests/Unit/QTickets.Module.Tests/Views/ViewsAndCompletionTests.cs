@@ -7,7 +7,7 @@ namespace QTickets.Module.Tests.Views;
 /// <summary>One sandbox for the event-id completion tests (never changed).</summary>
 public sealed class CompletionSandbox : IDisposable
 {
-    public SandboxServer Server { get; } = SandboxServer.Start("--seed", "5", "--orders", "50");
+    public SandboxProcess Server { get; } = SandboxProcess.Start("--seed", "5", "--orders", "50");
     public void Dispose() => Server.Dispose();
 }
 

@@ -22,7 +22,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task Ten_thousand_paid_orders_while_new_ones_arrive_each_id_exactly_once()
     {
-        using var sandbox = SandboxServer.Start("--seed", "11", "--orders", "16000", "--history-days", "30");
+        using var sandbox = SandboxProcess.Start("--seed", "11", "--orders", "16000", "--history-days", "30");
         var since = Now.AddDays(-40);
         var until = Now.AddDays(10); // open to the future: orders paid while we read belong to the window
         var before = await sandbox.OrderIdsAsync(PaidWindowWhere(since, until));
@@ -59,7 +59,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task A_503_storm_is_survived_and_the_retries_are_the_only_extra_requests()
     {
-        using var sandbox = SandboxServer.Start("--seed", "3", "--orders", "600");
+        using var sandbox = SandboxProcess.Start("--seed", "3", "--orders", "600");
         var expected = await sandbox.OrderIdsAsync(PaidWindowWhere(Now.AddDays(-90), Now));
         await sandbox.SetFaultsAsync("""{"rules":[{"type":"503","path":"/orders","count":4,"skip":1}]}""");
         await sandbox.ResetStatsAsync();
@@ -78,7 +78,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task A_429_sequence_is_survived_with_the_waits_the_server_asked_for()
     {
-        using var sandbox = SandboxServer.Start("--seed", "4", "--orders", "300");
+        using var sandbox = SandboxProcess.Start("--seed", "4", "--orders", "300");
         await sandbox.SetFaultsAsync("""
             {"rules":[{"type":"429","path":"/orders","count":2,"retryAfter":3},
                       {"type":"429","path":"/orders","count":1,"retryAfter":5,"retryAfterFormat":"date"}]}
@@ -101,7 +101,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task A_dead_API_fails_within_its_deadline_with_the_last_status()
     {
-        using var sandbox = SandboxServer.Start("--seed", "5", "--orders", "100", "--faults", "down");
+        using var sandbox = SandboxProcess.Start("--seed", "5", "--orders", "100", "--faults", "down");
         var options = Options(attempts: 1000) with { Deadline = TimeSpan.FromSeconds(120), BreakerMinimumThroughput = 1000 };
         using var client = Create(options, null, sandbox.BaseUrl, sandbox.Token);
         var clock = Stopwatch.StartNew();
@@ -119,7 +119,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task A_dead_API_with_pages_in_flight_trips_the_breaker()
     {
-        using var sandbox = SandboxServer.Start("--seed", "5", "--orders", "400");
+        using var sandbox = SandboxProcess.Start("--seed", "5", "--orders", "400");
         await sandbox.SetFaultsAsync("""{"rules":[{"type":"503","path":"/orders","skip":1}]}""");
         var observer = new RecordingObserver();
         using var client = Create(Options(attempts: 50) with { BreakerMinimumThroughput = 8 }, observer, sandbox.BaseUrl, sandbox.Token);
@@ -137,7 +137,7 @@ public sealed class ApiClientSandboxTests
     [InlineData("502")]
     public async Task Broken_answers_are_retried_and_the_result_is_complete(string fault)
     {
-        using var sandbox = SandboxServer.Start("--seed", "6", "--orders", "400");
+        using var sandbox = SandboxProcess.Start("--seed", "6", "--orders", "400");
         var expected = await sandbox.OrderIdsAsync(PaidWindowWhere(Now.AddDays(-90), Now));
         await sandbox.SetFaultsAsync($$"""{"rules":[{"type":"{{fault}}","path":"/orders","count":2,"skip":1}]}""");
         var observer = new RecordingObserver();
@@ -153,7 +153,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task A_wrong_token_is_an_authentication_error_after_one_request()
     {
-        using var sandbox = SandboxServer.Start("--seed", "7", "--orders", "50");
+        using var sandbox = SandboxProcess.Start("--seed", "7", "--orders", "50");
         using var client = Create(Options(), null, sandbox.BaseUrl, "qt-WRONG-token-123456789");
 
         var ex = await Assert.ThrowsAsync<QTicketsAuthenticationException>(() => client.GetOrdersAsync(OrderQuery.PaidBetween(Now.AddDays(-1), Now)).ToListAsync());
@@ -166,7 +166,7 @@ public sealed class ApiClientSandboxTests
     [Fact]
     public async Task Events_with_shows_and_city_single_events_unknown_ids_and_seat_totals()
     {
-        using var sandbox = SandboxServer.Start("--seed", "8", "--orders", "50");
+        using var sandbox = SandboxProcess.Start("--seed", "8", "--orders", "50");
         var raw = await sandbox.GetAsync("/events", """{"per_page":1000}""");
         var expected = raw.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ToList();
         using var client = Create(Options(), null, sandbox.BaseUrl, sandbox.Token);

@@ -173,7 +173,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    static QTicketsLoader Loader(SandboxServer sandbox, IClickHouseStore store, TimeProvider time, IRunObserver observer) =>
+    static QTicketsLoader Loader(SandboxProcess sandbox, IClickHouseStore store, TimeProvider time, IRunObserver observer) =>
         new(new ApiLoadSource(ApiKit.Create(ApiKit.FastOptions() with { Parallelism = 4 }, observer, sandbox.BaseUrl, sandbox.Token)),
             store, new LoadOptions { Time = time, BatchSize = 200, InitialBackfillHours = 24 * 5 }, observer);
 
@@ -215,7 +215,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
     [Fact]
     public async Task The_writer_runs_whole_loads_and_the_reader_cannot()
     {
-        using var sandbox = SandboxServer.Start("--seed", "5", "--orders", "600", "--history-days", "4");
+        using var sandbox = SandboxProcess.Start("--seed", "5", "--orders", "600", "--history-days", "4");
         var time = new SettableTime(SandboxNow);
         var observer = new RecordingObserver();
 
@@ -224,7 +224,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         LoadSummary first;
         using (var writer = _ch.Writer(observer))
             first = await Loader(sandbox, writer, time, observer).RunAsync(default);
-        Assert.True(first.Status == "ok", $"writer's backfill: {first.ErrorKind}: {first.Message}\n{observer.AllText()}");
+        Assert.True(first.Status == QTickets.Core.Load.LoadStatus.Ok, $"writer's backfill: {first.ErrorKind}: {first.Message}\n{observer.AllText()}");
         Assert.True(first.Backfill);
         Assert.True(first.SalesRows > 100, $"only {first.SalesRows} sales rows");
         Assert.True(first.SalesDailyRows > 0 && first.SalesUtmDailyRows > 0);
@@ -250,7 +250,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         LoadSummary second;
         using (var writer = _ch.Writer(observer))
             second = await Loader(sandbox, writer, time, observer).RunAsync(default);
-        Assert.True(second.Status == "ok", $"writer's incremental run: {second.ErrorKind}: {second.Message}\n{observer.AllText()}");
+        Assert.True(second.Status == QTickets.Core.Load.LoadStatus.Ok, $"writer's incremental run: {second.ErrorKind}: {second.Message}\n{observer.AllText()}");
         Assert.False(second.Backfill);
         Assert.Equal(first.WindowEnd!.Value.AddHours(-2), second.WindowStart); // watermark minus the 2 h lookback
         Assert.Equal(2, _ch.Count($"SELECT count() FROM {Db}.{JobRuns} WHERE status = 'ok'"));
@@ -262,7 +262,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         LoadSummary partial;
         using (var writer = _ch.Writer(observer))
             partial = await Loader(sandbox, writer, time, observer).RunAsync(default);
-        Assert.True(partial.Status == "partial" && partial.ExitCode == LoadExitCode.Rejected,
+        Assert.True(partial.Status == QTickets.Core.Load.LoadStatus.Partial && partial.ExitCode == LoadExitCode.Rejected,
             $"writer's run with unreadable prices: {partial.Status} {partial.ErrorKind}: {partial.Message}\n{observer.AllText()}");
         Assert.True(partial.RejectedOrders > 0);
         Assert.Equal(partial.RejectedOrders, (int)_ch.Count($"SELECT count() FROM {Db}.{RejectedOrders} FINAL WHERE state = 'open'"));
@@ -273,7 +273,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         LoadSummary reloaded;
         using (var writer = _ch.Writer(observer))
             reloaded = await Loader(sandbox, writer, time, observer).RunAsync(default);
-        Assert.True(reloaded.Status == "ok", $"writer's run after the lie: {reloaded.ErrorKind}: {reloaded.Message}\n{observer.AllText()}");
+        Assert.True(reloaded.Status == QTickets.Core.Load.LoadStatus.Ok, $"writer's run after the lie: {reloaded.ErrorKind}: {reloaded.Message}\n{observer.AllText()}");
         Assert.Equal(partial.RejectedOrders, reloaded.ReloadedOrders);
         Assert.Equal(0, _ch.Count($"SELECT count() FROM {Db}.{RejectedOrders} FINAL WHERE state = 'open'"));
 
@@ -282,7 +282,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         LoadSummary repair;
         using (var writer = _ch.Writer(observer))
             repair = await Loader(sandbox, writer, time, observer).ReloadDaysAsync(days, default);
-        Assert.True(repair.Status == "ok", $"writer's repair: {repair.ErrorKind}: {repair.Message}");
+        Assert.True(repair.Status == QTickets.Core.Load.LoadStatus.Ok, $"writer's repair: {repair.ErrorKind}: {repair.Message}");
 
         // The reader sees the result through the dashboards' views.
         AllAllowed(GrantsClickHouse.ReaderUser, _ch.ReaderPassword, Views.Select(v => $"SELECT count() FROM {Db}.{v}"));
@@ -297,7 +297,7 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
         LoadSummary byReader;
         using (var reader = _ch.Reader())
             byReader = await Loader(sandbox, reader, time, NullRunObserver.Instance).RunAsync(default);
-        Assert.Equal("error", byReader.Status);
+        Assert.Equal(QTickets.Core.Load.LoadStatus.Error, byReader.Status);
         Assert.Equal(LoadExitCode.ClickHouseError, byReader.ExitCode);
         Assert.Contains(GrantsClickHouse.ReaderUser, byReader.Message);
         Assert.Equal(before, _ch.Admin($"SELECT (SELECT count() FROM {Db}.{OrdersStaging}), (SELECT count() FROM {Db}.{JobRuns}), " +

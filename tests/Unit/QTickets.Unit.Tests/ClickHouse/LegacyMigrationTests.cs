@@ -5,7 +5,7 @@ using QTickets.Tests.Shared;
 
 namespace QTickets.Unit.Tests.ClickHouse;
 
-/// <summary>A database the legacy loader filled (facts §3.10 DDL, §3.6 keys), migrated, then loaded anew.</summary>
+/// <summary>A database the legacy loader filled (its DDL and its dedup keys), migrated, then loaded anew.</summary>
 public sealed class LegacyMigrationTests : IClassFixture<TestClickHouse>
 {
     readonly TestClickHouse _ch;
@@ -21,7 +21,7 @@ public sealed class LegacyMigrationTests : IClassFixture<TestClickHouse>
     public void Legacy_rows_are_rekeyed_so_each_order_counts_once_after_a_new_load()
     {
         var db = _ch.Database;
-        Assert.Equal("2625563b4f07eac550532d619370a1e5", LegacyKey("4360", "33", "2019-07-30 12:50:52", "800.0")); // facts §3.6
+        Assert.Equal("2625563b4f07eac550532d619370a1e5", LegacyKey("4360", "33", "2019-07-30 12:50:52", "800.0")); // the legacy key of this order
         _ch.Admin($"CREATE TABLE {db}.stg_qtickets_api_orders_raw (order_id String, event_id String, city LowCardinality(String), " +
                   "utm_source LowCardinality(String), utm_medium LowCardinality(String), utm_campaign String, utm_content String, utm_term String, " +
                   "sale_ts DateTime, tickets_sold UInt32, revenue Float64, currency LowCardinality(String), payload_json String, _ver UInt64, " +

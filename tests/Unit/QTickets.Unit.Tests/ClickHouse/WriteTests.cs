@@ -159,13 +159,13 @@ public sealed class WriteTests : IClassFixture<TestClickHouse>
         Assert.Equal(mark.AddHours(1), store.ReadWatermarkAsync("qtickets_api", default).GetAwaiter().GetResult());
         var run = new LoadRun
         {
-            StartedAt = new DateTime(2025, 11, 3, 18, 57, 11), FinishedAt = new DateTime(2025, 11, 3, 18, 58, 0), Status = LoadRunStatus.Ok,
+            StartedAt = new DateTime(2025, 11, 3, 18, 57, 11), FinishedAt = new DateTime(2025, 11, 3, 18, 58, 0), Status = QTickets.Core.Load.LoadStatus.Ok,
             RowsProcessed = 40, Message = """{"status": "ok", "orders": 40}""", Metrics = $$"""{"orders": 40, "note": "{{_ch.AdminPassword}}"}""",
         };
         store.RecordRunAsync(run, default).GetAwaiter().GetResult();
         var row = _ch.Admin($"SELECT job, toString(run_id), toString(started_at), status, rows_processed, message, metrics FROM {_db}.meta_job_runs");
         Assert.Equal($"qtickets_api\t{run.RunId}\t2025-11-03 18:57:11\tok\t40\t{{\"status\": \"ok\", \"orders\": 40}}\t{{\"orders\": 40, \"note\": \"***\"}}", row);
-        Assert.Throws<ArgumentException>(() => store.RecordRunAsync(new LoadRun { Status = "success" }, default).GetAwaiter().GetResult());
+        Assert.Throws<ArgumentException>(() => store.RecordRunAsync(new LoadRun { Status = QTickets.Core.Load.LoadStatus.DryRun }, default).GetAwaiter().GetResult());
     }
 
     sealed class ListObserver(List<string> warnings) : IRunObserver

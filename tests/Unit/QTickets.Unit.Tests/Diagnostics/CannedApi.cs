@@ -7,7 +7,7 @@ using QTickets.Tests.Shared;
 namespace QTickets.Unit.Tests.Diagnostics;
 
 /// <summary>
-/// Canned answers for the protocol, shaped like production's (facts §1.3): flat parameters ignored (the genuine
+/// Canned answers for the protocol, shaped like production's: flat parameters ignored (the genuine
 /// first page, 2021, total 123183), GET with a JSON body honoured, POST /orders/filter an HTML 404, POST /orders
 /// 503. Or every request answered with one status, or no answer at all.
 /// </summary>

@@ -29,7 +29,7 @@ public sealed class LoaderRejectionTests : IDisposable
         var summary = await new QTicketsLoader(new FixtureLoadSource(_dir), null,
             new LoadOptions { DryRun = true, SkipInventory = true }, observer).RunAsync(default);
 
-        Assert.Equal("dry-run", summary.Status);
+        Assert.Equal(QTickets.Core.Load.LoadStatus.DryRun, summary.Status);
         Assert.Equal(50, summary.Orders);
         Assert.Equal(2, summary.RejectedOrders);
         Assert.Equal(38, summary.SalesRows); // 40 paid orders in the capture, 2 rejected

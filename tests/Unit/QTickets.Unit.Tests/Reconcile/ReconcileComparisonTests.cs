@@ -130,7 +130,7 @@ public sealed class ReconcileComparisonTests
         var drift = new ReconcileSummary { From = Nov18, To = Nov19, Rows = new[] { row }, RowsBefore = new[] { row } };
         drift.DifferingDays = ReconcileComparer.DifferingDays(drift.Rows);
         drift.Decide();
-        Assert.Equal(("drift", LoadExitCode.Drift), (drift.Status, drift.ExitCode));
+        Assert.Equal((ReconcileStatus.Drift, LoadExitCode.Drift), (drift.Status, drift.ExitCode));
         Assert.Equal(7, (int)drift.ExitCode);
         Assert.Equal(2, drift.DaysCompared);
         Assert.Contains("1 of 2 days 2026-11-18..2026-11-19 differ: 2026-11-18", drift.HumanLine);
@@ -145,20 +145,20 @@ public sealed class ReconcileComparisonTests
 
         var clean = new ReconcileSummary { From = Nov18, To = Nov18 };
         clean.Decide();
-        Assert.Equal(("clean", LoadExitCode.Ok), (clean.Status, clean.ExitCode));
+        Assert.Equal((ReconcileStatus.Clean, LoadExitCode.Ok), (clean.Status, clean.ExitCode));
 
         var repaired = new ReconcileSummary { From = Nov18, To = Nov18, RepairedDays = new[] { Nov18 }, RowsBefore = new[] { row } };
         repaired.Decide();
-        Assert.Equal(("repaired", LoadExitCode.Ok), (repaired.Status, repaired.ExitCode));
+        Assert.Equal((ReconcileStatus.Repaired, LoadExitCode.Ok), (repaired.Status, repaired.ExitCode));
         using (var json = JsonDocument.Parse(repaired.ToJson()))
         {
             Assert.Equal("2026-11-18", json.RootElement.GetProperty("repaired_days")[0].GetString());
             Assert.Equal(0, json.RootElement.GetProperty("days_differing").GetInt32());
         }
 
-        var failed = new ReconcileSummary { Status = "error", ExitCode = LoadExitCode.ApiUnavailable, ErrorKind = "ApiUnavailable", Message = "503" };
+        var failed = new ReconcileSummary { Status = ReconcileStatus.Error, ExitCode = LoadExitCode.ApiUnavailable, ErrorKind = "ApiUnavailable", Message = "503" };
         failed.Decide();
-        Assert.Equal(("error", LoadExitCode.ApiUnavailable), (failed.Status, failed.ExitCode));
+        Assert.Equal((ReconcileStatus.Error, LoadExitCode.ApiUnavailable), (failed.Status, failed.ExitCode));
         Assert.Contains("exit 5", failed.HumanLine);
     }
 }

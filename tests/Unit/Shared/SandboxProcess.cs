@@ -13,13 +13,13 @@ namespace QTickets.Tests.Shared;
 /// as soon as this test process is gone (even after SIGKILL, which no finalizer or ProcessExit handler
 /// survives); the sandbox itself has no --owner-pid option. Dispose and ProcessExit kill it at once.
 /// </summary>
-public sealed class SandboxServer : IDisposable
+public sealed class SandboxProcess : IDisposable
 {
     readonly Process _process;
     readonly HttpClient _control = new() { Timeout = TimeSpan.FromSeconds(60) };
     int _disposed;
 
-    SandboxServer(Process process, string baseUrl, string token)
+    SandboxProcess(Process process, string baseUrl, string token)
     {
         _process = process;
         BaseUrl = baseUrl;
@@ -40,7 +40,7 @@ public sealed class SandboxServer : IDisposable
     public static string SandboxDll => Path.Combine(Fixtures.RepoRoot, "out", "sandbox", "QTickets.Sandbox.dll");
 
     /// <summary>Starts a sandbox; <paramref name="args"/> are its CLI options (--seed, --orders, --now, --faults, --fixtures ...).</summary>
-    public static SandboxServer Start(params string[] args)
+    public static SandboxProcess Start(params string[] args)
     {
         if (!File.Exists(SandboxDll))
             throw new InvalidOperationException($"{SandboxDll} is missing: run './build.sh build' before these tests.");
@@ -98,7 +98,7 @@ public sealed class SandboxServer : IDisposable
         }
         // Keep draining stdout so the sandbox never blocks on a full pipe.
         _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        var server = new SandboxServer(process, line[prefix.Length..].Trim().TrimEnd('/'), token);
+        var server = new SandboxProcess(process, line[prefix.Length..].Trim().TrimEnd('/'), token);
         return server;
     }
 

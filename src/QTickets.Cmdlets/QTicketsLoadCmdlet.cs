@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using QTickets.Cmdlets.ClickHouse;
+using QTickets.Core.Configuration;
+using QTickets.Core.Contracts;
+using QTickets.Core.Load;
+
+namespace QTickets.Cmdlets;
+
+/// <summary>
+/// Base of the cmdlets that read the API and write ClickHouse in one run (Invoke-QTicketsLoad,
+/// Compare-QTicketsClickHouse): the ClickHouse connection parameters from <see cref="ClickHouseCmdlet"/>, the API
+/// parameters, the run's clock (-Now), the run lock's path, and the one map from a run's exit code to the error
+/// category PowerShell users filter on.
+/// </summary>
+public abstract class QTicketsLoadCmdlet : ClickHouseCmdlet
+{
+    /// <summary>The REST API token; overrides QTICKETS_TOKEN.</summary>
+    [Parameter] [ValidateNotNullOrEmpty] public string? Token { get; set; }
+
+    /// <summary>The REST v1 base URL, e.g. a sandbox's; overrides QTICKETS_BASE_URL.</summary>
+    [Parameter] [ValidateNotNullOrEmpty] public string? BaseUrl { get; set; }
+
+    /// <summary>Pages requested at once after the first page (1 = one page at a time).</summary>
+    [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
+
+    /// <summary>Attempts per request before the run fails (429, 5xx, timeouts, network errors).</summary>
+    [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
+
+    /// <summary>The run's "now" (tests and replays); the clock runs on from it.</summary>
+    [Parameter] public DateTimeOffset? Now { get; set; }
+
+    /// <summary>The run lock's file instead of the default (one per job and database).</summary>
+    [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
+
+    protected override void AddParameters(ConfigLoader loader)
+    {
+        base.AddParameters(loader);
+        loader.WithParameter("Token", Token).WithParameter("BaseUrl", BaseUrl);
+    }
+
+    protected ApiOptions ApiOptions => new() { Parallelism = Parallelism, MaxAttempts = MaxAttempts };
+
+    /// <summary>The run's clock: the machine's, or one started at -Now.</summary>
+    protected TimeProvider Time => _time ??= Now is { } start ? new ShiftedTimeProvider(start) : TimeProvider.System;
+    TimeProvider? _time;
+
+    protected static ErrorCategory CategoryOf(LoadExitCode code) => code switch
+    {
+        LoadExitCode.ConfigError => ErrorCategory.InvalidArgument,
+        LoadExitCode.AuthError => ErrorCategory.AuthenticationError,
+        LoadExitCode.Locked => ErrorCategory.ResourceBusy,
+        LoadExitCode.LockFailed => ErrorCategory.ResourceUnavailable,
+        LoadExitCode.ApiUnavailable => ErrorCategory.ConnectionError,
+        LoadExitCode.ClickHouseError => ErrorCategory.WriteError,
+        LoadExitCode.Rejected => ErrorCategory.InvalidData,
+        LoadExitCode.Drift => ErrorCategory.InvalidResult,
+        _ => ErrorCategory.OperationStopped,
+    };
+
+    /// <summary>A clock that starts at a given time and runs at the machine's pace.</summary>
+    sealed class ShiftedTimeProvider(DateTimeOffset start) : TimeProvider
+    {
+        readonly global::System.Diagnostics.Stopwatch _running = global::System.Diagnostics.Stopwatch.StartNew();
+        public override DateTimeOffset GetUtcNow() => start.ToUniversalTime() + _running.Elapsed;
+    }
+}
