@@ -36,6 +36,15 @@ public abstract class ClickHouseCmdlet : QTicketsCmdlet, IDisposable
     /// <summary>The store, created on first use from the effective configuration.</summary>
     protected IClickHouseStore Store => _store ??= Engine.CreateClickHouseStore(LoadConfig(ConfigNeeds.ClickHouse), Queue);
 
+    /// <summary>
+    /// <see cref="QTicketsCmdlet.Run{T}"/> with the store passed in: the caller's thread (the pipeline's) creates it,
+    /// since creating it reads the configuration and writes verbose lines, which only that thread may do.
+    /// </summary>
+    protected T Run<T>(IClickHouseStore store, Func<IClickHouseStore, CancellationToken, Task<T>> work) => Run(ct => work(store, ct));
+
+    /// <inheritdoc cref="Run{T}(IClickHouseStore, Func{IClickHouseStore, CancellationToken, Task{T}})"/>
+    protected void Run(IClickHouseStore store, Func<IClickHouseStore, CancellationToken, Task> work) => Run(ct => work(store, ct));
+
     /// <summary>Ends the command with an error record whose id, category and message fit the failure.</summary>
     protected void Fail(ClickHouseStoreException ex, object? target = null)
     {

@@ -36,7 +36,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
         var options = new SchemaOptions { Cluster = Cluster };
         try
         {
-            var migrations = Run(ct => Store.GetMigrationsAsync(options, ct));
+            var migrations = Run(Store, (store, ct) => store.GetMigrationsAsync(options, ct));
             // Before the pending migrations: one of them may alter a table that has to exist again first.
             var recreated = RecreateMissing(migrations.Where(m => m.Applied));
             foreach (var migration in migrations)
@@ -51,7 +51,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                 var description = $"Apply migration {migration.Version:D3} {migration.Name} to {Store.Endpoint}:\n{ddl}";
                 if (!ShouldProcess(description, $"Apply migration {migration.Version:D3} {migration.Name}?", "Initialize-QTicketsClickHouse"))
                     continue;
-                WriteObject(Run(ct => Store.ApplyMigrationAsync(migration, options, ct)));
+                WriteObject(Run(Store, (store, ct) => store.ApplyMigrationAsync(migration, options, ct)));
             }
             if (Grants) ApplyGrants();
         }
@@ -65,14 +65,14 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
     Dictionary<int, List<string>> RecreateMissing(IEnumerable<SchemaMigration> applied)
     {
         var recreated = new Dictionary<int, List<string>>();
-        foreach (var missing in Run(ct => Store.GetMissingObjectsAsync(applied, ct)))
+        foreach (var missing in Run(Store, (store, ct) => store.GetMissingObjectsAsync(applied, ct)))
         {
             var what = $"{missing.Kind} {Store.Database}.{missing.Name}";
             if (!ShouldProcess($"Recreate the missing {what} on {Store.Endpoint} (migration {missing.Migration:D3} is recorded as applied, " +
                                $"but the {missing.Kind} does not exist):\n{missing.Statement};",
                     $"Recreate the missing {what}?", "Initialize-QTicketsClickHouse"))
                 continue;
-            Run(ct => Store.ExecuteAsync(missing.Statement, ct));
+            Run(Store, (store, ct) => store.ExecuteAsync(missing.Statement, ct));
             WriteWarning($"The {what} did not exist although migration {missing.Migration:D3} is recorded as applied: recreated with its " +
                          $"current definition.{AfterRecreate(missing.Name)}");
             (recreated.TryGetValue(missing.Migration, out var names) ? names : recreated[missing.Migration] = new()).Add(missing.Name);
@@ -111,7 +111,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                 continue;
             try
             {
-                Run(ct => Store.ExecuteAsync(statement, ct));
+                Run(Store, (store, ct) => store.ExecuteAsync(statement, ct));
             }
             catch (ClickHouseStoreException ex) when (ex.ServerCode is 495 or 514)
             {

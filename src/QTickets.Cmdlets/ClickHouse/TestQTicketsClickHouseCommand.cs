@@ -20,7 +20,7 @@ public sealed class TestQTicketsClickHouseCommand : ClickHouseCmdlet
         try
         {
             var job = Job ?? LoadConfig(QTickets.Core.Configuration.ConfigNeeds.ClickHouse).JobName;
-            var results = Run(ct => Store.RunSmokeChecksAsync(job, ct));
+            var results = Run(Store, (store, ct) => store.RunSmokeChecksAsync(job, ct));
             WriteObject(results, enumerateCollection: true);
             var failed = results.Where(r => !r.Passed).Select(r => r.Name).ToList();
             if (failed.Count > 0)

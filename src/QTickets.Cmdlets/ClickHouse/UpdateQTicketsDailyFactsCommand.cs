@@ -34,7 +34,7 @@ public sealed class UpdateQTicketsDailyFactsCommand : ClickHouseCmdlet
             return;
         try
         {
-            WriteObject(Run(ct => Store.RecomputeDailyFactsAsync(days, version, ct)));
+            WriteObject(Run(Store, (store, ct) => store.RecomputeDailyFactsAsync(days, version, ct)));
         }
         catch (ClickHouseStoreException ex)
         {

@@ -113,7 +113,7 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
 
     RowMap CreateMap(Target target, PSObject sample)
     {
-        var columns = Run(ct => Store.DescribeTableAsync(target.Table, ct));
+        var columns = Run(Store, (store, ct) => store.DescribeTableAsync(target.Table, ct));
         if (columns.Count == 0)
             throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
                 $"Table {Store.Database}.{target.Table} does not exist on {Store.Endpoint} (or user cannot see it). Run Initialize-QTicketsClickHouse " +

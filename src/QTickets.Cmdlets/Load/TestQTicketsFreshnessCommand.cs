@@ -44,7 +44,7 @@ public sealed class TestQTicketsFreshnessCommand : ClickHouseCmdlet
         var job = Job ?? config.JobName;
         try
         {
-            var facts = Run(ct => Store.GetFreshnessAsync(job, now - RunWindow, ct));
+            var facts = Run(Store, (store, ct) => store.GetFreshnessAsync(job, now - RunWindow, ct));
             var checkInventory = !SkipInventory && !IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY"));
             var report = FreshnessReport.Judge(job, facts, now, MaxAge, MaxFailedPercent, RunWindow, checkInventory, clock.Zone);
             WriteObject(report);

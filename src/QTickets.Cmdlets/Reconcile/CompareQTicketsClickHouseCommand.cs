@@ -156,7 +156,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsLoadCmdlet
         var path = LockPath ?? RunLock.DefaultPath(config.JobName, Run(Store.GetDatabaseIdentityAsync));
         using var runLock = RunLock.Acquire(path, options.Time.GetUtcNow());
         var loadOptions = new LoadOptions { JobName = config.JobName, Clock = options.Clock, Time = options.Time, SkipInventory = true };
-        return Run(ct => new QTicketsLoader(new ApiLoadSource(api), Store, loadOptions, Queue).ReloadDaysAsync(days, ct));
+        return Run(Store, (store, ct) => new QTicketsLoader(new ApiLoadSource(api), store, loadOptions, Queue).ReloadDaysAsync(days, ct));
     }
 
     /// <summary>Engine work off the pipeline thread; what it reports is written on the pipeline thread meanwhile.</summary>
