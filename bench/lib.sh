@@ -97,3 +97,42 @@ measure() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+
+# bench_sandbox <orders> <faults-json> [more sandbox options...]: starts the bundled sandbox (virtual now
+# 2026-11-20 12:00 MSK, 60 days of orders, PER_PAGE orders a page, default 200) on a free port; sets SB_URL, SB_TOKEN,
+# SB_PID, SB_CONTROL (the /_sandbox base). Stopped with the script.
+bench_sandbox() {
+  local orders="$1" faults="$2"; shift 2
+  local out="$BENCH_TMP/sandbox.out"
+  SB_TOKEN="bench-$RANDOM$RANDOM$RANDOM"
+  "$QT_OUT/qtickets-sandbox" --port 0 --token "$SB_TOKEN" --seed "${SEED:-7}" --orders "$orders" --history-days 60 \
+    --now 2026-11-20T12:00:00+03:00 --default-per-page "${PER_PAGE:-200}" --faults "$faults" "$@" >"$out" 2>"$BENCH_TMP/sandbox.err" &
+  SB_PID=$!; bench_pids+=("$SB_PID")
+  for _ in $(seq 1200); do [ -s "$out" ] && break; sleep 0.1; done
+  SB_URL="$(head -1 "$out" | sed 's/^QTickets sandbox listening on //')"
+  [ -n "$SB_URL" ] || { echo "bench: sandbox did not start" >&2; cat "$BENCH_TMP/sandbox.err" >&2; exit 1; }
+  SB_CONTROL="${SB_URL%/api/rest/v1}/_sandbox"
+}
+
+# bench_read_orders <label> <extra Get-QTicketsOrder parameters>: reads every order of the bench sandbox (changed since
+# 2026-01-01, unpaid and cancelled included: what a backfill reads) with Get-QTicketsOrder in its own pwsh process.
+# Sets R_SECONDS (inside the engine, around the command only), R_TOTALS ("<orders> <sum of ids> <sum of prices>"),
+# R_USED (the client's last "pages in flight" verbose line), R_CHANGES (its verbose lines that changed the limit).
+bench_read_orders() {
+  local label="$1"; shift
+  # Measure-Object (compiled) totals the orders and the verbose stream goes to a file: no PowerShell script runs per
+  # order, so the figure is the client's, not the scripting's.
+  measure "$label" "$PWSH" -NoProfile -Command "
+    Import-Module '$QT_OUT/QTickets/QTickets.psd1'
+    \$w = [Diagnostics.Stopwatch]::StartNew()
+    \$m = Get-QTicketsOrder -Token '$SB_TOKEN' -BaseUrl '$SB_URL' -UpdatedSince '2026-01-01T00:00:00+03:00' -IncludeUnpaid -IncludeCancelled $* -Verbose 4>'$BENCH_TMP/$label.verbose' |
+      Measure-Object -Property Id, Price -Sum
+    [Console]::WriteLine(('{0:0.000} {1} {2} {3}' -f \$w.Elapsed.TotalSeconds, \$m[0].Count, \$m[0].Sum, \$m[1].Sum.ToString('0.00', [Globalization.CultureInfo]::InvariantCulture)))"
+  read -r R_SECONDS n ids price < <(head -1 "$BENCH_TMP/$label.out")
+  R_TOTALS="$n $ids $price"
+  R_USED="$(grep '^Read orders from' "$BENCH_TMP/$label.verbose" | tail -1 | sed 's/.*so far this client used //')"
+  R_CHANGES="$(grep -c '^Pages in flight [0-9]* -> ' "$BENCH_TMP/$label.verbose" || true)"
+}
+
+# sandbox_stat <jq path>: a figure of GET /_sandbox/stats (0 when absent).
+sandbox_stat() { curl -sS "$SB_CONTROL/stats" | jq -r "try ($1 // 0) catch 0"; } # an empty map is served as []

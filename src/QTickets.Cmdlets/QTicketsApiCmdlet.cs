@@ -25,10 +25,18 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
-    /// <summary>Pages requested at once after the first page (1 = one page at a time).</summary>
+    /// <summary>
+    /// Pins the pages requested at once (1 = one page at a time). Without it the client finds the API's capacity
+    /// while reading, between 1 and -MaxParallelism.
+    /// </summary>
     [Parameter]
-    [ValidateRange(1, 16)]
-    public int Parallelism { get; set; } = 4;
+    [ValidateRange(1, 64)]
+    public int? Parallelism { get; set; }
+
+    /// <summary>The most pages requested at once when not pinned; overrides QTICKETS_MAX_PAGES_IN_FLIGHT (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int? MaxParallelism { get; set; }
 
     /// <summary>Attempts per request before the command fails (429, 5xx, timeouts, network errors).</summary>
     [Parameter]
@@ -43,8 +51,16 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     {
         _config = LoadConfig(ConfigNeeds.Api);
         WriteVerbose($"QTickets API {_config.BaseUrl}, token {_config.TokenFingerprint}");
-        _api = Engine.CreateApi(_config, new ApiOptions { Parallelism = Parallelism, MaxAttempts = MaxAttempts }, Queue);
+        _api = Engine.CreateApi(_config, ApiOptionsFor(_config, Parallelism, MaxParallelism, MaxAttempts), Queue);
     }
+
+    /// <summary>The API options of a command: pinned by -Parallelism, else adaptive up to -MaxParallelism or the configured ceiling.</summary>
+    internal static ApiOptions ApiOptionsFor(QTicketsConfig config, int? parallelism, int? maxParallelism, int maxAttempts) => new()
+    {
+        Parallelism = parallelism,
+        MaxParallelism = maxParallelism ?? config.MaxPagesInFlight,
+        MaxAttempts = maxAttempts,
+    };
 
     protected IQTicketsApi Api => _api ?? throw new InvalidOperationException("BeginProcessing has not run.");
 

@@ -20,8 +20,14 @@ public abstract class QTicketsLoadCmdlet : ClickHouseCmdlet
     /// <summary>The REST v1 base URL, e.g. a sandbox's; overrides QTICKETS_BASE_URL.</summary>
     [Parameter] [ValidateNotNullOrEmpty] public string? BaseUrl { get; set; }
 
-    /// <summary>Pages requested at once after the first page (1 = one page at a time).</summary>
-    [Parameter] [ValidateRange(1, 16)] public int Parallelism { get; set; } = 4;
+    /// <summary>
+    /// Pins the API pages requested at once (1 = one at a time; the load also reads that many seat maps at once).
+    /// Without it the pages in flight adapt to the API, between 1 and -MaxParallelism.
+    /// </summary>
+    [Parameter] [ValidateRange(1, 64)] public int? Parallelism { get; set; }
+
+    /// <summary>The most API pages requested at once when not pinned; overrides QTICKETS_MAX_PAGES_IN_FLIGHT (default 8).</summary>
+    [Parameter] [ValidateRange(1, 64)] public int? MaxParallelism { get; set; }
 
     /// <summary>Attempts per request before the run fails (429, 5xx, timeouts, network errors).</summary>
     [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
@@ -38,7 +44,7 @@ public abstract class QTicketsLoadCmdlet : ClickHouseCmdlet
         loader.WithParameter("Token", Token).WithParameter("BaseUrl", BaseUrl);
     }
 
-    protected ApiOptions ApiOptions => new() { Parallelism = Parallelism, MaxAttempts = MaxAttempts };
+    protected ApiOptions ApiOptionsFor(QTicketsConfig config) => QTicketsApiCmdlet.ApiOptionsFor(config, Parallelism, MaxParallelism, MaxAttempts);
 
     /// <summary>The run's clock: the machine's, or one started at -Now.</summary>
     protected TimeProvider Time => _time ??= Now is { } start ? new ShiftedTimeProvider(start) : TimeProvider.System;

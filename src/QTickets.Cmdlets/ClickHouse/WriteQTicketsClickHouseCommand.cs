@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
 using QTickets.Core.Contracts;
+using QTickets.Core.Transform;
 using QTickets.Cmdlets.ClickHouse;
 
 namespace QTickets.Cmdlets.ClickHouse;
@@ -96,7 +97,13 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
 
     Target TargetFor(PSObject input)
     {
-        var table = Table ?? KnownTables.ForType(input.BaseObject.GetType());
+        // The module's own row types know their table, so a pipeline from ConvertTo-QTicketsSalesRow needs no -Table.
+        var table = Table ?? input.BaseObject switch
+        {
+            SalesRow => KnownTables.OrdersStaging,
+            InventoryRow => KnownTables.InventoryStaging,
+            _ => null,
+        };
         if (table is null)
             ThrowTerminatingError(new ErrorRecord(
                 new PSArgumentException($"Rows of type {input.BaseObject.GetType().FullName} have no default table: pass -Table (and -ColumnMap if " +

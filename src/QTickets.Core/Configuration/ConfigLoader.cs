@@ -111,6 +111,7 @@ public sealed class ConfigLoader
             OrgName = Text("OrgName") ?? "",
             SinceHours = Integer("SinceHours", 0, 24 * 366),
             InitialBackfillHours = Integer("InitialBackfillHours", 0, 24 * 366 * 10),
+            MaxPagesInFlight = Integer("MaxPagesInFlight", 1, 64),
             ClickHouseHost = chHost,
             ClickHousePort = Integer("ClickHousePort", 1, 65535),
             ClickHouseDatabase = (Text("ClickHouseDatabase") ?? "").Trim(),

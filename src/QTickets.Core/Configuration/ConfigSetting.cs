@@ -24,6 +24,8 @@ public sealed record ConfigSetting(
             "hours re-read before the stored watermark on every run"),
         new("InitialBackfillHours", "QTICKETS_INITIAL_BACKFILL_HOURS", [], ConfigValueKind.Integer, "720",
             "hours loaded by the first run on an empty database"),
+        new("MaxPagesInFlight", "QTICKETS_MAX_PAGES_IN_FLIGHT", [], ConfigValueKind.Integer, "8",
+            "most API pages requested at once; the client finds the API's capacity below it (-Parallelism pins a number)"),
         new("ClickHouseHost", "CLICKHOUSE_HOST", ["CH_HOST"], ConfigValueKind.Text, "localhost", "ClickHouse host"),
         new("ClickHousePort", "CLICKHOUSE_PORT", ["CH_PORT", "CLICKHOUSE_HTTP_PORT"], ConfigValueKind.Integer, "8123",
             "ClickHouse HTTP port"),

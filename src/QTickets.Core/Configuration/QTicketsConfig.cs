@@ -12,6 +12,8 @@ public sealed class QTicketsConfig
     public string OrgName { get; init; } = "";
     public int SinceHours { get; init; }
     public int InitialBackfillHours { get; init; }
+    /// <summary>The ceiling of the API client's pages in flight (QTICKETS_MAX_PAGES_IN_FLIGHT).</summary>
+    public int MaxPagesInFlight { get; init; } = 8;
     public string ClickHouseHost { get; init; } = "localhost";
     public int ClickHousePort { get; init; }
     public string ClickHouseDatabase { get; init; } = "";

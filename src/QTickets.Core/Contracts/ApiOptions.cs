@@ -21,8 +21,16 @@ public sealed record ApiOptions
     /// <summary>One request including all its retries and waits; past it the run fails.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Pages requested at the same time once the first page has revealed the total.</summary>
-    public int Parallelism { get; init; } = 4;
+    /// <summary>
+    /// Pages in flight pinned to this number (-Parallelism); null lets the client find the API's capacity between 1
+    /// and <see cref="MaxParallelism"/> (Engine/Api/PagesInFlight).
+    /// </summary>
+    public int? Parallelism { get; init; }
+
+    /// <summary>The most pages ever in flight when not pinned (QTICKETS_MAX_PAGES_IN_FLIGHT, -MaxParallelism).</summary>
+    public int MaxParallelism { get; init; } = DefaultMaxParallelism;
+
+    public const int DefaultMaxParallelism = 8;
 
     /// <summary>Page size asked for; null leaves it to the server (orders 50, events 10). The answer's perPage is what counts.</summary>
     public int? PageSize { get; init; }

@@ -27,4 +27,7 @@ public interface IQTicketsApi : IDisposable
 
     /// <summary>Seat quantities of one show (`/shows/{id}/seats`, flat), summed for inventory.</summary>
     Task<ShowSeatTotals> GetShowSeatsAsync(long showId, CancellationToken cancellation = default);
+
+    /// <summary>The pages in flight this client has used so far.</summary>
+    PagesInFlightReport PagesInFlight { get; }
 }

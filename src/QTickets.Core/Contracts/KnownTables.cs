@@ -1,9 +1,7 @@
 namespace QTickets.Core.Contracts;
 
 /// <summary>
-/// Table names of the legacy schema plus the loader's own state, and which row type goes where,
-/// so Write-QTicketsClickHouse needs no -Table for the module's own rows. Row types are matched by name: the
-/// transform's types name their properties like these tables' columns.
+/// Table names of the legacy schema plus the loader's own state.
 /// </summary>
 public static class KnownTables
 {
@@ -19,13 +17,4 @@ public static class KnownTables
     public const string LoaderState = "qtickets_loader_state";
     /// <summary>Orders the loader could not load, retried by id until they load or a person marks them ignored.</summary>
     public const string RejectedOrders = "qtickets_rejected_orders";
-
-    static readonly Dictionary<string, string> s_byTypeName = new(StringComparer.Ordinal)
-    {
-        ["QTickets.Core.Transform.SalesRow"] = OrdersStaging,
-        ["QTickets.Core.Transform.InventoryRow"] = InventoryStaging,
-    };
-
-    /// <summary>The table a row of this type belongs in, or null (then -Table is required).</summary>
-    public static string? ForType(Type type) => s_byTypeName.GetValueOrDefault(type.FullName ?? "");
 }

@@ -45,6 +45,8 @@ public sealed class FixtureLoadSource : ILoadSource
 
     public bool HasSeats => false;
 
+    public PagesInFlightReport? PagesInFlight => null;
+
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) =>
         throw new NotSupportedException("Offline fixtures have no seat maps.");
 

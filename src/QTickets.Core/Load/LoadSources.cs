@@ -23,6 +23,9 @@ public interface ILoadSource
     bool HasSeats { get; }
 
     Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation);
+
+    /// <summary>The API pages in flight the run used; null for a source that does not page an API.</summary>
+    PagesInFlightReport? PagesInFlight { get; }
 }
 
 /// <summary>The QTickets API as a load source.</summary>
@@ -57,6 +60,8 @@ public sealed class ApiLoadSource(IQTicketsApi api) : ILoadSource
     }
 
     public bool HasSeats => true;
+
+    public PagesInFlightReport? PagesInFlight => api.PagesInFlight;
 
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) => api.GetShowSeatsAsync(showId, cancellation);
 }

@@ -40,6 +40,8 @@ public sealed class LoadSummary : JobSummary
     public long SalesUtmDailyRows { get; set; }
     public int InventoryRows { get; set; }
     public int InventoryShows { get; set; }
+    /// <summary>The API pages in flight the run used (adaptive or pinned); null offline.</summary>
+    public QTickets.Core.Contracts.PagesInFlightReport? PagesInFlight { get; set; }
 
 
     public ulong RowsProcessed => (ulong)(SalesRows + InventoryRows + SalesDailyRows + SalesUtmDailyRows);
@@ -62,6 +64,7 @@ public sealed class LoadSummary : JobSummary
                     $"({RejectedOrders} rejected{Retries}), {Tickets} tickets, " +
                     $"{Revenue.ToString("0.##", CultureInfo.InvariantCulture)} revenue, {DaysTouched.Count} days, {Events} events, " +
                     $"{InventoryRows} inventory rows{window}, {Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" +
+                    (PagesInFlight is { } p ? $", {p}" : "") +
                     (Status == LoadStatus.Partial ? $"; {Message}" : ""),
                 _ => $"{Job} {StatusText} (exit {(int)ExitCode} {ExitCode}): {Message}{window}",
             };
@@ -90,6 +93,25 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("sales_daily_rows", SalesDailyRows);
         w.WriteNumber("sales_utm_daily_rows", SalesUtmDailyRows);
         w.WriteNumber("inventory_rows", InventoryRows);
+        WritePagesInFlight(w);
+    }
+
+    void WritePagesInFlight(Utf8JsonWriter w)
+    {
+        if (PagesInFlight is not { } p) return;
+        w.WriteStartObject("pages_in_flight");
+        w.WriteString("mode", p.Mode);
+        w.WriteNumber("ceiling", p.Ceiling);
+        w.WriteNumber("min", p.Min);
+        w.WriteNumber("max", p.Max);
+        w.WriteNumber("mean", p.Mean);
+        w.WriteNumber("final", p.Final);
+        w.WriteNumber("requests", p.Requests);
+        w.WriteNumber("throttled", p.Throttled);
+        w.WriteNumber("unavailable", p.Unavailable);
+        w.WriteNumber("timed_out", p.TimedOut);
+        w.WriteNumber("cuts", p.Cuts);
+        w.WriteEndObject();
     }
 
     /// <summary>meta_job_runs.message, with the legacy keys first.</summary>
@@ -146,6 +168,7 @@ public sealed class LoadSummary : JobSummary
         foreach (var d in DaysTouched) w.WriteStringValue(Day(d));
         w.WriteEndArray();
         w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
+        WritePagesInFlight(w);
     });
 
     /// <summary>The legacy dry-run block, one figure per line.</summary>

@@ -73,6 +73,7 @@ public sealed class QTicketsLoader
             summary.Status = LoadStatus.Error;
             summary.Message = OneLine(ex.Message);
         }
+        summary.PagesInFlight = _source.PagesInFlight;
         summary.FinishedAt = _options.Time.GetUtcNow();
         return summary;
     }

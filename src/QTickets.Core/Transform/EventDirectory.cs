@@ -23,3 +23,15 @@ public sealed class EventDirectory
     /// <summary>Remembers a fetched event, or (null) that the id does not exist.</summary>
     public void Remember(long id, Event? ev) => _events[id] = ev;
 }
+
+/// <summary>
+/// The one spelling of a city in every table (sales, dim_events, inventory). The dashboard joins sales to
+/// events on event_id and city; the legacy wrote '' in one table and a lower-cased Python dict repr in the
+/// other, so the join never matched. Here it is QTickets' own name, trimmed, as served.
+/// </summary>
+public static class CityName
+{
+    public static string Of(Event? ev) => ev is null ? "" : Normalize(ev.City);
+
+    public static string Normalize(string? city) => (city ?? "").Trim();
+}

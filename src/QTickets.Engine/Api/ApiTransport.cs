@@ -29,11 +29,14 @@ internal sealed class ApiTransport : IDisposable
     readonly ApiOptions _options;
     readonly IRunObserver _observer;
     readonly ResiliencePipeline<ApiAttempt> _pipeline;
+    readonly PagesInFlight _pages;
     // The breaker fails requests that never reached the server; they report the last answer that did.
     volatile string _lastFailure = "no answer yet";
 
-    public ApiTransport(Uri baseUrl, string token, string fingerprint, ApiOptions options, IRunObserver observer)
+    /// <param name="pages">Told what every attempt said about the API's capacity.</param>
+    public ApiTransport(Uri baseUrl, string token, string fingerprint, ApiOptions options, IRunObserver observer, PagesInFlight pages)
     {
+        _pages = pages;
         _baseUrl = baseUrl.ToString().TrimEnd('/');
         _token = token;
         _fingerprint = fingerprint;
@@ -57,7 +60,7 @@ internal sealed class ApiTransport : IDisposable
     /// <summary>The answer's JSON (the caller disposes it). Throws Contracts exceptions on failure.</summary>
     public async Task<JsonDocument> SendAsync(ApiRequest request, CancellationToken cancellation)
     {
-        var state = new RequestState(this, request);
+        var state = new RequestState(this, request, cancellation);
         ApiAttempt answer;
         try
         {
@@ -153,6 +156,7 @@ internal sealed class ApiTransport : IDisposable
     {
         state.Attempts++;
         var started = Stopwatch.GetTimestamp();
+        var ticket = _pages.Sent();
         var request = state.Request;
         using var message = new HttpRequestMessage(HttpMethod.Get, _baseUrl + request.Path);
         // The headers of every documented example.
@@ -185,6 +189,7 @@ internal sealed class ApiTransport : IDisposable
                     var malformed = new MalformedBodyException(status, recorded.Prefix, recorded.BytesRead, ex);
                     state.Record(status, Excerpt(recorded.Prefix), $"HTTP {status} with {malformed.Message}");
                     Verbose(request, attemptNote, $"{status}, {malformed.Message}", started);
+                    Signal(ticket, AttemptSignal.Unavailable, started);
                     throw malformed;
                 }
                 body = []; // a parsed answer is read through its JsonDocument; only failures quote the body
@@ -196,6 +201,9 @@ internal sealed class ApiTransport : IDisposable
                 if (TransientFailure.IsTransientStatus(status)) _lastFailure = state.LastAnswer;
             }
             Verbose(request, attemptNote, json is null ? $"{status}" : $"{status}, {Items(json)} items", started);
+            if (json is not null) Signal(ticket, AttemptSignal.Answered, started);
+            else if (status == 429) Signal(ticket, AttemptSignal.Throttled, started);
+            else if (TransientFailure.IsTransientStatus(status)) Signal(ticket, AttemptSignal.Unavailable, started);
             return new ApiAttempt(status, body, json, retryAfter);
         }
         catch (Exception ex) when (ex is not MalformedBodyException && TransientFailure.IsTransient(ex))
@@ -203,6 +211,7 @@ internal sealed class ApiTransport : IDisposable
             state.Record(null, "", $"{ex.GetType().Name}: {Scrub(ex.Message)}");
             _lastFailure = state.LastAnswer;
             Verbose(request, attemptNote, $"failed ({state.LastAnswer})", started);
+            Signal(ticket, AttemptSignal.Unavailable, started);
             throw;
         }
         catch (OperationCanceledException)
@@ -210,8 +219,17 @@ internal sealed class ApiTransport : IDisposable
             // The per-attempt timeout (Polly turns it into TimeoutRejectedException), the deadline, or Ctrl+C.
             // The last answer stays what it was: a deadline message should name the last real answer.
             Verbose(request, attemptNote, "no answer (timed out or cancelled)", started);
+            // Cancelled by the caller (Ctrl+C, or the reader dropping pages it no longer needs) says nothing of the API.
+            if (!state.Cancellation.IsCancellationRequested) Signal(ticket, AttemptSignal.TimedOut, started);
             throw;
         }
+    }
+
+    void Signal(long ticket, AttemptSignal signal, long started)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_pages.Record(ticket, signal, Stopwatch.GetElapsedTime(started, now), Stopwatch.GetElapsedTime(0, now)) is { } change)
+            _observer.Verbose(change.ToString());
     }
 
     void Verbose(ApiRequest request, string attemptNote, string outcome, long started)
@@ -294,8 +312,10 @@ internal sealed class ApiTransport : IDisposable
     }
 
     /// <summary>What the attempts of one request saw, for the final error message.</summary>
-    sealed class RequestState(ApiTransport transport, ApiRequest request)
+    sealed class RequestState(ApiTransport transport, ApiRequest request, CancellationToken cancellation)
     {
+        /// <summary>The caller's token: when it fired, an attempt that ended without an answer was not a timeout.</summary>
+        public CancellationToken Cancellation { get; } = cancellation;
         readonly long _started = transport._options.TimeProvider.GetTimestamp();
         public ApiTransport Transport { get; } = transport;
         public ApiRequest Request { get; } = request;

@@ -13,8 +13,8 @@ namespace QTickets.Engine.Api;
 /// yielded`) must come back empty too. A read is a sequence of runs: the first pages through the filters
 /// alone, each later one through the filters plus `id > last id yielded`, and the read is over when a keyset
 /// run's first page is empty. So a total too low costs nothing (full pages keep the run going, their prefetch
-/// ramping up from one page to <see cref="ApiOptions.Parallelism"/>), a total too high costs at most the pages
-/// already in flight when the short or empty page arrives (they are cancelled), and no `paging` at all reads
+/// ramping up from one page to the pages in flight allowed), a total too high costs at most the pages
+/// fetched ahead when the short or empty page arrives (they are cancelled), and no `paging` at all reads
 /// like a total too low. What a page holds is learnt from the pages (see <see cref="PageShape"/>), so a wrong perPage
 /// costs requests, not rows. A page that brings only rows already read (an API ignoring the page number) ends its
 /// run like a short page would, and the keyset run reads on; an API ignoring `id >` is only trusted where its
@@ -38,12 +38,15 @@ namespace QTickets.Engine.Api;
 /// of the list), a keyset answer with ids at or below its `id >` value after pages stopped advancing, or a
 /// later keyset page going below it.
 ///
-/// Why page numbers and not only keyset paging: pages are independent requests, so up to
-/// <see cref="ApiOptions.Parallelism"/> pages are in flight (the API takes 2–8 s per page); they are still
-/// yielded strictly in page order, and at most that many parsed pages are held.
+/// Why page numbers and not only keyset paging: pages are independent requests, so several are in flight (the API
+/// takes 2–8 s per page). How many is <see cref="PagesInFlight"/>'s call: it finds the API's capacity between 1 and
+/// the ceiling while reading, or keeps the number -Parallelism pinned. Pages are still yielded strictly in page
+/// order, and at most twice the ceiling of parsed pages are held.
 /// </summary>
-internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IRunObserver observer)
+internal sealed class PagedReader(ApiTransport transport, ApiOptions options, PagesInFlight inFlight, IRunObserver observer)
 {
+    readonly PagesInFlight _inFlight = inFlight;
+
     static int s_activity = 0x51540000;
 
     /// <summary>How a run of numbered pages ended.</summary>
@@ -68,7 +71,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
             while (true)
             {
                 var conditions = after is long a ? where.Append(new WhereCondition("id", ">", a)).ToList() : where;
-                run = new Run<T>(this, options.Parallelism, path, conditions, parse, idOf, cancellation);
+                run = new Run<T>(this, path, conditions, parse, idOf, cancellation);
                 var page = await run.FirstAsync().ConfigureAwait(false);
                 RunEnd? end = null;
                 while (true)
@@ -142,6 +145,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
         {
             if (run is not null) await run.DisposeAsync().ConfigureAwait(false);
             observer.Progress(new ProgressUpdate(activityId, activity, "done", 100, Completed: true));
+            observer.Verbose($"Read {noun} from GET {path}: {requests} page(s); so far this client used {_inFlight.Report()}.");
         }
     }
 
@@ -276,18 +280,22 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
 
     /// <summary>
     /// The numbered pages of one query, fetched ahead and handed out strictly in page order. Within the total's
-    /// last page up to <see cref="ApiOptions.Parallelism"/> are in flight; past it (the total was low, or there is
-    /// none) one at first, doubling with every full page. Disposing cancels and drains whatever is still in flight.
+    /// last page as many are in flight as <see cref="PagesInFlight.Limit"/> allows at that moment; past it (the total
+    /// was low, or there is none) one at first, doubling with every full page. A page that arrives frees its slot at
+    /// once, even while an earlier page is still awaited, so a slow page does not idle the others; pages fetched ahead
+    /// (in flight or waiting their turn) are at most twice the ceiling, which bounds the parsed pages held. Disposing
+    /// cancels and drains whatever is still in flight.
     /// </summary>
-    sealed class Run<T>(PagedReader reader, int parallelism, string path, IReadOnlyList<WhereCondition> where, Func<JsonElement, T> parse,
+    sealed class Run<T>(PagedReader reader, string path, IReadOnlyList<WhereCondition> where, Func<JsonElement, T> parse,
         Func<T, long> idOf, CancellationToken cancellation) : IAsyncDisposable
     {
         readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        readonly Queue<Task<Page<T>>> _inFlight = new();
+        readonly Queue<Task<Page<T>>> _ahead = new();
         int _next = 2;
-        int _beyond; // pages allowed in flight past the total's last page
+        int _beyond; // pages allowed ahead past the total's last page
 
-        int Parallelism => Math.Max(1, parallelism);
+        int Limit => Math.Max(1, reader._inFlight.Limit);
+        int MostAhead => 2 * Math.Max(Limit, reader._inFlight.Ceiling);
 
         Task<Page<T>> Fetch(int number) => reader.FetchAsync(path, where, number, parse, idOf, _stop.Token);
 
@@ -299,22 +307,35 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
         {
             var last = lastPage ?? 1;
             // A full page at or past the total's last page: the total is low or missing, so page on, carefully at first.
-            if (full >= last) _beyond = _beyond == 0 ? 1 : Math.Min(Parallelism, _beyond * 2);
-            if (_inFlight.Count == 0) _inFlight.Enqueue(Fetch(_next++));
-            while (_inFlight.Count < Parallelism)
+            if (full >= last) _beyond = _beyond == 0 ? 1 : Math.Min(Limit, _beyond * 2);
+            if (_ahead.Count == 0) _ahead.Enqueue(Fetch(_next++));
+            while (true)
             {
-                var firstInFlight = _next - _inFlight.Count;
-                var pastLast = Math.Max(0, _next - 1 - Math.Max(last, firstInFlight - 1));
-                if (_next > last && pastLast >= _beyond) break;
-                _inFlight.Enqueue(Fetch(_next++));
+                TopUp(last);
+                var head = _ahead.Peek();
+                if (head.IsCompleted) return await _ahead.Dequeue().ConfigureAwait(false);
+                // The head or any other page: one that arrives makes room for the next request.
+                await Task.WhenAny(_ahead.Where(t => !t.IsCompleted)).ConfigureAwait(false);
             }
-            return await _inFlight.Dequeue().ConfigureAwait(false);
+        }
+
+        void TopUp(int last)
+        {
+            var inFlight = _ahead.Count(t => !t.IsCompleted);
+            while (inFlight < Limit && _ahead.Count < MostAhead)
+            {
+                var firstAhead = _next - _ahead.Count;
+                var pastLast = Math.Max(0, _next - 1 - Math.Max(last, firstAhead - 1));
+                if (_next > last && pastLast >= _beyond) break;
+                _ahead.Enqueue(Fetch(_next++));
+                inFlight++;
+            }
         }
 
         /// <summary>The page after the last one handed out: awaited if in flight, else asked for or null.</summary>
         public async Task<Page<T>?> FollowingAsync(bool askIfNotInFlight)
         {
-            if (_inFlight.Count > 0) return await _inFlight.Dequeue().ConfigureAwait(false);
+            if (_ahead.Count > 0) return await _ahead.Dequeue().ConfigureAwait(false);
             if (!askIfNotInFlight) return null;
             return await Fetch(_next++).ConfigureAwait(false);
         }
@@ -322,9 +343,9 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, IR
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync().ConfigureAwait(false);
-            while (_inFlight.Count > 0)
+            while (_ahead.Count > 0)
             {
-                try { await _inFlight.Dequeue().ConfigureAwait(false); }
+                try { await _ahead.Dequeue().ConfigureAwait(false); }
                 catch { /* cancelled, or failed after the run had ended: its answer is not needed */ }
             }
             _stop.Dispose();

@@ -14,15 +14,22 @@ internal sealed class QTicketsApiClient : IQTicketsApi
 
     readonly ApiTransport _transport;
     readonly PagedReader _pages;
+    readonly PagesInFlight _inFlight;
 
     public QTicketsApiClient(QTicketsConfig config, ApiOptions options, IRunObserver observer)
     {
         var token = config.Token ?? throw new ArgumentException("The configuration has no QTickets token.", nameof(config));
-        _transport = new ApiTransport(config.BaseUrl, token.Reveal(), token.Fingerprint, options, observer);
-        _pages = new PagedReader(_transport, options, observer);
+        _inFlight = new PagesInFlight(options.MaxParallelism, options.Parallelism);
+        _transport = new ApiTransport(config.BaseUrl, token.Reveal(), token.Fingerprint, options, observer, _inFlight);
+        _pages = new PagedReader(_transport, options, _inFlight, observer);
+        observer.Verbose(_inFlight.Pinned
+            ? $"Pages in flight: {_inFlight.Limit}, pinned by -Parallelism."
+            : $"Pages in flight: adaptive, starting at {_inFlight.Limit}, ceiling {_inFlight.Ceiling} (QTICKETS_MAX_PAGES_IN_FLIGHT or -MaxParallelism).");
     }
 
     public void Dispose() => _transport.Dispose();
+
+    public PagesInFlightReport PagesInFlight => _inFlight.Report();
 
     public async IAsyncEnumerable<Order> GetOrdersAsync(OrderQuery query, [EnumeratorCancellation] CancellationToken cancellation = default)
     {

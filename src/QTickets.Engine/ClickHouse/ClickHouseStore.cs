@@ -314,20 +314,11 @@ public sealed class ClickHouseStore : IClickHouseStore
         // The legacy vocabulary the dashboards read ('ok', 'error'), plus 'partial'.
         if (run.Status is not (LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Error))
             throw new ArgumentException($"LoadRun.Status must be Ok, Partial or Error, not {run.Status}.");
-        var columns = new[]
+        await WriteRowsAsync(JobRuns, new[]
         {
-            new TableColumn("job", "LowCardinality(String)"), new TableColumn("run_id", "UUID"),
-            new TableColumn("started_at", "DateTime"), new TableColumn("finished_at", "DateTime"),
-            new TableColumn("status", "LowCardinality(String)"), new TableColumn("rows_processed", "UInt64"),
-            new TableColumn("message", "String"), new TableColumn("metrics", "String"),
-        };
-        await using var writer = OpenWriter(JobRuns, columns, new WriteOptions { BatchSize = 1 }, NullRunObserver.Instance);
-        await writer.AddAsync(new object?[]
-        {
-            run.Job, run.RunId, run.StartedAt, run.FinishedAt, StatusText.Of(run.Status), run.RowsProcessed,
-            _errors.Scrub(run.Message), _errors.Scrub(run.Metrics),
+            new JobRunRow(run.Job, run.RunId, run.StartedAt, run.FinishedAt, StatusText.Of(run.Status), run.RowsProcessed,
+                _errors.Scrub(run.Message), _errors.Scrub(run.Metrics)),
         }, cancellation).ConfigureAwait(false);
-        await writer.CompleteAsync(cancellation).ConfigureAwait(false);
         _observer.Verbose($"Recorded run {run.RunId} of {run.Job} ({run.Status}, {run.RowsProcessed} rows) in {Database}.{JobRuns}");
     }
 
@@ -353,14 +344,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         var version = checked((ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10);
         version = Math.Max(version, checked(await MaxVersionAsync(
             $"{Database}.{LoaderState} WHERE job = {Literal(job)} AND name = {Literal(name)}", cancellation).ConfigureAwait(false) + 1));
-        var columns = new[]
-        {
-            new TableColumn("job", "LowCardinality(String)"), new TableColumn("name", "String"), new TableColumn("value", "String"),
-            new TableColumn("updated_at", "DateTime"), new TableColumn("_ver", "UInt64"),
-        };
-        await using var writer = OpenWriter(LoaderState, columns, new WriteOptions { BatchSize = 1 }, NullRunObserver.Instance);
-        await writer.AddAsync(new object?[] { job, name, value, DateTime.UtcNow, version }, cancellation).ConfigureAwait(false);
-        await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+        await WriteRowsAsync(LoaderState, new[] { new StateRow(job, name, value, DateTime.UtcNow, version) }, cancellation).ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- rejected orders
@@ -385,20 +369,26 @@ public sealed class ClickHouseStore : IClickHouseStore
     public async Task WriteRejectedOrdersAsync(IReadOnlyList<RejectedOrder> rows, CancellationToken cancellation)
     {
         if (rows.Count == 0) return;
-        var columns = new[]
-        {
-            new TableColumn("job", "LowCardinality(String)"), new TableColumn("order_id", "String"), new TableColumn("problem", "String"),
-            new TableColumn("state", "LowCardinality(String)"), new TableColumn("first_seen", "DateTime"), new TableColumn("last_seen", "DateTime"),
-            new TableColumn("attempts", "UInt32"), new TableColumn("run_id", "UUID"), new TableColumn("note", "String"), new TableColumn("_ver", "UInt64"),
-        };
-        await using var writer = OpenWriter(RejectedOrders, columns, new WriteOptions { BatchSize = 10_000 }, NullRunObserver.Instance);
-        foreach (var r in rows)
-            await writer.AddAsync(new object?[]
-            {
-                r.Job, r.OrderId, _errors.Scrub(r.Problem), r.State, r.FirstSeen, r.LastSeen, r.Attempts, r.RunId, r.Note, r.Version,
-            }, cancellation).ConfigureAwait(false);
+        await WriteRowsAsync(RejectedOrders, rows.Select(r => new RejectedOrderRow(r.Job, r.OrderId, _errors.Scrub(r.Problem), r.State,
+            r.FirstSeen, r.LastSeen, r.Attempts, r.RunId, r.Note, r.Version)), cancellation).ConfigureAwait(false);
+    }
+
+    async Task WriteRowsAsync<T>(string table, IEnumerable<T> rows, CancellationToken cancellation) where T : class
+    {
+        await using var writer = await OpenWriterAsync<T>(table, new WriteOptions { BatchSize = 10_000 }, NullRunObserver.Instance, cancellation)
+            .ConfigureAwait(false);
+        foreach (var row in rows) await writer.AddAsync(row, cancellation).ConfigureAwait(false);
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);
     }
+
+    // The store's own rows, named like their tables' columns (typed rows: see RowEncoder).
+    sealed record JobRunRow(string job, Guid run_id, DateTime started_at, DateTime finished_at, string status, ulong rows_processed,
+        string message, string metrics);
+
+    sealed record StateRow(string job, string name, string value, DateTime updated_at, ulong _ver);
+
+    sealed record RejectedOrderRow(string job, string order_id, string problem, string state, DateTime first_seen, DateTime last_seen,
+        uint attempts, Guid run_id, string note, ulong _ver);
 
     // ---------------------------------------------------------------- smoke checks
 

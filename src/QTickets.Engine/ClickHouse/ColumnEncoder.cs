@@ -405,18 +405,19 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class UuidEncoder : ColumnEncoder
+    sealed class UuidEncoder : ColumnEncoder, IValueEncoder<Guid>
     {
         public static readonly UuidEncoder Instance = new();
 
-        protected override void WriteValue(EncodedBatch batch, object value)
+        protected override void WriteValue(EncodedBatch batch, object value) => Write(batch, value switch
         {
-            var guid = value switch
-            {
-                Guid g => g,
-                string s when Guid.TryParse(s, out var parsed) => parsed,
-                _ => throw Mismatch(value, "UUID"),
-            };
+            Guid g => g,
+            string s when Guid.TryParse(s, out var parsed) => parsed,
+            _ => throw Mismatch(value, "UUID"),
+        });
+
+        public void Write(EncodedBatch batch, Guid guid)
+        {
             // ClickHouse stores a UUID as two little-endian UInt64 halves of its big-endian text order.
             Span<byte> b = stackalloc byte[16];
             guid.TryWriteBytes(b, bigEndian: true, out _);

@@ -4,9 +4,9 @@ using QTickets.Sandbox.Json;
 namespace QTickets.Sandbox.Server;
 
 /// <summary>
-/// Fault injection. A spec (JSON, see <see cref="FaultSpec.Parse"/>) has an optional latency range,
-/// an optional list of 503 phases (stable → intermittent → down, by request count or seconds) and an
-/// ordered list of rules. Only API requests (under the base path) are affected; /_sandbox/ never is.
+/// Fault injection. A spec (JSON, see <see cref="FaultSpec.Parse"/>) has an optional latency range, an
+/// optional rate limit (requests per second, answered 429 with Retry-After beyond it), an optional list of 503
+/// phases (stable → intermittent → down, by request count or seconds) and an ordered list of rules. Only API requests (under the base path) are affected; /_sandbox/ never is.
 /// Decisions are made under a lock with a seeded RNG, so a given request sequence is reproducible.
 /// </summary>
 internal sealed class FaultSpec
@@ -17,6 +17,10 @@ internal sealed class FaultSpec
     public List<FaultRule> Rules { get; } = [];
     public int? Seed;
     public string Source = "{}";
+    /// <summary>A token bucket: this many requests per second on average, at most <see cref="RateBurst"/> at once.</summary>
+    public double? RatePerSecond;
+    public double RateBurst;
+    public string? RatePath;
 
     public sealed class Phase
     {
@@ -61,6 +65,16 @@ internal sealed class FaultSpec
             spec.LatencyMaxMs = Int(lat["maxMs"] ?? lat["max"]) ?? spec.LatencyMinMs;
             spec.LatencyPath = Str(lat["path"]);
             if (spec.LatencyMaxMs < spec.LatencyMinMs) spec.LatencyMaxMs = spec.LatencyMinMs;
+        }
+        if (node["rateLimit"] is JObject rate)
+        {
+            // {"rateLimit":{"perSecond":5,"burst":5,"path":"/orders"}}: what a rate-limiting proxy in front of the API
+            // does. Every API request takes a token; one that finds none is answered 429 at once, Retry-After the
+            // seconds until the next token (at least 1), with no latency: the proxy never reached the application.
+            spec.RatePerSecond = Dbl(rate["perSecond"]) is double ps && ps > 0 ? ps
+                : throw new FormatException("rateLimit needs perSecond > 0 (e.g. {\"rateLimit\":{\"perSecond\":5}})");
+            spec.RateBurst = Math.Max(1, Dbl(rate["burst"]) ?? spec.RatePerSecond.Value);
+            spec.RatePath = Str(rate["path"]);
         }
         if (node["phases"] is JArray phases)
             foreach (var p in phases.Items.OfType<JObject>())
@@ -120,8 +134,9 @@ internal sealed class FaultSpec
         "flaky" => """{"latency":{"minMs":5,"maxMs":60},"rules":[{"type":"503","probability":0.05},{"type":"429","probability":0.02,"retryAfter":1},{"type":"429","probability":0.01,"retryAfter":1,"retryAfterFormat":"date"},{"type":"reset","probability":0.01},{"type":"truncate","probability":0.01},{"type":"502","probability":0.01}]}""",
         "outage" => """{"phases":[{"mode":"stable","requests":40},{"mode":"intermittent","p":0.5,"requests":40},{"mode":"down","requests":20},{"mode":"stable"}]}""",
         "down" => """{"phases":[{"mode":"down"}]}""",
-        "ratelimit" => """{"rules":[{"type":"429","probability":0.2,"retryAfter":1},{"type":"429","probability":0.05,"retryAfter":2,"retryAfterFormat":"date"}]}""",
-        _ => throw new FormatException($"unknown fault profile '{name}' (none, slow, flaky, outage, down, ratelimit, a JSON object or @file)"),
+        "ratelimit" => """{"rateLimit":{"perSecond":5,"burst":5}}""",
+        "random429" => """{"rules":[{"type":"429","probability":0.2,"retryAfter":1},{"type":"429","probability":0.05,"retryAfter":2,"retryAfterFormat":"date"}]}""",
+        _ => throw new FormatException($"unknown fault profile '{name}' (none, slow, flaky, outage, down, ratelimit, random429, a JSON object or @file)"),
     };
 
     private static int? Int(JNode? n) => n switch
@@ -141,7 +156,8 @@ internal sealed class FaultSpec
     private static string? Str(JNode? n) => n is JString s ? s.Value : null;
 }
 
-internal readonly record struct FaultDecision(int LatencyMs, FaultSpec.FaultRule? Rule, bool Phase503);
+/// <param name="RateLimitedFor">Set when the rate limit turned the request away: the Retry-After in seconds.</param>
+internal readonly record struct FaultDecision(int LatencyMs, FaultSpec.FaultRule? Rule, bool Phase503, int? RateLimitedFor = null);
 
 internal sealed class FaultEngine
 {
@@ -152,8 +168,17 @@ internal sealed class FaultEngine
     private int _phaseIndex;
     private int _phaseRequests;
     private DateTime _phaseStarted = DateTime.UtcNow;
+    private readonly Func<TimeSpan> _clock;
+    private double _tokens;
+    private TimeSpan _tokensAt;
 
-    public FaultEngine(int seed) => _defaultSeed = seed;
+    /// <param name="clock">Time since some fixed start, for the rate limit (tests pass their own).</param>
+    public FaultEngine(int seed, Func<TimeSpan>? clock = null)
+    {
+        _defaultSeed = seed;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _clock = clock ?? (() => System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
 
     public void Set(FaultSpec spec)
     {
@@ -164,6 +189,8 @@ internal sealed class FaultEngine
             _phaseIndex = 0;
             _phaseRequests = 0;
             _phaseStarted = DateTime.UtcNow;
+            _tokens = spec.RateBurst;
+            _tokensAt = _clock();
         }
     }
 
@@ -193,6 +220,15 @@ internal sealed class FaultEngine
         lock (_lock)
         {
             var s = _spec;
+            if (s.RatePerSecond is double rate && PathMatches(s.RatePath, path))
+            {
+                var now = _clock();
+                _tokens = Math.Min(s.RateBurst, _tokens + (now - _tokensAt).TotalSeconds * rate);
+                _tokensAt = now;
+                if (_tokens < 1)
+                    return new FaultDecision(0, null, false, Math.Max(1, (int)Math.Ceiling((1 - _tokens) / rate)));
+                _tokens -= 1;
+            }
             var latency = 0;
             if (s.LatencyMaxMs > 0 && PathMatches(s.LatencyPath, path))
                 latency = s.LatencyMinMs + _rng.Next(s.LatencyMaxMs - s.LatencyMinMs + 1);

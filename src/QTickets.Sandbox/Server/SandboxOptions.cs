@@ -52,7 +52,11 @@ public sealed class SandboxOptions
           --history-days N      orders spread over the N days before now (default 60)
           --rate N              new orders per virtual hour on clock advance (default max(12, orders/history hours))
           --now ISO             virtual now (default 2026-11-20T12:00:00+03:00)
-          --faults P            none|slow|flaky|outage|down|ratelimit, a JSON spec, or @file.json
+          --faults P            none|slow|flaky|outage|down|ratelimit|random429, a JSON spec, or @file.json;
+                                ratelimit = {"rateLimit":{"perSecond":5,"burst":5}}: beyond 5 requests a second (a
+                                bucket of 5) the answer is 429 at once with Retry-After; random429 = 429 by chance;
+                                phases ({"phases":[{"mode":"stable","requests":200},{"mode":"intermittent","p":0.3}]})
+                                turn an API flaky part-way through a load; POST /_sandbox/faults changes it at run time
           --lies JSON|@file     wrong answers until a virtual time or until cleared (also POST /_sandbox/lies):
                                 {"unreadable":{"field":"price"|"quantity","every":25,"until":ISO}} serves the first
                                 basket's price as "12,5 руб" (or quantity "two") for orders whose id is a multiple of every;

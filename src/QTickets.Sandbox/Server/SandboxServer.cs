@@ -180,7 +180,16 @@ public sealed class SandboxServer : IAsyncDisposable
         string? fault = null;
         Resp resp;
         FaultSpec.FaultRule? delivery = null;
-        if (decision.Phase503) { resp = Json(503, Err503); fault = "503-phase"; }
+        if (decision.RateLimitedFor is int wait)
+        {
+            // The API's JSON error shape, as its other errors have it; Retry-After says when a token is free again.
+            resp = Json(429, new JObject().Add("error", "Too Many Requests").Add("status", 429L)) with
+            {
+                RetryAfter = wait.ToString(CultureInfo.InvariantCulture),
+            };
+            fault = "ratelimit";
+        }
+        else if (decision.Phase503) { resp = Json(503, Err503); fault = "503-phase"; }
         else if (decision.Rule is { } rule)
         {
             fault = rule.Type;

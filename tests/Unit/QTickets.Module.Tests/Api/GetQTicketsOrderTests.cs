@@ -79,6 +79,18 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
     }
 
     [Fact]
+    public void Pages_in_flight_adapt_below_the_ceiling_unless_pinned_and_the_verbose_output_says_which()
+    {
+        var adaptive = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window} -MaxParallelism 3 -Verbose");
+        Assert.Contains("Pages in flight: adaptive, starting at 3, ceiling 3 (QTICKETS_MAX_PAGES_IN_FLIGHT or -MaxParallelism).", adaptive.Verbose);
+        Assert.Contains(adaptive.Verbose, l => l.StartsWith("Read orders from GET /orders: ", StringComparison.Ordinal) && l.Contains("ceiling 3"));
+
+        var pinned = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window} -Parallelism 2 -Verbose");
+        Assert.Contains("Pages in flight: 2, pinned by -Parallelism.", pinned.Verbose);
+        Assert.Contains(pinned.Verbose, l => l.StartsWith("Read orders from GET /orders: ", StringComparison.Ordinal) && l.EndsWith("2 pages in flight (pinned).", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Progress_counts_pages_and_ends_with_a_Completed_record()
     {
         var r = Run($"Get-QTicketsOrder -Token $token -BaseUrl $url {Window}");

@@ -71,6 +71,15 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void The_ceiling_of_pages_in_flight_is_8_unless_set_and_must_be_1_to_64()
+    {
+        Assert.Equal(8, Loader().Load().MaxPagesInFlight);
+        Assert.Equal(3, Loader(("QTICKETS_MAX_PAGES_IN_FLIGHT", "3")).Load().MaxPagesInFlight);
+        var ex = Assert.Throws<ConfigurationException>(() => Loader(("QTICKETS_MAX_PAGES_IN_FLIGHT", "0")).Load());
+        Assert.Contains("QTICKETS_MAX_PAGES_IN_FLIGHT (from the environment) must be a whole number from 1 to 64; got '0'", ex.Message);
+    }
+
+    [Fact]
     public void A_later_env_file_wins_and_blank_values_count_as_unset()
     {
         var first = EnvFile("first.env", "QTICKETS_TOKEN=first-token-000000\nORG_NAME=first\n");
