@@ -10,6 +10,8 @@
       kept in qtickets_rejected_orders and fetched by id on every later run).
       9 the run lock could not be taken (lock folder missing, read-only, full or not permitted: fix it, every
       run fails until then).
+      10 the legacy Python loader still writes into the database (its rows were removed and their days
+      recomputed): stop its timer, every run fails until it stops.
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
 .PARAMETER ChEnvFile

@@ -60,6 +60,7 @@ public abstract class QTicketsLoadCmdlet : ClickHouseCmdlet
         LoadExitCode.ClickHouseError => ErrorCategory.WriteError,
         LoadExitCode.Rejected => ErrorCategory.InvalidData,
         LoadExitCode.Drift => ErrorCategory.InvalidResult,
+        LoadExitCode.LegacyLoader => ErrorCategory.ResourceExists,
         _ => ErrorCategory.OperationStopped,
     };
 

@@ -39,6 +39,7 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
             var migrations = Run(Store, (store, ct) => store.GetMigrationsAsync(options, ct));
             // Before the pending migrations: one of them may alter a table that has to exist again first.
             var recreated = RecreateMissing(migrations.Where(m => m.Applied));
+            var applied = false;
             foreach (var migration in migrations)
             {
                 if (migration.Applied)
@@ -52,12 +53,33 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                 if (!ShouldProcess(description, $"Apply migration {migration.Version:D3} {migration.Name}?", "Initialize-QTicketsClickHouse"))
                     continue;
                 WriteObject(Run(Store, (store, ct) => store.ApplyMigrationAsync(migration, options, ct)));
+                applied = true;
             }
+            if (!IsWhatIf) EnsureOptionalViews(applied);
             if (Grants) ApplyGrants();
         }
         catch (ClickHouseStoreException ex)
         {
             Fail(ex, Store.Database);
+        }
+    }
+
+    /// <summary>
+    /// The legacy views that also read other integrations' tables (VK Ads, Yandex Direct): created on every run
+    /// where those tables exist, so installing the integration later and running Initialize again brings them. What
+    /// is skipped is a warning on the run that applied migrations (an install or an upgrade), where a person reads
+    /// it; on a run with nothing to apply it is verbose, so a database without those integrations stays quiet.
+    /// </summary>
+    void EnsureOptionalViews(bool warn)
+    {
+        foreach (var view in Run(Store, (store, ct) => store.EnsureOptionalViewsAsync(ct)))
+        {
+            var text = view.Created
+                ? $"View {view.Name} created ({view.Reason})."
+                : $"View {view.Name} not created: {view.Reason}. It reads the marketing tables of the VK Ads and Yandex Direct " +
+                  "integrations; run Initialize-QTicketsClickHouse again once they exist. Dashboards over it (ds_romi_daily) fail until then.";
+            if (!view.Created && warn) WriteWarning(text);
+            else WriteVerbose(text);
         }
     }
 

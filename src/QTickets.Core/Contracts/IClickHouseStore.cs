@@ -29,6 +29,22 @@ public interface IClickHouseStore : IDisposable
     /// <summary>Runs one pending migration's statements and records it; a no-op for one already applied.</summary>
     Task<SchemaMigration> ApplyMigrationAsync(SchemaMigration migration, SchemaOptions options, CancellationToken cancellation);
 
+    /// <summary>Creates or replaces each legacy view that reads other integrations' tables, where those exist; says which it skipped and why.</summary>
+    Task<IReadOnlyList<OptionalViewOutcome>> EnsureOptionalViewsAsync(CancellationToken cancellation);
+
+    /// <summary>
+    /// Removes what a legacy loader still running wrote (<see cref="LegacyWrites"/>); the caller recomputes the
+    /// facts of the days it returns. Nothing found is the normal case.
+    /// </summary>
+    Task<LegacyWrites> RemoveLegacyWritesAsync(CancellationToken cancellation);
+
+    /// <summary>
+    /// After the inventory snapshot of <paramref name="version"/> is written: the older rows of the same events and
+    /// cities are deleted from fact_qtickets_inventory_latest, and fact_qtickets_inventory gets the same figures, so a
+    /// plain read (no FINAL) of either holds one row per event and city.
+    /// </summary>
+    Task SupersedeInventoryAsync(ulong version, CancellationToken cancellation);
+
     /// <summary>
     /// The tables and views that <paramref name="applied"/> migrations create (<see cref="SchemaObject"/>) and
     /// that do not exist in the database, in the order the migrations create them. A user sees only the tables it

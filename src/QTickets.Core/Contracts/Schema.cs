@@ -51,3 +51,9 @@ public sealed record GrantPlan(string WriterUser, string ReaderUser)
     /// <summary>Grant to roles (GRANT ... TO role) instead of users: the names are role names.</summary>
     public bool Roles { get; init; }
 }
+
+/// <summary>
+/// A legacy view that also reads another integration's tables: created (or replaced) by Initialize-QTicketsClickHouse
+/// when they exist, otherwise skipped, with <see cref="Reason"/> naming what is missing.
+/// </summary>
+public sealed record OptionalViewOutcome(string Name, bool Created, string Reason);

@@ -59,4 +59,9 @@ public enum LoadExitCode
     /// folder, no permission): nothing was loaded, and every later run will fail the same way until it is fixed.
     /// </summary>
     LockFailed = 9,
+    /// <summary>
+    /// The legacy Python loader still writes into the database: what it wrote was removed and its days recomputed,
+    /// but every run fails until its timer (or cron entry) is stopped.
+    /// </summary>
+    LegacyLoader = 10,
 }

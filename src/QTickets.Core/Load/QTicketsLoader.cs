@@ -128,11 +128,13 @@ public sealed class QTicketsLoader
         DateTimeOffset? watermark = null;
         var forced = _options.ForcedSinceHours;
         var emptied = false;
+        LegacyWrites? legacy = null;
         // One above every version staged so far: this run's reading of an order replaces every earlier one.
         var floor = 0UL;
         if (_store is not null)
         {
             await RequireSchemaAsync(cancellation).ConfigureAwait(false);
+            legacy = await _store.RemoveLegacyWritesAsync(cancellation).ConfigureAwait(false);
             watermark = await _store.ReadWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
             var staged = await _store.GetStagedVersionAsync(cancellation).ConfigureAwait(false);
             floor = checked(staged + 1);
@@ -173,6 +175,7 @@ public sealed class QTicketsLoader
                               "recomputing them too.");
         var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), floor, rejections, cancellation).ConfigureAwait(false);
         days.UnionWith(lost);
+        if (legacy is not null) days.UnionWith(legacy.Days);
         summary.DaysTouched = days.Order().ToList();
         await RecomputeFactsAsync(summary, version, cancellation).ConfigureAwait(false);
 
@@ -191,6 +194,8 @@ public sealed class QTicketsLoader
             // Last of all: a run that failed anywhere above leaves the watermark alone, so the next run re-reads.
             await _store.WriteWatermarkAsync(_options.JobName, window.End, cancellation).ConfigureAwait(false);
         }
+        // Everything above is done (its rows removed, their days recomputed), but the run is not ok while it runs.
+        if (legacy is { Any: true }) throw new LegacyLoaderException(legacy, _store!.Database);
     }
 
     /// <summary>The rejected orders recorded by earlier runs (none for a dry run, which reads nothing from ClickHouse).</summary>
@@ -342,6 +347,7 @@ public sealed class QTicketsLoader
         await WriteAsync(KnownTables.InventoryStaging, rows, summary.RunId, cancellation).ConfigureAwait(false);
         // The legacy latest-snapshot table has no _dedup_key: its key is (event_id, city).
         await WriteAsync(KnownTables.InventoryLatest, rows, summary.RunId, cancellation, nameof(InventoryRow._dedup_key)).ConfigureAwait(false);
+        await _store.SupersedeInventoryAsync(snapshot.Version, cancellation).ConfigureAwait(false);
     }
 
     async Task WriteAsync<T>(string table, IEnumerable<T> rows, Guid runId, CancellationToken cancellation, params string[] omitted) where T : class
@@ -383,6 +389,7 @@ public sealed class QTicketsLoader
     {
         KnownTables.OrdersStaging, KnownTables.InventoryStaging, KnownTables.Events, KnownTables.SalesDaily,
         KnownTables.SalesUtmDaily, KnownTables.InventoryLatest, KnownTables.JobRuns, KnownTables.LoaderState, KnownTables.RejectedOrders,
+        KnownTables.Inventory,
     };
 
     async Task RequireSchemaAsync(CancellationToken cancellation)
@@ -444,6 +451,7 @@ public sealed class QTicketsLoader
         ConfigurationException => (LoadExitCode.ConfigError, "ConfigError"),
         RunLockedException => (LoadExitCode.Locked, "Locked"),
         RunLockFailedException => (LoadExitCode.LockFailed, "LockFailed"),
+        LegacyLoaderException => (LoadExitCode.LegacyLoader, "LegacyLoader"),
         ClickHouseStoreException { Failure: ClickHouseFailure.NotClickHouse } => (LoadExitCode.ConfigError, "NotClickHouse"),
         QTicketsAuthenticationException => (LoadExitCode.AuthError, "AuthError"),
         QTicketsUnavailableException => (LoadExitCode.ApiUnavailable, "ApiUnavailable"),

@@ -207,6 +207,65 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public IReadOnlyList<string> GetGrantStatements(GrantPlan plan) => Schema.Grants(Database, plan);
 
+    public async Task<IReadOnlyList<OptionalViewOutcome>> EnsureOptionalViewsAsync(CancellationToken cancellation)
+    {
+        var outcomes = new List<OptionalViewOutcome>();
+        foreach (var view in Schema.OptionalViews(Database))
+        {
+            var missing = new List<string>();
+            foreach (var (table, columns) in view.Requires)
+            {
+                var present = (await RowsAsync($"SELECT name FROM system.columns WHERE database = {Literal(Database)} AND table = {Literal(table)}",
+                    cancellation).ConfigureAwait(false)).Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+                if (present.Count == 0) missing.Add($"{table} does not exist");
+                else if (columns.Where(c => !present.Contains(c)).ToList() is { Count: > 0 } lacking)
+                    missing.Add($"{table} has no column {string.Join(", ", lacking)}");
+            }
+            if (missing.Count > 0)
+            {
+                outcomes.Add(new OptionalViewOutcome(view.Name, false, string.Join("; ", missing)));
+                continue;
+            }
+            await ExecuteAsync(view.Ddl, cancellation).ConfigureAwait(false);
+            outcomes.Add(new OptionalViewOutcome(view.Name, true, "reads " + string.Join(", ", view.Requires.Keys)));
+        }
+        return outcomes;
+    }
+
+    public async Task<LegacyWrites> RemoveLegacyWritesAsync(CancellationToken cancellation)
+    {
+        var foreign = $"_dedup_key != {Schema.OrderKeySql}";
+        var days = await RowsAsync($"SELECT toString(toDate(sale_ts)), count() FROM {Database}.{OrdersStaging} WHERE {foreign} GROUP BY 1 ORDER BY 1",
+            cancellation).ConfigureAwait(false);
+        var staged = days.Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
+        var events = Convert.ToInt64(await ScalarAsync($"SELECT count() FROM {Database}.{Events} WHERE {Schema.LegacyCitySql}", cancellation)
+            .ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var inventory = Convert.ToInt64(await ScalarAsync($"SELECT count() FROM {Database}.{InventoryLatest} WHERE {Schema.LegacyCitySql}", cancellation)
+            .ConfigureAwait(false), CultureInfo.InvariantCulture);
+        // Deleted, not outranked: the legacy rows are keyed apart from this loader's, so no version of ours replaces
+        // them, and they count cancelled tickets. The orders themselves are in this loader's rows.
+        if (staged > 0) await ExecuteAsync($"DELETE FROM {Database}.{OrdersStaging} WHERE {foreign}", cancellation).ConfigureAwait(false);
+        if (events > 0) await ExecuteAsync($"DELETE FROM {Database}.{Events} WHERE {Schema.LegacyCitySql}", cancellation).ConfigureAwait(false);
+        if (inventory > 0) await ExecuteAsync($"DELETE FROM {Database}.{InventoryLatest} WHERE {Schema.LegacyCitySql}", cancellation).ConfigureAwait(false);
+        return new LegacyWrites
+        {
+            StagingRows = staged, EventRows = events, InventoryRows = inventory,
+            Days = days.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
+        };
+    }
+
+    public async Task SupersedeInventoryAsync(ulong version, CancellationToken cancellation)
+    {
+        var current = $"SELECT event_id, city FROM {Database}.{InventoryLatest} WHERE _ver = {version}";
+        await ExecuteAsync($"INSERT INTO {Database}.{Inventory} (event_id, city, tickets_total, tickets_left, _ver) " +
+                           $"SELECT event_id, city, ifNull(tickets_total, 0), ifNull(tickets_left, 0), _ver FROM {Database}.{InventoryLatest} " +
+                           $"WHERE _ver = {version} SETTINGS insert_deduplicate = 0", cancellation).ConfigureAwait(false);
+        // This run's snapshot is the current reading of its events, whatever version an earlier one carries.
+        foreach (var table in new[] { InventoryLatest, Inventory })
+            await ExecuteAsync($"DELETE FROM {Database}.{table} WHERE _ver != {version} AND (event_id, city) IN ({current})", cancellation)
+                .ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<SchemaObject>> GetMissingObjectsAsync(IEnumerable<SchemaMigration> applied, CancellationToken cancellation)
     {
         var existing = (await RowsAsync($"SELECT name FROM system.tables WHERE database = {Literal(Database)}", cancellation).ConfigureAwait(false))
@@ -271,7 +330,7 @@ public sealed class ClickHouseStore : IClickHouseStore
             await MaxVersionAsync($"{Database}.{SalesDaily}", cancellation).ConfigureAwait(false),
             await MaxVersionAsync($"{Database}.{SalesUtmDaily}", cancellation).ConfigureAwait(false)) + 1));
         var list = DailyFacts.DayList(days);
-        var statements = DailyFacts.Statements(Database, list, version.ToString(CultureInfo.InvariantCulture) + "::UInt64");
+        var statements = DailyFacts.ReplaceStatements(Database, list, version);
         foreach (var s in statements) await ExecuteAsync(s, cancellation).ConfigureAwait(false);
         // What now stands for those days (the rows just written are the latest versions).
         var daily = Convert.ToInt64(await ScalarAsync(

@@ -16,7 +16,7 @@ namespace QTickets.Engine.ClickHouse;
 /// the same name and columns (see <see cref="Views"/>).</item>
 /// </list>
 /// </summary>
-public static class Schema
+public static partial class Schema
 {
     /// <summary>Batches whose hashes each non-replicated table remembers: a retry within 1000 inserts is dropped.</summary>
     public const int DeduplicationWindow = 1000;
@@ -149,6 +149,7 @@ public static class Schema
                     "load or a person marks them ignored",
                 Statements = new[] { TableDdl(db, s_rejectedOrders, o) },
             },
+            LegacyObjectsMigration(db, o),
         };
         return list;
     }
@@ -158,7 +159,11 @@ public static class Schema
         var staging = s_tables.Single(t => t.Name == OrdersStaging);
         var rekeyed = OrdersStaging + "_rekeyed";
         var backup = OrdersStaging + "_legacy_v3";
-        var statements = new List<string>
+        // A database built by the legacy bootstrap_schema.sql alone has no utm or payload columns, which the copy
+        // below reads; adding them first lets such a database migrate (no-op where they exist). Step 3 may say so
+        // although released: a database it ever ran on has the columns, so its outcome there is unchanged.
+        var statements = new List<string>(LegacyOrderColumns.Select(c =>
+            $"ALTER TABLE {db}.{OrdersStaging}{OnCluster(o)} ADD COLUMN IF NOT EXISTS {c}"))
         {
             $"DROP TABLE IF EXISTS {db}.{rekeyed}{OnCluster(o)}",
             TableDdl(db, staging, o, rekeyed),
@@ -249,8 +254,17 @@ public static class Schema
         var w = plan.WriterUser;
         var r = plan.ReaderUser;
         var grants = new List<string>();
-        foreach (var t in new[] { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, LoaderState, RejectedOrders })
+        foreach (var t in new[] { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, LoaderState, RejectedOrders, Inventory })
             grants.Add($"GRANT INSERT ON {db}.{t} TO {w}");
+        // DELETE (lightweight) where a run replaces rows rather than outranking them: a day's facts and an event's
+        // inventory (so plain sums without FINAL are right), and what a legacy loader still running wrote (its
+        // staging keys and dict cities, which no row of ours replaces). It gives no more than INSERT already does:
+        // a row with a higher version replaces any order or fact. No UPDATE, no schema change.
+        foreach (var t in new[] { OrdersStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, Inventory })
+            grants.Add($"GRANT ALTER DELETE ON {db}.{t} TO {w}");
+        grants.Add($"GRANT SELECT(event_id, city, tickets_total, tickets_left, _ver) ON {db}.{InventoryLatest} TO {w}");
+        grants.Add($"GRANT SELECT(event_id, city, _ver) ON {db}.{Inventory} TO {w}");
+        grants.Add($"GRANT SELECT(event_id, city) ON {db}.{Events} TO {w}");
         grants.Add($"GRANT SELECT(order_id, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, sale_ts, " +
                    $"tickets_sold, revenue, currency, _ver, _dedup_key) ON {db}.{OrdersStaging} TO {w}");
         // _ver too: after recomputing, the loader counts the fact rows it just wrote (WHERE _ver = this run's version).

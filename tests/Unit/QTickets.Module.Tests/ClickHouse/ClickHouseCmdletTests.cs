@@ -48,7 +48,7 @@ public sealed class ClickHouseCmdletTests : IClassFixture<TestClickHouse>, IDisp
 
         var init = _ps.Run($"Initialize-QTicketsClickHouse {Conn}", admin);
         Assert.Null(init.Terminating);
-        Assert.Equal(5, init.Output.Count);
+        Assert.Equal(6, init.Output.Count);
         var again = _ps.Run($"Initialize-QTicketsClickHouse {Conn}", admin);
         Assert.All(again.Output, o => Assert.Equal("already applied", o.Properties["Outcome"].Value));
 

@@ -191,6 +191,11 @@ public sealed class LoadRig : IDisposable
         $"SELECT toString(sales_date), event_id, sum(tickets_sold), toString(round(sum(revenue), 2)) FROM {Db}.fact_qtickets_sales_daily FINAL " +
         "GROUP BY sales_date, event_id ORDER BY 1, 2");
 
+    /// <summary>The facts as people and the legacy runbook read them: a plain sum, no FINAL.</summary>
+    public SortedDictionary<string, Cell> FactsPlain(string table = "fact_qtickets_sales_daily") => Cells(
+        $"SELECT toString(sales_date), event_id, sum(tickets_sold), toString(round(sum(revenue), 2)) FROM {Db}.{table} " +
+        "GROUP BY sales_date, event_id ORDER BY 1, 2");
+
     public SortedDictionary<string, Cell> StagingFinal() => Cells(
         $"SELECT toString(toDate(sale_ts)), event_id, sum(tickets_sold), toString(sum(revenue)) FROM {Db}.stg_qtickets_api_orders_raw FINAL " +
         "GROUP BY 1, event_id ORDER BY 1, 2");
@@ -207,16 +212,21 @@ public sealed class LoadRig : IDisposable
         return cells;
     }
 
-    /// <summary>Daily facts FINAL and staging FINAL both equal the truth, cell by cell (day, event: tickets, revenue).</summary>
+    /// <summary>
+    /// Daily facts (FINAL and plain, both fact tables) and staging FINAL equal the truth, cell by cell (day, event:
+    /// tickets, revenue).
+    /// </summary>
     public async Task AssertTotalsMatchTruthAsync(string when)
     {
         var truth = await TruthAsync();
         Assert.True(truth.Count > 0, "the sandbox reported no sales");
         AssertSame(truth, FactsFinal(), $"fact_qtickets_sales_daily FINAL {when}");
+        AssertSame(truth, FactsPlain(), $"fact_qtickets_sales_daily without FINAL {when}");
+        AssertSame(truth, FactsPlain("fact_qtickets_sales_utm_daily"), $"fact_qtickets_sales_utm_daily without FINAL {when}");
         AssertSame(truth, StagingFinal(), $"staging FINAL {when}");
     }
 
-    static void AssertSame(SortedDictionary<string, Cell> truth, SortedDictionary<string, Cell> actual, string what)
+    public static void AssertSame(SortedDictionary<string, Cell> truth, SortedDictionary<string, Cell> actual, string what)
     {
         var diff = truth.Keys.Union(actual.Keys).Where(k => truth.GetValueOrDefault(k) != actual.GetValueOrDefault(k))
             .Take(10).Select(k => $"{k}: truth {truth.GetValueOrDefault(k)}, ClickHouse {actual.GetValueOrDefault(k)}").ToList();

@@ -355,6 +355,10 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
             $"SELECT * FROM {Db}.{SchemaMigrations}",
             $"SELECT * FROM {Db}.{RejectedOrders}",
             $"INSERT INTO {Db}.{RejectedOrders} SELECT * FROM {Db}.{RejectedOrders} LIMIT 0",
+            // a day's facts and an event's inventory are replaced, and a legacy loader's rows removed (README)
+            $"DELETE FROM {Db}.{SalesDaily} WHERE sales_date = '1970-01-02'",
+            $"DELETE FROM {Db}.{InventoryLatest} WHERE event_id = 'none'",
+            $"DELETE FROM {Db}.{OrdersStaging} WHERE _dedup_key != lower(hex(MD5(order_id))) AND order_id = 'none'",
         });
         AllDenied(GrantsClickHouse.WriterUser, _ch.WriterPassword, new[]
         {
@@ -378,8 +382,11 @@ public sealed class GrantsTests : IClassFixture<GrantsClickHouse>
             $"DROP TABLE {Db}.{Events}",
             $"DROP VIEW {Db}.{Views[0]}",
             $"TRUNCATE TABLE {Db}.{OrdersStaging}",
-            $"ALTER TABLE {Db}.{OrdersStaging} DELETE WHERE 1",
+            $"ALTER TABLE {Db}.{JobRuns} DELETE WHERE 1",
+            $"ALTER TABLE {Db}.{LoaderState} DELETE WHERE 1",
+            $"DELETE FROM {Db}.{RejectedOrders} WHERE 1",
             $"ALTER TABLE {Db}.{SalesDaily} UPDATE revenue = 0 WHERE 1",
+            $"ALTER TABLE {Db}.{OrdersStaging} UPDATE revenue = 0 WHERE 1",
             // marking a rejected order ignored is a person's decision, not the loader's
             $"ALTER TABLE {Db}.{RejectedOrders} UPDATE state = 'ignored' WHERE 1",
             $"ALTER TABLE {Db}.{Events} ADD COLUMN x UInt8",

@@ -42,7 +42,8 @@ public class DotEnvFileTests
     [Fact]
     public void Missing_file_names_the_path_and_the_parameter()
     {
-        var ex = Assert.Throws<ConfigurationException>(() => DotEnvFile.Read("/nonexistent/qtickets.env"));
+        var ex = Assert.Throws<EnvFileNotFoundException>(() => DotEnvFile.Read("/nonexistent/qtickets.env"));
+        Assert.Equal("/nonexistent/qtickets.env", ex.Path);
         Assert.Contains("/nonexistent/qtickets.env", ex.Message);
         Assert.Contains("-EnvFile", ex.Message);
     }
