@@ -28,6 +28,8 @@
         'Compare-QTicketsClickHouse'
         'Test-QTicketsFreshness'
         'Start-QTicketsWebhookReceiver'
+        'Get-QTicketsSchedule'
+        'Export-QTicketsSupportCsv'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -40,6 +42,7 @@
         'QTickets.Reconcile.Format.ps1xml'
         'QTickets.Load.Format.ps1xml'
         'QTickets.Views.Format.ps1xml'
+        'QTickets.Schedule.Format.ps1xml'
     )
     TypesToProcess       = @(
         'QTickets.Types.ps1xml'

@@ -1,8 +1,14 @@
-# Dot-sourced by the scripts in this folder: imports the module built next to this checkout (out/QTickets) when
-# there is one, else the installed module. Throws when neither imports; each script turns that into its exit code.
+# Dot-sourced by the scripts in this folder. Imports, first found: the module this folder ships in (the installed
+# module's scripts/ folder, or out/QTickets/scripts after a build), the module built next to this checkout
+# (out/QTickets, when the scripts run from a clone), else the installed module by name. Throws when none imports;
+# each script turns that into its exit code.
 if (-not (Get-Module QTickets)) {
-    $builtModule = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
-    if ([System.IO.File]::Exists($builtModule)) { Import-Module $builtModule -ErrorAction Stop } else { Import-Module QTickets -ErrorAction Stop }
+    $candidates = @(
+        [System.IO.Path]::Combine($PSScriptRoot, '..', 'QTickets.psd1')
+        [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'QTickets', 'QTickets.psd1')
+    )
+    $manifest = $candidates | Where-Object { [System.IO.File]::Exists($_) } | Select-Object -First 1
+    if ($manifest) { Import-Module ([System.IO.Path]::GetFullPath($manifest)) -ErrorAction Stop } else { Import-Module QTickets -ErrorAction Stop }
 }
 
 # These scripts run under cron, systemd and Task Scheduler, whose logs keep raw bytes: no ANSI colour codes.

@@ -16,9 +16,26 @@ public static class AboutTopicWriter
     {
         var sb = new StringBuilder();
         var fenced = false;
+        // Get-Help takes an about topic's synopsis from the fifth line of its file: the short description goes there
+        // as one line, right under its heading, the way PowerShell's own about topics are laid out.
+        var shortDescription = (List<string>?)null;
         foreach (var raw in Expand(path))
         {
             var line = raw.TrimEnd();
+            if (shortDescription is not null)
+            {
+                if (line.Length > 0 && !line.StartsWith('#')) { shortDescription.Add(line.Trim()); continue; }
+                if (line.Length == 0 && shortDescription.Count == 0) continue;
+                sb.Append("    ").Append(string.Join(' ', shortDescription)).Append("\n\n");
+                shortDescription = null;
+                if (line.Length == 0) continue;
+            }
+            if (!fenced && line.Trim().Equals("## SHORT DESCRIPTION", StringComparison.OrdinalIgnoreCase))
+            {
+                sb.Append("SHORT DESCRIPTION\n");
+                shortDescription = new List<string>();
+                continue;
+            }
             if (line.TrimStart().StartsWith("```", StringComparison.Ordinal))
             {
                 fenced = !fenced;
@@ -32,6 +49,7 @@ public static class AboutTopicWriter
             else if (line.Length == 0) sb.Append('\n');
             else sb.Append("    ").Append(line).Append('\n');
         }
+        if (shortDescription is not null) sb.Append("    ").Append(string.Join(' ', shortDescription)).Append('\n');
         return sb.ToString();
     }
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text.Json;
 using QTickets.Core.Configuration;
 using QTickets.Core.Contracts;
+using QTickets.Core.Json;
 using QTickets.Core.Model;
 using QTickets.Core.Transform;
 using QEvent = QTickets.Core.Model.Event;
@@ -52,6 +53,7 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
 
     SalesRowConverter _converter = null!;
     EventDirectory _events = null!;
+    readonly JsonPipelineText _jsonText = new();
     int _rows, _unpaid, _rejected;
 
     protected override void AddParameters(ConfigLoader loader)
@@ -74,7 +76,8 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
     {
         if (ParameterSetName == JsonSet)
         {
-            foreach (var text in Json) ConvertJson(text);
+            foreach (var text in Json)
+                foreach (var document in _jsonText.Add(text)) ConvertJson(document);
         }
         else
         {
@@ -83,8 +86,11 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
         }
     }
 
-    protected override void EndProcessing() =>
+    protected override void EndProcessing()
+    {
+        if (_jsonText.Finish() is { } joined) ConvertJson(joined);
         WriteVerbose($"{_rows} rows; {_unpaid} orders never paid (no row); {_rejected} orders rejected.");
+    }
 
     void ConvertJson(string text)
     {
@@ -97,7 +103,7 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
         {
             // The text is not echoed: it may hold personal data.
             WriteError(new ErrorRecord(
-                new FormatException($"The input is not QTickets order JSON ({ex.Message}). Pass whole files: Get-Content orders.json -Raw.", ex),
+                new FormatException($"The input is not QTickets order JSON ({ex.Message}). Pass whole JSON documents (a saved page or order), e.g. Get-Content orders.json.", ex),
                 "QTickets.SalesRow.InvalidJson", ErrorCategory.InvalidData, null));
             return;
         }

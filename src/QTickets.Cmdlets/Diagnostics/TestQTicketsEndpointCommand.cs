@@ -14,8 +14,14 @@ namespace QTickets.Cmdlets.Diagnostics;
 [OutputType(typeof(EndpointProbeResult), typeof(EndpointVerdict))]
 public sealed class TestQTicketsEndpointCommand : QTicketsCmdlet
 {
+    /// <summary>The REST API token; overrides QTICKETS_TOKEN (the same connection parameters as the other API cmdlets).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Token { get; set; }
+
     /// <summary>The API base URL, e.g. http://127.0.0.1:8765/api/rest/v1 for a sandbox (overrides QTICKETS_BASE_URL).</summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
     /// <summary>Runs only these steps (0 always runs; A0, the baseline, runs whenever A–C or J1 do).</summary>
@@ -51,7 +57,7 @@ public sealed class TestQTicketsEndpointCommand : QTicketsCmdlet
     [Parameter]
     public SwitchParameter Verdict { get; set; }
 
-    protected override void AddParameters(ConfigLoader loader) => loader.WithParameter("BaseUrl", BaseUrl);
+    protected override void AddParameters(ConfigLoader loader) => loader.WithParameter("Token", Token).WithParameter("BaseUrl", BaseUrl);
 
     protected override void EndProcessing()
     {
@@ -91,7 +97,7 @@ public sealed class TestQTicketsEndpointCommand : QTicketsCmdlet
             var results = await prober.RunAsync(
                 r => { if (!Verdict) Queue.Output(r, cancellation); }, Queue.Verbose, cancellation).ConfigureAwait(false);
             var verdict = VerdictBuilder.Build(results, settings, prober.Windows.Now, settings.Clock.GetUtcNow());
-            if (verdict.Kind is VerdictKind.TokenRejected or VerdictKind.ApiUnavailable) Queue.Warning(verdict.Headline);
+            if (verdict.Kind is VerdictKind.TokenRejected or VerdictKind.ApiUnavailable) Queue.Warning(verdict.Summary + " " + verdict.Headline);
             Queue.Output(verdict, cancellation);
         });
     }

@@ -32,7 +32,7 @@ public static class EngineHost
         if (!File.Exists(beside))
             throw new FileNotFoundException(
                 $"The QTickets engine is missing from '{EngineLoadContext.Instance.Directory}'. The module folder is incomplete: " +
-                "reinstall the module or run './build.sh build'.", beside);
+                "install it again (Install-PSResource QTickets -Reinstall) or, in a source checkout, run './build.sh build'.", beside);
         return Assembly.Load(new AssemblyName(EngineAssembly));
     }
 }

@@ -46,7 +46,7 @@ public sealed class TestQTicketsFreshnessCommand : ClickHouseCmdlet
         {
             var facts = Run(Store, (store, ct) => store.GetFreshnessAsync(job, now - RunWindow, ct));
             var checkInventory = !SkipInventory && !IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY"));
-            var report = FreshnessReport.Judge(job, facts, now, MaxAge, MaxFailedPercent, RunWindow, checkInventory);
+            var report = FreshnessReport.Judge(job, facts, now, MaxAge, MaxFailedPercent, RunWindow, checkInventory, clock.Zone);
             WriteObject(report);
             if (!report.Healthy)
                 WriteError(new ErrorRecord(

@@ -91,7 +91,7 @@ public sealed class ConfigLoader
         var token = Text("Token");
         if (token is not null && TokenFlaw(token.Trim()) is { } flaw)
             problems.Add($"{Describe(values["Token"].Source)} contains {flaw}: a token is printable ASCII only, and the request " +
-                         "header could not carry it. Copy the token again from the QTickets cabinet (Settings - Main) as plain text, " +
+                         "header could not carry it. Copy the token again from " + TokenSource.CabinetLocation + " as plain text, " +
                          "without spaces, line breaks or invisible characters.");
         if (token is null && needs.HasFlag(ConfigNeeds.Api))
             problems.Add("QTickets token is missing: looked for " + string.Join(", ", ConfigSetting.Named("Token").AllVariables) +

@@ -15,7 +15,7 @@ public sealed record ConfigSetting(
     public static readonly IReadOnlyList<ConfigSetting> All = new ConfigSetting[]
     {
         new("Token", "QTICKETS_TOKEN", ["QTICKETS_API_TOKEN"], ConfigValueKind.Secret, null,
-            "the REST API token from the QTickets cabinet (Settings - Main)"),
+            "the REST API token from " + TokenSource.CabinetLocation),
         new("BaseUrl", "QTICKETS_BASE_URL", ["QTICKETS_API_BASE_URL"], ConfigValueKind.Url, "https://qtickets.ru/api/rest/v1",
             "REST v1 base URL"),
         new("OrgName", "ORG_NAME", ["QTICKETS_ORG_NAME"], ConfigValueKind.Text, "",

@@ -22,6 +22,9 @@ public interface IQTicketsApi : IDisposable
     /// <summary>One event (`/events/{id}`); <see cref="QTicketsNotFoundException"/> for an unknown id.</summary>
     Task<Event> GetEventAsync(long id, CancellationToken cancellation = default);
 
+    /// <summary>Every promo code (all pages of `/promo-codes`), ascending id.</summary>
+    IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default);
+
     /// <summary>Seat quantities of one show (`/shows/{id}/seats`, flat), summed for inventory.</summary>
     Task<ShowSeatTotals> GetShowSeatsAsync(long showId, CancellationToken cancellation = default);
 

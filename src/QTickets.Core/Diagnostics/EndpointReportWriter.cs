@@ -109,7 +109,7 @@ public static class EndpointReportWriter
                       $"{N(r.PagingTotal) ?? "-"} | {(r.Method.Length > 0 && r.Outcome != ProbeOutcome.Skipped && r.Outcome != ProbeOutcome.NotApplicable ? r.ElapsedMs.ToString(CultureInfo.InvariantCulture) : "-")} | " +
                       $"{r.Outcome} | {Cell(r.Finding)} |\n");
         }
-        md.Append("\n## Verdict\n\n**").Append(v.Headline).Append("**\n\n");
+        md.Append("\n## Verdict\n\n").Append(v.Summary).Append("\n\n**").Append(v.Headline).Append("**\n\n");
         foreach (var line in v.Findings) md.Append("- ").Append(line).Append('\n');
         md.Append("\n**What to do:** ").Append(v.Recommendation).Append('\n');
         if (notes.Count > 0)

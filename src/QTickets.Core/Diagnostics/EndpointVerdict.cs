@@ -10,6 +10,9 @@ public sealed class EndpointVerdict
 {
     public VerdictKind Kind { get; init; }
     /// <summary>One sentence.</summary>
+    /// <summary>One plain sentence for someone who is not a developer: are the sales there, and is there anything to do.</summary>
+    public string Summary { get; init; } = "";
+
     public string Headline { get; init; } = "";
     /// <summary>The evidence, one statement a line (forms that work, are ignored, fail, were skipped; request details).</summary>
     public IReadOnlyList<string> Findings { get; init; } = Array.Empty<string>();
@@ -33,12 +36,12 @@ public sealed class EndpointVerdict
     /// <summary>The results the verdict was computed from (so the verdict alone can be saved as a report).</summary>
     public IReadOnlyList<EndpointProbeResult> Results { get; init; } = Array.Empty<EndpointProbeResult>();
 
-    /// <summary>The whole verdict as text: headline, findings, what to do.</summary>
+    /// <summary>The whole verdict as text: the plain sentence, the headline, findings, what to do.</summary>
     public string Text
     {
         get
         {
-            var text = new StringBuilder(Headline).Append('\n');
+            var text = new StringBuilder(Summary).Append('\n').Append(Headline).Append('\n');
             foreach (var line in Findings) text.Append("- ").Append(line).Append('\n');
             text.Append("What to do: ").Append(Recommendation);
             return text.ToString();

@@ -1,3 +1,4 @@
+using QTickets.Core.Configuration;
 using System.Globalization;
 
 namespace QTickets.Core.Diagnostics;
@@ -29,11 +30,12 @@ public static class VerdictBuilder
             : working.Count > 0 ? VerdictKind.WorkingFormFound : VerdictKind.NoWorkingForm;
 
         var findings = new List<string>();
-        string headline, recommendation;
+        string summary, headline, recommendation;
         var best = working.FirstOrDefault(r => r.Kind == ProbeKind.JsonBody) ?? working.FirstOrDefault();
         switch (kind)
         {
             case VerdictKind.ApiUnavailable:
+                summary = "The QTickets API did not answer, so nothing could be checked: nothing is wrong on your side; run the check again later.";
                 headline = $"The QTickets API was unavailable: all {sent.Count} requests failed between {ProbeClock.Utc(first)} and {ProbeClock.Utc(last)} " +
                            $"({ProbeClock.MoscowText(first)}–{ProbeClock.MoscowText(last, "HH:mm:ss")} Moscow): {Tally(sent)}.";
                 findings.Add($"Base URL {baseUrl}, token {tokenFingerprint}, organisation {Org(organization)}.");
@@ -42,10 +44,11 @@ public static class VerdictBuilder
                                  "if it keeps failing, send support_ticket_draft.md (exact times and requests) to QTickets support.";
                 break;
             case VerdictKind.TokenRejected:
+                summary = $"QTickets refused the token, so no sales can be read: copy the token again from {TokenSource.CabinetLocation}.";
                 headline = $"The token {tokenFingerprint} is rejected: {rejected.Count} of {sent.Count} requests got HTTP {rejected[0].StatusCode} from {baseUrl}, none succeeded.";
                 findings.AddRange(sent.Select(Detail));
-                recommendation = $"Check QTICKETS_TOKEN: the token with fingerprint {tokenFingerprint} was sent. Copy it again from the QTickets cabinet " +
-                                 "(Settings – General, at the bottom) or ask QTickets support for a new one, then run the protocol again.";
+                recommendation = $"Check QTICKETS_TOKEN: the token with fingerprint {tokenFingerprint} was sent. Copy it again from " +
+                                 TokenSource.CabinetLocation + ", or ask QTickets support for a new one, then run the protocol again.";
                 break;
             default:
                 findings.AddRange(Working(working));
@@ -69,6 +72,9 @@ public static class VerdictBuilder
                     if (failedForms.Count > 0) parts.Add("failing: " + string.Join(", ", failedForms));
                     if (skipped.Count > 0) parts.Add("POST probes not sent");
                     headline = string.Join("; ", parts) + ".";
+                    summary = best.Kind == ProbeKind.JsonBody
+                        ? $"Sales are there and the loader reads them ({best.ItemCount} paid orders in the period checked): nothing to do."
+                        : "Sales are there, but only a request form the loader does not use returns them: send this report to whoever runs the loader.";
                     recommendation = best.Kind == ProbeKind.JsonBody
                         ? "Use GET /orders with the filter in a JSON body (where payed = 1 and payed_at in the window, orderBy id asc, per_page) " +
                           "and page until a page comes back short or empty (paging.total can be wrong); this is the form Get-QTicketsOrder sends. Do not use flat query parameters or POST for reading orders."
@@ -76,11 +82,13 @@ public static class VerdictBuilder
                 }
                 else if (!sent.Any(r => r.Kind is ProbeKind.Baseline or ProbeKind.FlatQuery or ProbeKind.JsonBody or ProbeKind.Write))
                 {
+                    summary = "The check did not ask for orders at all, so it cannot say whether sales are there: run it without -Step.";
                     headline = $"No request form for listing orders was tested (steps run: {string.Join(", ", results.Select(r => r.Step))}).";
                     recommendation = "Run Test-QTicketsEndpoint without -Step, or with the steps to test (A1–C2, J1, E1, E2).";
                 }
                 else
                 {
+                    summary = "QTickets answers, but returned no paid orders for the period checked: look in the QTickets cabinet whether there were sales then.";
                     headline = "No request form returned paid orders in the window" +
                                (empty.Count > 0 ? $": {string.Join(", ", empty.Select(r => r.Step))} answered 200 with no orders." : ".");
                     recommendation = empty.Any(r => r.Kind == ProbeKind.JsonBody)
@@ -93,7 +101,7 @@ public static class VerdictBuilder
 
         return new EndpointVerdict
         {
-            Kind = kind, Headline = headline, Findings = findings, Recommendation = recommendation,
+            Kind = kind, Summary = summary, Headline = headline, Findings = findings, Recommendation = recommendation,
             WorkingSteps = working.Select(r => r.Step).ToArray(), IgnoredSteps = ignored.Select(r => r.Step).ToArray(),
             FailedSteps = failed.Select(r => r.Step).ToArray(), SkippedSteps = skipped.Select(r => r.Step).ToArray(),
             PaidOrdersInWindow = best?.InWindowCount, PaidOrdersTotal = best?.PagingTotal,

@@ -101,6 +101,13 @@ public static class QTicketsJson
         return basket;
     }
 
+    public static PromoCode ParsePromoCode(JsonElement e) => new()
+    {
+        Id = Int64(e, "id") ?? 0,
+        Code = (Text(e, "code") ?? "").Trim(),
+        DiscountId = Int64(e, "discount_id") ?? 0,
+    };
+
     public static Event ParseEvent(JsonElement e)
     {
         var ev = new Event

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using QTickets.Core.Contracts;
+using QTickets.Core.Transform;
 
 namespace QTickets.Core.Load;
 
@@ -38,9 +39,12 @@ public sealed class FreshnessReport
     /// <summary>Each threshold passed, as one sentence each joined with "; "; empty when healthy.</summary>
     public string Problems { get; init; } = "";
 
+    /// <summary>The zone (IANA id) of the wall-clock times above, the configured TZ: the JSON line writes each time with its offset.</summary>
+    public string TimeZone { get; init; } = WallClock.DefaultZone;
+
     /// <summary>Judges <paramref name="facts"/> at wall-clock <paramref name="now"/>.</summary>
     public static FreshnessReport Judge(string job, FreshnessFacts facts, DateTime now, TimeSpan maxAge, double maxFailedPercent,
-        TimeSpan runWindow, bool checkInventory)
+        TimeSpan runWindow, bool checkInventory, TimeZoneInfo? zone = null)
     {
         var problems = new List<string>();
         TimeSpan? saleAge = facts.NewestSale is { } s ? now - s : null;
@@ -61,7 +65,7 @@ public sealed class FreshnessReport
                          $"({percent.ToString("0.#", CultureInfo.InvariantCulture)}% > {maxFailedPercent.ToString("0.#", CultureInfo.InvariantCulture)}%)");
         return new FreshnessReport
         {
-            Job = job, CheckedAt = now, Healthy = problems.Count == 0,
+            Job = job, CheckedAt = now, TimeZone = (zone ?? WallClock.Moscow.Zone).Id, Healthy = problems.Count == 0,
             NewestSale = facts.NewestSale, SaleAge = saleAge,
             NewestInventory = facts.NewestInventory, InventoryAge = inventoryAge,
             Runs = facts.Runs, FailedRuns = facts.FailedRuns, FailedPercent = Math.Round(percent, 2),
@@ -83,7 +87,7 @@ public sealed class FreshnessReport
 
     static string Age(TimeSpan? t) => t is { } v ? Hours(v) : "n/a";
 
-    /// <summary>The report as one line of JSON (the script's second line; ages in seconds, times as written).</summary>
+    /// <summary>The report as one line of JSON (the script's second line; ages in seconds, times with their offset).</summary>
     public string ToJson()
     {
         using var buffer = new MemoryStream();
@@ -113,9 +117,14 @@ public sealed class FreshnessReport
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    static string Stamp(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+    // Wall-clock in Zone, written with that zone's offset at the time, so a machine reading the line needs no zone.
+    string Stamp(DateTime t)
+    {
+        var local = DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, WallClock.For(TimeZone).Zone.GetUtcOffset(local)).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+    }
 
-    static void Time(Utf8JsonWriter w, string name, DateTime? t)
+    void Time(Utf8JsonWriter w, string name, DateTime? t)
     {
         if (t is { } v) w.WriteString(name, Stamp(v));
         else w.WriteNull(name);

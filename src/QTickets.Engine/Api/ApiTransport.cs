@@ -7,6 +7,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using QTickets.Core.Configuration;
 using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Api;
@@ -113,7 +114,7 @@ internal sealed class ApiTransport : IDisposable
         if (answer.Status is 401 or 403)
             return new QTicketsAuthenticationException(
                 $"QTickets refused the token {_fingerprint} (HTTP {answer.Status} on {request.Describe}). Check QTICKETS_TOKEN " +
-                "(or -Token): copy the token again from the QTickets cabinet, Settings - Main. Answer: " + excerpt,
+                "(or -Token): copy the token again from " + TokenSource.CabinetLocation + ". Answer: " + excerpt,
                 request.Describe, answer.Status, excerpt);
         if (answer.Status == 404 && NotFound(answer.Body) is (string resource, long id))
             return new QTicketsNotFoundException($"QTickets has no {resource} with id {id} ({request.Describe}: 404 RESOURCE_NOT_FOUND).",

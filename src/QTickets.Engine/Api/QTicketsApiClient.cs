@@ -52,6 +52,9 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     public IAsyncEnumerable<Event> GetEventsAsync(CancellationToken cancellation = default) =>
         _pages.ReadAsync("/events", Array.Empty<WhereCondition>(), QTicketsJson.ParseEvent, e => e.Id, "events", cancellation);
 
+    public IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default) =>
+        _pages.ReadAsync("/promo-codes", Array.Empty<WhereCondition>(), QTicketsJson.ParsePromoCode, p => p.Id, "promo codes", cancellation);
+
     public async Task<Event> GetEventAsync(long id, CancellationToken cancellation = default)
     {
         var request = new ApiRequest($"/events/{id}", null);

@@ -52,8 +52,8 @@ internal sealed partial class ClickHouseErrors
                           http.HttpRequestError == HttpRequestError.ConnectionError;
             return new ClickHouseStoreException(ClickHouseFailure.Unreachable,
                 $"Cannot reach ClickHouse at {_endpoint}: {(refused ? "connection refused" : Scrub(http.Message))}. " +
-                "Check that the server runs and CLICKHOUSE_HOST / CLICKHOUSE_PORT point at its HTTP port " +
-                "(locally: build/clickhouse.sh start).", ex);
+                "Check that the ClickHouse server is running on that machine (e.g. systemctl status clickhouse-server) and that " +
+                "CLICKHOUSE_HOST / CLICKHOUSE_PORT name its HTTP port (8123, or 8443 with CLICKHOUSE_SECURE=true), not the native port 9000.", ex);
         }
         var code = ServerCode(root);
         // Every error answer of ClickHouse reads "Code: N. DB::Exception: ..."; an error answer without that came from

@@ -25,6 +25,24 @@ public sealed class TestQTicketsEndpointTests(ProtocolSandbox sandbox) : IClassF
     static dynamic Verdict(RunResult r) => r.Output[^1].BaseObject;
 
     [Fact]
+    public void It_takes_the_connection_parameters_of_the_other_API_cmdlets_and_a_rejected_token_is_said_plainly()
+    {
+        foreach (var name in new[] { "Token", "BaseUrl", "EnvFile" })
+            Assert.True(_ps.Run($"(Get-Command Test-QTicketsEndpoint).Parameters.ContainsKey('{name}')").Output.Single().BaseObject is true, name);
+        var ok = _ps.Run("Test-QTicketsEndpoint -Token $token -BaseUrl $url -Step J1 -Verdict",
+            new Dictionary<string, object> { ["token"] = sandbox.Server.Token, ["url"] = sandbox.Server.BaseUrl });
+        Assert.Null(ok.Terminating);
+        Assert.StartsWith("Sales are there and the loader reads them", (string)Verdict(ok).Summary);
+
+        var bad = _ps.Run("Test-QTicketsEndpoint -Token 'qt-not-the-token-0123456789' -BaseUrl $url -Step J1 -Verdict",
+            new Dictionary<string, object> { ["url"] = sandbox.Server.BaseUrl });
+        Assert.Null(bad.Terminating);
+        Assert.Equal("QTickets refused the token, so no sales can be read: copy the token again from " +
+                     "the QTickets cabinet, Settings – Main (Настройки – Основное), at the bottom of the page.", (string)Verdict(bad).Summary);
+        Assert.DoesNotContain("qt-not-the-token-0123456789", bad.AllText());
+    }
+
+    [Fact]
     public async Task The_verdict_names_GET_with_a_JSON_body_as_working_and_flat_and_POST_forms_as_ignored_or_failing_with_counts()
     {
         var r = Run("Test-QTicketsEndpoint -EnvFile $envFile -IncludeWriteProbes -RetryDelaySeconds 0");
@@ -55,7 +73,8 @@ public sealed class TestQTicketsEndpointTests(ProtocolSandbox sandbox) : IClassF
         Assert.True(paid > 200, $"the sandbox has {paid} paid orders in the window");
         var a0 = r.Output.Take(r.Output.Count - 1).Single(o => (string)o.Properties["Step"].Value == "A0");
         var text = (string)verdict.Text;
-        Assert.StartsWith($"GET /orders with a JSON body works (J1: 200 paid orders in the window, paging.total {paid}); flat query parameters are ignored; " +
+        Assert.StartsWith($"Sales are there and the loader reads them (200 paid orders in the period checked): nothing to do.\n" +
+                          $"GET /orders with a JSON body works (J1: 200 paid orders in the window, paging.total {paid}); flat query parameters are ignored; " +
                           "failing: E1 404 HTML, E2 503 UNKNOWN_ERROR.", text);
         Assert.Contains($"- Flat query parameters are ignored: A1 returned the default first page, 50 orders of all statuses ({a0.Properties["PaidCount"].Value} paid, " +
                         $"{a0.Properties["UnpaidCount"].Value} unpaid), from ", text);
@@ -124,7 +143,8 @@ public sealed class TestQTicketsEndpointTests(ProtocolSandbox sandbox) : IClassF
         var verdict = Assert.Single(r.Output).BaseObject as dynamic;
         Assert.Equal("TokenRejected", verdict.Kind.ToString());
         Assert.StartsWith("The token qt***89 is rejected: 2 of 2 requests got HTTP 403", (string)verdict.Headline);
-        Assert.Contains(r.Warnings, w => w.StartsWith("The token qt***89 is rejected", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.StartsWith("QTickets refused the token, so no sales can be read", StringComparison.Ordinal) &&
+                                         w.Contains("The token qt***89 is rejected", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -95,6 +95,19 @@ public sealed class HelpTests : IDisposable
     }
 
     [Fact]
+    public void About_topics_have_their_short_description_as_synopsis()
+    {
+        var r = _ps.Run("Get-Help about_QTickets* | ForEach-Object { $_.Name + '|' + $_.Synopsis }");
+        Assert.Null(r.Terminating);
+        var topics = r.Output.Select(o => o.ToString()).OrderBy(t => t, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, topics.Count);
+        var main = Assert.Single(topics, t => t.StartsWith("about_QTickets|", StringComparison.Ordinal));
+        Assert.StartsWith("about_QTickets|Loading QTickets ticket sales into ClickHouse", main);
+        Assert.EndsWith("exit codes and privacy.", main);
+        Assert.Contains(topics, t => t.StartsWith("about_QTickets_Troubleshooting|What to do when the QTickets API seems to return no sales", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void About_topics_are_found_by_Get_Help()
     {
         var r = _ps.Run("Get-Help about_QTickets; '----'; Get-Help about_QTickets_Troubleshooting");

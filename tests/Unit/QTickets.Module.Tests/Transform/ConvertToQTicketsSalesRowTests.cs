@@ -43,6 +43,27 @@ public sealed class ConvertToQTicketsSalesRowTests : IDisposable
     }
 
     [Fact]
+    public void Text_piped_line_by_line_is_read_like_ConvertFrom_Json_reads_it()
+    {
+        // A pretty-printed page piped as lines (Get-Content without -Raw), and one order per line (NDJSON).
+        var r = _ps.Run("""
+            $doc = [System.Text.Json.JsonDocument]::Parse($raw)
+            $pretty = [System.Text.Json.JsonSerializer]::Serialize($doc.RootElement, [System.Text.Json.JsonSerializerOptions]@{ WriteIndented = $true })
+            $lines = $pretty -split "`n"
+            "lines=$($lines.Count)"
+            "pretty=$(@($lines | ConvertTo-QTicketsSalesRow -Event $events -Version 17).Count)"
+            $perLine = @($doc.RootElement.GetProperty('data').EnumerateArray() | ForEach-Object { $_.GetRawText() -replace '\s*\n\s*', ' ' })
+            "ndjson=$(@($perLine | ConvertTo-QTicketsSalesRow -Event $events -Version 17).Count)"
+            """);
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        var outputs = r.Output.Select(o => o.ToString()).ToList();
+        Assert.True(int.Parse(outputs[0]["lines=".Length..], System.Globalization.CultureInfo.InvariantCulture) > 100, outputs[0]);
+        Assert.Equal("pretty=40", outputs[1]);
+        Assert.Equal("ndjson=40", outputs[2]);
+    }
+
+    [Fact]
     public void Every_row_has_the_same_scalar_columns_in_the_same_order()
     {
         // Export-Csv takes its columns from the first object; this is the contract it relies on.
@@ -114,7 +135,7 @@ public sealed class ConvertToQTicketsSalesRowTests : IDisposable
         Assert.Contains("no id", invalid[2].Exception.Message);
         Assert.Contains("no payment time", invalid[3].Exception.Message);
         var notJson = Assert.Single(r.Errors, e => e.FullyQualifiedErrorId.StartsWith("QTickets.SalesRow.InvalidJson", StringComparison.Ordinal));
-        Assert.Contains("Get-Content orders.json -Raw", notJson.Exception.Message);
+        Assert.Contains("Pass whole JSON documents (a saved page or order)", notJson.Exception.Message);
     }
 
     [Fact]
