@@ -65,6 +65,7 @@ public sealed class WebhookReceiverTests : IClassFixture<TestClickHouse>, IDispo
         public Task<Order> GetOrderAsync(long id, bool includePersonalData, CancellationToken cancellation = default) => throw new NotSupportedException();
         public IAsyncEnumerable<Event> GetEventsAsync(CancellationToken cancellation = default) => throw new NotSupportedException();
         public Task<ShowSeatTotals> GetShowSeatsAsync(long showId, CancellationToken cancellation = default) => throw new NotSupportedException();
+        public IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default) => throw new NotSupportedException();
         public PagesInFlightReport PagesInFlight => new("pinned", 1, 1, 1, 1, 1, 0, 0, 0, 0, 0);
         public void Dispose() { }
     }
