@@ -87,7 +87,8 @@ public interface IClickHouseStore : IDisposable
 
     /// <summary>
     /// The sale days (toDate(sale_ts)) that have orders in staging but no row in fact_qtickets_sales_daily or in
-    /// fact_qtickets_sales_utm_daily: facts lost with a dropped table, to be recomputed.
+    /// fact_qtickets_sales_utm_daily (facts lost with a dropped table), or more than one version in either (a
+    /// recomputation stopped between inserting the day's new sums and deleting the old ones): to be recomputed.
     /// </summary>
     Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation);
 

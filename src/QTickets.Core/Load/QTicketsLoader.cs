@@ -171,7 +171,7 @@ public sealed class QTicketsLoader
         // that died between staging and facts) count, not the days this run adds.
         var lost = _store is null ? Array.Empty<DateOnly>() : await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false);
         if (lost.Count > 0)
-            _observer.Warning($"{lost.Count} sale day(s) have orders in staging but no daily facts ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
+            _observer.Warning($"{lost.Count} sale day(s) have orders in staging but their daily facts are missing or half-replaced ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
                               "recomputing them too.");
         var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), floor, rejections, cancellation).ConfigureAwait(false);
         days.UnionWith(lost);

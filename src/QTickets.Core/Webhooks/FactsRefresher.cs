@@ -45,8 +45,8 @@ public sealed class FactsRefresher
     }
 
     /// <summary>
-    /// The sale days where staging FINAL and the daily facts disagree (tickets or revenue of an event), queued for
-    /// recomputation. Returns how many.
+    /// The sale days where staging FINAL and the daily facts disagree (tickets or revenue of an event), or whose facts
+    /// are missing or half-replaced, queued for recomputation. Returns how many.
     /// </summary>
     public async Task<int> CatchUpAsync(CancellationToken cancellation)
     {
@@ -64,6 +64,8 @@ public sealed class FactsRefresher
         }
         foreach (var f in facts)
             if (!stagingKeys.Contains((f.Day, f.EventId)) && (f.Tickets != 0 || f.Revenue != 0)) days.Add(f.Day);
+        // Days a killed receiver left with old and new sums side by side (FINAL reads them right, plain sums do not).
+        days.UnionWith(await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false));
         if (days.Count > 0) Touch(days);
         return days.Count;
     }

@@ -372,7 +372,11 @@ public sealed class ClickHouseStore : IClickHouseStore
         var rows = await RowsAsync(
             $"SELECT toString(d) FROM (SELECT DISTINCT toDate(sale_ts) AS d FROM {Database}.{OrdersStaging}) " +
             $"WHERE d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesDaily}) " +
-            $"OR d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesUtmDaily}) ORDER BY d",
+            $"OR d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesUtmDaily}) " +
+            // More than one version of a day: a recomputation stopped between its insert and its delete, or two that
+            // ran at once with the same version (the loader and the webhook receiver); plain sums count it twice.
+            $"OR d IN (SELECT sales_date FROM {Database}.{SalesDaily} GROUP BY sales_date HAVING uniqExact(_ver) > 1) " +
+            $"OR d IN (SELECT sales_date FROM {Database}.{SalesUtmDaily} GROUP BY sales_date HAVING uniqExact(_ver) > 1) ORDER BY d",
             cancellation).ConfigureAwait(false);
         return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
     }

@@ -60,14 +60,14 @@ public static class DailyFacts
             $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toUInt32(sum(tickets_sold)), " +
             $"toFloat64(sum(toDecimal128(revenue, 2))), {ver}::UInt64 FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
             "GROUP BY sales_date, event_id, city SETTINGS insert_deduplicate = 0",
-            $"DELETE FROM {db}.{SalesDaily} WHERE sales_date IN ({daysSql}) AND _ver != {ver}",
+            $"DELETE FROM {db}.{SalesDaily} WHERE sales_date IN ({daysSql}) AND _ver < {ver}",
 
             $"INSERT INTO {db}.{SalesUtmDaily} (sales_date, event_id, city, {utm}, tickets_sold, revenue, _ver) " +
             $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toString(utm_source) AS utm_source, " +
             $"toString(utm_medium) AS utm_medium, utm_campaign, utm_content, utm_term, toUInt32(sum(tickets_sold)), " +
             $"toFloat64(sum(toDecimal128(revenue, 2))), {ver}::UInt64 FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
             $"GROUP BY sales_date, event_id, city, {utm} SETTINGS insert_deduplicate = 0",
-            $"DELETE FROM {db}.{SalesUtmDaily} WHERE sales_date IN ({daysSql}) AND _ver != {ver}",
+            $"DELETE FROM {db}.{SalesUtmDaily} WHERE sales_date IN ({daysSql}) AND _ver < {ver}",
         };
     }
 

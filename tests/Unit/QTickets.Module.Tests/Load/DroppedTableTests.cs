@@ -44,7 +44,7 @@ public sealed class DroppedTableTests(ITestOutputHelper output)
     static bool Exists(LoadRig rig, string name) =>
         rig.Ch.Count($"SELECT count() FROM system.tables WHERE database = '{rig.Db}' AND name = '{name}'") == 1;
 
-    const string LostFacts = "have orders in staging but no daily facts";
+    const string LostFacts = "have orders in staging but their daily facts are missing or half-replaced";
 
     static JsonElement Load(LoadRig rig, string now, string what, bool factsLost = false)
     {
