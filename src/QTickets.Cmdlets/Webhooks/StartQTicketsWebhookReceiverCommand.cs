@@ -71,9 +71,9 @@ public sealed class StartQTicketsWebhookReceiverCommand : QTicketsCmdlet
             service = new WebhookService(secret, receiverOptions, store, api,
                 handler => Engine.CreateWebhookListener(listenerOptions, handler, observer), observer,
                 line => observer.Information(line, "QTickets.Webhook"), TimeSpan.FromMilliseconds(FactsDelayMilliseconds));
-            observer.Information($"qtickets webhook receiver listening on {service.Listener.Url} -> {config.ClickHouseUrl}/{config.ClickHouseDatabase}, " +
-                                 $"events from {config.BaseUrl} (token {config.TokenFingerprint})", "QTickets.Webhook");
-            await service.RunAsync(stop.Token).ConfigureAwait(false);
+            await service.RunAsync(stop.Token, () => observer.Information(
+                $"qtickets webhook receiver listening on {service.Listener.Url} -> {config.ClickHouseUrl}/{config.ClickHouseDatabase}, " +
+                $"events from {config.BaseUrl} (token {config.TokenFingerprint})", "QTickets.Webhook")).ConfigureAwait(false);
         }
         try
         {

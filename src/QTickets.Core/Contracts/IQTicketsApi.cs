@@ -25,6 +25,12 @@ public interface IQTicketsApi : IDisposable
     /// <summary>Every promo code (all pages of `/promo-codes`), ascending id.</summary>
     IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default);
 
+    /// <summary>Every discount (all pages of `/discounts`), deleted ones included, ascending id.</summary>
+    IAsyncEnumerable<Discount> GetDiscountsAsync(CancellationToken cancellation = default);
+
+    /// <summary>The price colours (`/color-themes`, one unpaged list).</summary>
+    Task<IReadOnlyList<ColorTheme>> GetColorThemesAsync(CancellationToken cancellation = default);
+
     /// <summary>Seat quantities of one show (`/shows/{id}/seats`, flat), summed for inventory.</summary>
     Task<ShowSeatTotals> GetShowSeatsAsync(long showId, CancellationToken cancellation = default);
 

@@ -9,7 +9,8 @@ public interface IWebhookListener
     /// <summary>
     /// Listens until <paramref name="cancellation"/> fires, then stops accepting, lets the requests in progress
     /// finish (up to <see cref="WebhookListenerOptions.DrainTimeout"/>) and returns. Throws when the address cannot
-    /// be bound (in use, not permitted), naming it.
+    /// be bound (in use, not permitted), naming it. <paramref name="listening"/> runs once the address is bound, so
+    /// "listening" is never announced before a delivery could be taken.
     /// </summary>
-    Task RunAsync(CancellationToken cancellation);
+    Task RunAsync(CancellationToken cancellation, Action? listening = null);
 }

@@ -106,6 +106,28 @@ public static class QTicketsJson
         Id = Int64(e, "id") ?? 0,
         Code = (Text(e, "code") ?? "").Trim(),
         DiscountId = Int64(e, "discount_id") ?? 0,
+        ActiveFrom = Time(e, "active_from", null),
+        ActiveTo = Time(e, "active_to", null),
+        UpdatedAt = Time(e, "updated_at", null) ?? default,
+        DeletedAt = Time(e, "deleted_at", null),
+        Payload = e.GetRawText(),
+    };
+
+    public static Discount ParseDiscount(JsonElement e) => new()
+    {
+        Id = Int64(e, "id") ?? 0,
+        Name = (Text(e, "name") ?? "").Trim(),
+        Type = (Text(e, "type") ?? "").Trim(),
+        UpdatedAt = Time(e, "updated_at", null) ?? default,
+        DeletedAt = Time(e, "deleted_at", null),
+        Payload = e.GetRawText(),
+    };
+
+    public static ColorTheme ParseColorTheme(JsonElement e) => new()
+    {
+        Id = Int64(e, "id") ?? 0,
+        Color = (Text(e, "color") ?? "").Trim(),
+        Payload = e.GetRawText(),
     };
 
     public static Event ParseEvent(JsonElement e)

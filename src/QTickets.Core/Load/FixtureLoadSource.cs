@@ -47,6 +47,8 @@ public sealed class FixtureLoadSource : ILoadSource
 
     public PagesInFlightReport? PagesInFlight => null;
 
+    public Task<ReferenceLists?> ReferenceListsAsync(CancellationToken cancellation) => Task.FromResult<ReferenceLists?>(null);
+
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) =>
         throw new NotSupportedException("Offline fixtures have no seat maps.");
 

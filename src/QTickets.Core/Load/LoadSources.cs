@@ -26,7 +26,13 @@ public interface ILoadSource
 
     /// <summary>The API pages in flight the run used; null for a source that does not page an API.</summary>
     PagesInFlightReport? PagesInFlight { get; }
+
+    /// <summary>Discounts, promo codes and price colours; null when the source has none (offline fixtures).</summary>
+    Task<ReferenceLists?> ReferenceListsAsync(CancellationToken cancellation);
 }
+
+/// <summary>The reference lists read in one run; <see cref="ColorThemes"/> is null when the API has no such list.</summary>
+public sealed record ReferenceLists(IReadOnlyList<Discount> Discounts, IReadOnlyList<PromoCode> PromoCodes, IReadOnlyList<ColorTheme>? ColorThemes);
 
 /// <summary>The QTickets API as a load source.</summary>
 public sealed class ApiLoadSource(IQTicketsApi api) : ILoadSource
@@ -64,4 +70,17 @@ public sealed class ApiLoadSource(IQTicketsApi api) : ILoadSource
     public PagesInFlightReport? PagesInFlight => api.PagesInFlight;
 
     public Task<ShowSeatTotals> SeatsAsync(long showId, CancellationToken cancellation) => api.GetShowSeatsAsync(showId, cancellation);
+
+    public async Task<ReferenceLists?> ReferenceListsAsync(CancellationToken cancellation)
+    {
+        var discounts = new List<Discount>();
+        await foreach (var d in api.GetDiscountsAsync(cancellation).ConfigureAwait(false)) discounts.Add(d);
+        var promoCodes = new List<PromoCode>();
+        await foreach (var p in api.GetPromoCodesAsync(cancellation).ConfigureAwait(false)) promoCodes.Add(p);
+        IReadOnlyList<ColorTheme>? colors;
+        // Documented, never seen answering: an account without it must not fail every run.
+        try { colors = await api.GetColorThemesAsync(cancellation).ConfigureAwait(false); }
+        catch (QTicketsApiException ex) when (ex.StatusCode is 404 or 403) { colors = null; }
+        return new ReferenceLists(discounts, promoCodes, colors);
+    }
 }

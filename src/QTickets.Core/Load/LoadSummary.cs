@@ -40,6 +40,8 @@ public sealed class LoadSummary : JobSummary
     public long SalesUtmDailyRows { get; set; }
     public int InventoryRows { get; set; }
     public int InventoryShows { get; set; }
+    /// <summary>Discounts, promo codes and price colours written to the legacy's auxiliary tables.</summary>
+    public int ReferenceRows { get; set; }
     /// <summary>The API pages in flight the run used (adaptive or pinned); null offline.</summary>
     public QTickets.Core.Contracts.PagesInFlightReport? PagesInFlight { get; set; }
 

@@ -182,6 +182,8 @@ public sealed class QTicketsLoader
         if (_store is not null && events.Count > 0)
             await WriteAsync(KnownTables.Events, events.Select(e => EventRow.Of(e, _options.Clock, RowVersion.Of(e))), summary.RunId, cancellation).ConfigureAwait(false);
 
+        if (_store is not null) await LoadReferenceListsAsync(summary, now, cancellation).ConfigureAwait(false);
+
         if (!_options.SkipInventory && _source.HasSeats)
             await SnapshotInventoryAsync(summary, events, now, version, cancellation).ConfigureAwait(false);
 
@@ -350,6 +352,28 @@ public sealed class QTicketsLoader
         await _store.SupersedeInventoryAsync(snapshot.Version, cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Discounts, promo codes and price colours into the legacy's auxiliary tables, whole lists every run (a few
+    /// hundred rows; a row replaces its earlier reading by the source's time). An account whose API has no colour
+    /// list gets a warning, not a failed run.
+    /// </summary>
+    async Task LoadReferenceListsAsync(LoadSummary summary, DateTimeOffset now, CancellationToken cancellation)
+    {
+        if (await _source.ReferenceListsAsync(cancellation).ConfigureAwait(false) is not { } lists) return;
+        var types = lists.Discounts.ToDictionary(d => d.Id, d => d.Type);
+        await WriteAsync(KnownTables.Discounts, lists.Discounts.Select(d => ReferenceRows.Of(d, _options.Clock, now)), summary.RunId, cancellation)
+            .ConfigureAwait(false);
+        await WriteAsync(KnownTables.PromoCodes, lists.PromoCodes.Select(p => ReferenceRows.Of(p, types.GetValueOrDefault(p.DiscountId, ""), _options.Clock, now)),
+            summary.RunId, cancellation).ConfigureAwait(false);
+        if (lists.ColorThemes is { } colors)
+            await WriteAsync(KnownTables.PriceShades, colors.Select(c => ReferenceRows.Of(c, _options.Clock, now)), summary.RunId, cancellation).ConfigureAwait(false);
+        else
+            _observer.Warning($"The QTickets API has no /color-themes list for this account: {KnownTables.PriceShades} is not refreshed.");
+        summary.ReferenceRows = lists.Discounts.Count + lists.PromoCodes.Count + (lists.ColorThemes?.Count ?? 0);
+        _observer.Verbose($"Reference lists: {lists.Discounts.Count} discounts, {lists.PromoCodes.Count} promo codes, " +
+                          $"{lists.ColorThemes?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} price colours.");
+    }
+
     async Task WriteAsync<T>(string table, IEnumerable<T> rows, Guid runId, CancellationToken cancellation, params string[] omitted) where T : class
     {
         await using var writer = new LazyWriter<T>(_store!, table, _options.BatchSize, _observer, runId, omitted);
@@ -389,7 +413,7 @@ public sealed class QTicketsLoader
     {
         KnownTables.OrdersStaging, KnownTables.InventoryStaging, KnownTables.Events, KnownTables.SalesDaily,
         KnownTables.SalesUtmDaily, KnownTables.InventoryLatest, KnownTables.JobRuns, KnownTables.LoaderState, KnownTables.RejectedOrders,
-        KnownTables.Inventory,
+        KnownTables.Inventory, KnownTables.Discounts, KnownTables.PromoCodes, KnownTables.PriceShades,
     };
 
     async Task RequireSchemaAsync(CancellationToken cancellation)

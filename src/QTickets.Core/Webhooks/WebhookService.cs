@@ -36,7 +36,7 @@ public sealed class WebhookService
     /// <summary>True once the start's catch-up of facts has run (it is retried while ClickHouse fails).</summary>
     public bool CaughtUp { get; private set; }
 
-    public async Task RunAsync(CancellationToken stop)
+    public async Task RunAsync(CancellationToken stop, Action? listening = null)
     {
         using var factsStop = new CancellationTokenSource();
         var commit = Staging.RunAsync(CancellationToken.None);
@@ -44,7 +44,7 @@ public sealed class WebhookService
         var catchUp = CatchUpAsync(stop);
         try
         {
-            await Listener.RunAsync(stop).ConfigureAwait(false);
+            await Listener.RunAsync(stop, listening).ConfigureAwait(false);
         }
         finally
         {

@@ -55,6 +55,19 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     public IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default) =>
         _pages.ReadAsync("/promo-codes", Array.Empty<WhereCondition>(), QTicketsJson.ParsePromoCode, p => p.Id, "promo codes", cancellation);
 
+    public IAsyncEnumerable<Discount> GetDiscountsAsync(CancellationToken cancellation = default) =>
+        _pages.ReadAsync("/discounts", Array.Empty<WhereCondition>(), QTicketsJson.ParseDiscount, d => d.Id, "discounts", cancellation);
+
+    public async Task<IReadOnlyList<ColorTheme>> GetColorThemesAsync(CancellationToken cancellation = default)
+    {
+        var request = new ApiRequest("/color-themes", null);
+        using var json = await _transport.SendAsync(request, cancellation).ConfigureAwait(false);
+        var root = json.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+            throw new QTicketsResponseException($"The answer to {request.Describe} has no data list.", request.Describe, 200, "", 1);
+        return data.EnumerateArray().Select(QTicketsJson.ParseColorTheme).ToList();
+    }
+
     public async Task<Event> GetEventAsync(long id, CancellationToken cancellation = default)
     {
         var request = new ApiRequest($"/events/{id}", null);

@@ -254,7 +254,8 @@ public static partial class Schema
         var w = plan.WriterUser;
         var r = plan.ReaderUser;
         var grants = new List<string>();
-        foreach (var t in new[] { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, LoaderState, RejectedOrders, Inventory })
+        foreach (var t in new[] { OrdersStaging, InventoryStaging, Events, SalesDaily, SalesUtmDaily, InventoryLatest, JobRuns, LoaderState, RejectedOrders, Inventory,
+                     Discounts, PromoCodes, PriceShades })
             grants.Add($"GRANT INSERT ON {db}.{t} TO {w}");
         // DELETE (lightweight) where a run replaces rows rather than outranking them: a day's facts and an event's
         // inventory (so plain sums without FINAL are right), and what a legacy loader still running wrote (its

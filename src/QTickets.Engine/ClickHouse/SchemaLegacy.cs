@@ -23,8 +23,8 @@ public static partial class Schema
     /// <list type="bullet">
     /// <item>clients: nothing. It held buyers' e-mails, phones and names; customers' personal data is never stored,
     /// so the table exists (legacy checks list it) and is emptied;</item>
-    /// <item>price shades, discounts, promo codes: reference lists without personal data; the scheduled run does not
-    /// load them, so they stay empty (README: moving from the legacy loader);</item>
+    /// <item>price shades, discounts, promo codes: reference lists without personal data, loaded whole by every
+    /// scheduled run (`/color-themes`, `/discounts`, `/promo-codes`);</item>
     /// <item>barcodes: nothing. The endpoint the legacy called (GET /barcodes) does not exist (HTML 404), and the
     /// documented one lists a show's barcodes with the holders' names;</item>
     /// <item>partner tickets: nothing. The Partners API needs a key issued by QTickets support (a REST token is
@@ -93,7 +93,7 @@ public static partial class Schema
             Version = 6, Name = "legacy_objects",
             Description = "The rest of the legacy schema over the qtickets data: fact_qtickets_inventory (filled from each inventory snapshot), " +
                 "the auxiliary staging tables (clients emptied and kept empty: customers' personal data is never stored; price shades, " +
-                "discounts and promo codes stay empty, the scheduled run does not load them; barcodes need an endpoint that lists holders' " +
+                "discounts and promo codes filled by every scheduled run; barcodes need an endpoint that lists holders' " +
                 "names, partner tickets a Partners API key from QTickets support), v_qtickets_freshness, v_sales_latest, v_sales_14d, " +
                 "v_plan_vs_fact, and v_qtickets_sales_dashboard with the legacy meaning (one row per event). Legacy inventory rows (city " +
                 "stored as a dict) removed, dim_events cities named; facts collapsed once so plain sums are right",

@@ -36,7 +36,7 @@ public sealed class WebhookListener : IWebhookListener
 
     public string Url { get; }
 
-    public async Task RunAsync(CancellationToken cancellation)
+    public async Task RunAsync(CancellationToken cancellation, Action? listening = null)
     {
         using var listener = new HttpListener { IgnoreWriteExceptions = true };
         listener.Prefixes.Add(_prefix);
@@ -50,6 +50,7 @@ public sealed class WebhookListener : IWebhookListener
                                                 "Set QTICKETS_WEBHOOK_PORT / QTICKETS_WEBHOOK_LISTEN (or -Port / -ListenAddress).", ex);
         }
         _observer.Verbose($"Listening on {Url}");
+        listening?.Invoke();
         using var slots = new SemaphoreSlim(_options.MaxConcurrency);
         var inFlight = new HashSet<Task>();
         using var stop = cancellation.Register(listener.Stop);

@@ -259,7 +259,7 @@ public sealed class SandboxServer : IAsyncDisposable
         return resp.Status.ToString(CultureInfo.InvariantCulture) + "-truncated";
     }
 
-    private enum Kind { None, List, ById, Seats, PostList }
+    private enum Kind { None, List, ById, Seats, PostList, ColorThemes }
 
     private readonly record struct Route(string Template, Kind Kind, Func<Store, IResourceSet>? Set, string? Id)
     {
@@ -289,8 +289,16 @@ public sealed class SandboxServer : IAsyncDisposable
             return new Route($"/{segs[0]}/{{id}}", Kind.ById, set2, segs[1]);
         if (segs.Length == 3 && get && segs[0] == "shows" && segs[2] == "seats")
             return new Route("/shows/{id}/seats", Kind.Seats, null, segs[1]);
+        if (segs.Length == 1 && get && segs[0] == "color-themes")
+            return new Route("/color-themes", Kind.ColorThemes, null, null);
         return new Route("other", Kind.None, null, null);
     }
+
+    private static readonly string[] s_colorThemes =
+    {
+        "#d80000", "#ff7a00", "#ffc400", "#8fd400", "#00a651", "#00b5ad", "#00a2e8", "#0054a6",
+        "#662d91", "#c2185b", "#8d6e63", "#546e7a", "#212121", "#9e9e9e", "#f06292",
+    };
 
     private static string ResourceKey(Route r) => r.Template.Split('/', StringSplitOptions.RemoveEmptyEntries)[0];
 
@@ -370,6 +378,12 @@ public sealed class SandboxServer : IAsyncDisposable
                     if (set == Store.Orders) node = Lies.Order(node, id, now);
                     if (q.Select is { Count: > 0 } sel) node = QueryEngine.Project(node, sel);
                     return Json(200, new JObject().Add("data", node));
+                }
+                case Kind.ColorThemes:
+                {
+                    // The documented list: fifteen price colours, ids 1-15, one unpaged answer.
+                    var data = new JArray(s_colorThemes.Select((c, i) => (JNode)new JObject().Add("id", (long)(i + 1)).Add("color", c)));
+                    return Json(200, new JObject().Add("data", data));
                 }
                 case Kind.Seats:
                 {

@@ -108,6 +108,9 @@ public sealed class SandboxProcess : IDisposable
 
     public Task<JsonElement> ClockAsync() => ControlAsync(HttpMethod.Get, "/_sandbox/clock");
 
+    /// <summary>What the sandbox serves: mode, clock and the size of every resource (orders, events, discounts, ...).</summary>
+    public Task<JsonElement> InfoAsync() => ControlAsync(HttpMethod.Get, "/_sandbox/info");
+
     /// <summary>Replaces the fault spec: a profile name (slow, flaky, outage, down, ratelimit) or a JSON spec.</summary>
     public Task<JsonElement> SetFaultsAsync(string spec) =>
         ControlAsync(HttpMethod.Post, "/_sandbox/faults", spec.TrimStart().StartsWith('{') ? spec : JsonSerializer.Serialize(spec));

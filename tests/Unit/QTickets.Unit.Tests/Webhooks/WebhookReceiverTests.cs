@@ -66,6 +66,8 @@ public sealed class WebhookReceiverTests : IClassFixture<TestClickHouse>, IDispo
         public IAsyncEnumerable<Event> GetEventsAsync(CancellationToken cancellation = default) => throw new NotSupportedException();
         public Task<ShowSeatTotals> GetShowSeatsAsync(long showId, CancellationToken cancellation = default) => throw new NotSupportedException();
         public IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default) => throw new NotSupportedException();
+        public IAsyncEnumerable<Discount> GetDiscountsAsync(CancellationToken cancellation = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<ColorTheme>> GetColorThemesAsync(CancellationToken cancellation = default) => throw new NotSupportedException();
         public PagesInFlightReport PagesInFlight => new("pinned", 1, 1, 1, 1, 1, 0, 0, 0, 0, 0);
         public void Dispose() { }
     }
