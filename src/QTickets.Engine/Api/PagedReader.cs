@@ -314,8 +314,10 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
                 TopUp(last);
                 var head = _ahead.Peek();
                 if (head.IsCompleted) return await _ahead.Dequeue().ConfigureAwait(false);
-                // The head or any other page: one that arrives makes room for the next request.
-                await Task.WhenAny(_ahead.Where(t => !t.IsCompleted)).ConfigureAwait(false);
+                // The head or any other page: one that arrives makes room for the next request. The head may complete
+                // between the check above and this list (then the list can be empty: look again).
+                var pending = _ahead.Where(t => !t.IsCompleted).ToList();
+                if (pending.Count > 0) await Task.WhenAny(pending).ConfigureAwait(false);
             }
         }
 

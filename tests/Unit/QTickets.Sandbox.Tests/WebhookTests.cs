@@ -130,8 +130,14 @@ public sealed class WebhookTests
         await Configure(s, $"{{\"url\":\"{hook.Url}\",\"secret\":\"{Secret}\",\"duplicates\":true,\"forgeEvery\":3}}");
         await Advance(s, 3600);
         var stats = await Flush(s);
-        // Duplicates and tampered copies go out after their delivery: wait for the counters to settle.
-        for (var i = 0; i < 100 && stats.GetProperty("duplicatesSent").GetInt64() < stats.GetProperty("delivered").GetInt64(); i++)
+        // Duplicates and tampered copies go out after their delivery, and a copy's answer is counted after the receiver
+        // has seen it: wait until the counters and what the receiver recorded agree, or give up after 10 s.
+        bool Settled(JsonElement st) =>
+            st.GetProperty("duplicatesSent").GetInt64() == st.GetProperty("delivered").GetInt64() &&
+            st.GetProperty("forgedRefused").GetInt64() + st.GetProperty("forgedAccepted").GetInt64() == st.GetProperty("forgedSent").GetInt64() &&
+            hook.All.Count(r => r.SignatureValid) == 2 * st.GetProperty("delivered").GetInt64() &&
+            hook.All.Count(r => !r.SignatureValid) == st.GetProperty("forgedSent").GetInt64();
+        for (var i = 0; i < 200 && !Settled(stats); i++)
         {
             await Task.Delay(50);
             stats = await s.ControlAsync(HttpMethod.Get, "/_sandbox/webhooks");
