@@ -197,7 +197,7 @@ grant_queries() { # grant_queries writer|reader: the <query> lines for that user
     if [[ -z $GRANTS_FILE ]]; then
         case $who in
             # qtickets_demo: the database of ./build.sh demo (scripts/demo.sh), loaded as the writer.
-            writer) printf '                <query>GRANT SELECT, INSERT ON %s.*</query>\n' "$DB" "$DEMO_DB" ;;
+            writer) printf '                <query>GRANT SELECT, INSERT, ALTER DELETE ON %s.*</query>\n' "$DB" "$DEMO_DB" ;;
             reader) printf '                <query>GRANT SELECT ON %s.*</query>\n' "$DB" "$DEMO_DB" ;;
         esac
         return 0
