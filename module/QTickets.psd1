@@ -51,6 +51,9 @@
         PSData = @{
             Tags         = @('QTickets', 'ClickHouse', 'ETL', 'Tickets', 'Linux', 'PSEdition_Core')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # The project's one address: the help generator derives every cmdlet's online help page from it
+            # (Get-Help -Online), the package carries it as its project URL.
+            ProjectUri   = 'https://github.com/qtickets/QTickets.PowerShell'
             ReleaseNotes = 'First release: configuration, API client, sales rows, ClickHouse loader.'
         }
     }

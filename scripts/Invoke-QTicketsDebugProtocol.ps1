@@ -58,6 +58,11 @@ param(
     [string[]] $Step
 )
 
+# Cron, systemd and Task Scheduler keep raw bytes: every stream of this script is plain text (no ANSI colour codes),
+# whatever TERM says. Set before anything can write; pwsh's own parameter errors come earlier and are kept plain by
+# NO_COLOR=1, which the schedule templates set.
+$PSStyle.OutputRendering = [System.Management.Automation.OutputRendering]::PlainText
+
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 

@@ -42,6 +42,11 @@ param(
     [int] $MaxAttempts
 )
 
+# Cron, systemd and Task Scheduler keep raw bytes: every stream of this script is plain text (no ANSI colour codes),
+# whatever TERM says. Set before anything can write; pwsh's own parameter errors come earlier and are kept plain by
+# NO_COLOR=1, which the schedule templates set.
+$PSStyle.OutputRendering = [System.Management.Automation.OutputRendering]::PlainText
+
 try { . ([System.IO.Path]::Combine($PSScriptRoot, 'Import-QTicketsModule.ps1')) }
 catch {
     "qtickets loader failed (exit 2): the QTickets module could not be imported: $($_.Exception.Message)"

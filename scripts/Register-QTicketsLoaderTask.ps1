@@ -20,6 +20,11 @@ param(
     [string] $TaskName = 'QTickets loader',
     [string] $User = "$env:USERDOMAIN\$env:USERNAME"
 )
+
+# Cron, systemd and Task Scheduler keep raw bytes: every stream of this script is plain text (no ANSI colour codes),
+# whatever TERM says. Set before anything can write; pwsh's own parameter errors come earlier and are kept plain by
+# NO_COLOR=1, which the schedule templates set.
+$PSStyle.OutputRendering = [System.Management.Automation.OutputRendering]::PlainText
 $ErrorActionPreference = 'Stop'
 if (-not $IsWindows) { throw 'Register-QTicketsLoaderTask.ps1 is for Windows; use scripts/systemd or scripts/qtickets-loader.cron elsewhere.' }
 $pwsh = (Get-Command pwsh).Source

@@ -11,19 +11,19 @@ public static class MamlWriter
     const string Command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
     const string Dev = "http://schemas.microsoft.com/maml/dev/2004/10";
 
-    public static void Write(IEnumerable<(CommandMetadataView Cmdlet, CommandHelpDoc? Doc)> commands, string path)
+    public static void Write(IEnumerable<(CommandMetadataView Cmdlet, CommandHelpDoc? Doc)> commands, string path, OnlineHelp? online)
     {
         var settings = new XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) };
         using var w = XmlWriter.Create(path, settings);
         w.WriteStartDocument();
         w.WriteStartElement("helpItems", Msh);
         w.WriteAttributeString("schema", "maml");
-        foreach (var (cmdlet, doc) in commands) WriteCommand(w, cmdlet, doc);
+        foreach (var (cmdlet, doc) in commands) WriteCommand(w, cmdlet, doc, online);
         w.WriteEndElement();
         w.WriteEndDocument();
     }
 
-    static void WriteCommand(XmlWriter w, CommandMetadataView cmdlet, CommandHelpDoc? doc)
+    static void WriteCommand(XmlWriter w, CommandMetadataView cmdlet, CommandHelpDoc? doc, OnlineHelp? online)
     {
         w.WriteStartElement("command", "command", Command);
         w.WriteAttributeString("xmlns", "maml", null, Maml);
@@ -86,7 +86,10 @@ public static class MamlWriter
         w.WriteEndElement();
 
         w.WriteStartElement("command", "relatedLinks", Command);
-        foreach (var link in doc?.Links ?? Array.Empty<HelpLink>())
+        var links = doc?.Links ?? Array.Empty<HelpLink>();
+        // First: Get-Help -Online opens the first link with a URI (the cmdlets declare no HelpUri of their own).
+        if (online is not null) links = links.Prepend(new HelpLink(OnlineHelp.LinkText, online.PageUri(cmdlet.Name))).ToList();
+        foreach (var link in links)
         {
             w.WriteStartElement("maml", "navigationLink", Maml);
             w.WriteElementString("maml", "linkText", Maml, link.Text);
@@ -141,7 +144,7 @@ public static class MamlWriter
     }
 
     /// <summary>The type as PowerShell users write it: [string[]], [DateTimeOffset], [Order[]].</summary>
-    static string ShortName(Type type)
+    internal static string ShortName(Type type)
     {
         if (type.IsArray) return ShortName(type.GetElementType()!) + "[]";
         if (Nullable.GetUnderlyingType(type) is { } inner) return ShortName(inner);

@@ -2,14 +2,16 @@
 //   dotnet QTickets.HelpGen.dll --docs docs/help --assembly out/QTickets/QTickets.Cmdlets.dll --out out/QTickets/en-US
 // Writes <Assembly>.dll-Help.xml (MAML: syntax, parameter types, mandatory/position/pipeline flags and defaults come
 // from the engine's own CommandMetadata, so they cannot drift from the code) and about_*.help.txt for every
-// docs/help/about_*.md. A cmdlet or parameter without words is reported on stderr, not fatal: the help tests fail
+// docs/help/about_*.md. With --manifest, every cmdlet's first related link is its online page (from the manifest's
+// ProjectUri), and --pages writes those pages (docs/cmdlets/<Name>.md, committed) from the same words and facts.
+// A cmdlet or parameter without words is reported on stderr, not fatal: the help tests fail
 // on it, while other engineers' builds keep working.
 using QTickets.HelpGen;
 
 var options = HelpGenOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: QTickets.HelpGen --docs <docs/help> --assembly <QTickets.Cmdlets.dll> --out <module/en-US>");
+    Console.Error.WriteLine("usage: QTickets.HelpGen --docs <docs/help> --assembly <QTickets.Cmdlets.dll> --out <module/en-US> [--manifest <QTickets.psd1> [--pages <docs/cmdlets>]]");
     return 64;
 }
 
@@ -24,9 +26,16 @@ foreach (var cmdlet in cmdlets)
     docs.Add((cmdlet, doc));
 }
 
+var online = options.ManifestPath is null ? null : OnlineHelp.FromManifest(options.ManifestPath);
 var maml = Path.Combine(options.OutDir, Path.GetFileName(options.AssemblyPath) + "-Help.xml");
-MamlWriter.Write(docs, maml);
+MamlWriter.Write(docs, maml, online);
 Console.WriteLine($"QTickets.HelpGen: {docs.Count} cmdlets -> {maml}");
+
+if (online is not null && options.PagesDir is not null)
+{
+    CmdletPageWriter.WriteAll(docs, options.PagesDir, online);
+    Console.WriteLine($"QTickets.HelpGen: {docs.Count} online help pages -> {options.PagesDir}");
+}
 
 foreach (var about in Directory.EnumerateFiles(options.DocsDir, "about_*.md").Order(StringComparer.Ordinal))
 {

@@ -66,7 +66,7 @@ public class ScheduleTemplatesTests
         var cron = files.Single(f => f.Kind == ScheduleKind.Cron);
         Assert.Null(cron.Path);
         var line = cron.Content.Split('\n').Single(l => l.StartsWith("*/15 ", StringComparison.Ordinal));
-        Assert.Equal($"*/15 * * * * '/opt/power shell/pwsh' -NoProfile -NonInteractive -File {Scripts}/Invoke-QTicketsLoader.ps1 " +
+        Assert.Equal($"*/15 * * * * NO_COLOR=1 '/opt/power shell/pwsh' -NoProfile -NonInteractive -File {Scripts}/Invoke-QTicketsLoader.ps1 " +
                      @"-EnvFile '/etc/q tickets/50\%.env' >> '/var/log/it'\''s.log' 2>&1", line);
     }
 
