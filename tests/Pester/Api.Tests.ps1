@@ -107,10 +107,10 @@ Describe 'Get-QTicketsOrder' {
         $caught.Exception.Message | Should -Not -Match ([regex]::Escape($wrong))
     }
 
-    It 'shows a default table that fits 120 columns' {
-        $table = $orders | Select-Object -First 20 | Format-Table | Out-String -Width 120
+    It 'shows a default table that fits 80 columns' {
+        $table = $orders | Select-Object -First 20 | Format-Table | Out-String -Width 80
         $table | Should -Match 'Status'
-        $table -split "`r?`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+        $table -split "`r?`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 }
 
@@ -135,9 +135,9 @@ Describe 'Get-QTicketsEvent' {
         $problems[0].TargetObject | Should -Be 999999999
     }
 
-    It 'shows a default table that fits 120 columns' {
-        $table = $events | Format-Table | Out-String -Width 120
-        $table | Should -Match 'CityTimeZone'
-        $table -split "`r?`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+    It 'shows a default table that fits 80 columns' {
+        $table = $events | Format-Table | Out-String -Width 80
+        $table | Should -Match 'Shows\s+FirstShow\s+Active\s+Name'
+        $table -split "`r?`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 }

@@ -125,7 +125,7 @@ public sealed class CompareQTicketsClickHouseTests : IClassFixture<ReconcileWorl
         Assert.Empty(after.Errors);
         Assert.Empty(after.Warnings);
         var lines = after.HostLines.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\x1b\[[0-9;]*m", "")).ToList();
-        Assert.Contains(lines, l => l.TrimStart().StartsWith("sales_date event_id api_ord", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.TrimStart().StartsWith("sales_date event_id api_tix", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 120, l));
         Assert.DoesNotContain(lines, l => l.Contains("True", StringComparison.Ordinal));
     }
