@@ -96,7 +96,7 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
 
     /// <summary>A non-terminating "no such id" error, written from a worker through the queue.</summary>
     protected void WriteNotFound(QTicketsNotFoundException ex, string noun, CancellationToken cancellation) =>
-        Queue.Post(c => c.WriteError(new ErrorRecord(ex, $"QTickets.Api.{noun}NotFound", ErrorCategory.ObjectNotFound, ex.Id)), cancellation);
+        Queue.Post(c => ((QTicketsCmdlet)c).WriteError(new ErrorRecord(ex, $"QTickets.Api.{noun}NotFound", ErrorCategory.ObjectNotFound, ex.Id)), cancellation);
 
     public void Dispose()
     {

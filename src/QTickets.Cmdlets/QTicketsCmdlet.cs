@@ -62,6 +62,16 @@ public abstract class QTicketsCmdlet : PSCmdlet
         return config;
     }
 
+    /// <summary>
+    /// Every error record this module writes carries its fix in ErrorDetails.RecommendedAction (<see cref="ErrorRemedy"/>),
+    /// where scripts and monitoring read it without parsing the message. These hide the Cmdlet methods so every call
+    /// in a QTickets cmdlet passes here; a record that already names a fix keeps it.
+    /// </summary>
+    public new void WriteError(ErrorRecord errorRecord) => base.WriteError(ErrorRemedy.Attach(errorRecord, MyInvocation));
+
+    /// <inheritdoc cref="WriteError(ErrorRecord)"/>
+    public new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(ErrorRemedy.Attach(errorRecord, MyInvocation));
+
     protected ErrorRecord ConfigurationError(ConfigurationException ex) => ex is EnvFileNotFoundException missing
         ? new ErrorRecord(ex, "QTickets.Configuration.EnvFileNotFound", ErrorCategory.ObjectNotFound, missing.Path)
         : new ErrorRecord(ex, "QTickets.Configuration.Invalid", ErrorCategory.InvalidArgument, EnvFile);

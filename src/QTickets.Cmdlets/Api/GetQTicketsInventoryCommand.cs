@@ -93,7 +93,7 @@ public sealed class GetQTicketsInventoryCommand : QTicketsApiCmdlet
             catch (QTicketsNotFoundException ex)
             {
                 // This event (or one of its shows) is gone; the others are still worth reading.
-                Queue.Post(c => c.WriteError(new ErrorRecord(ex, "QTickets.Inventory.NotFound", ErrorCategory.ObjectNotFound, eventId)), stopping);
+                Queue.Post(c => ((QTicketsCmdlet)c).WriteError(new ErrorRecord(ex, "QTickets.Inventory.NotFound", ErrorCategory.ObjectNotFound, eventId)), stopping);
             }
         });
     }

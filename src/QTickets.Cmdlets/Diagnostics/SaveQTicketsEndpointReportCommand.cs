@@ -13,6 +13,11 @@ namespace QTickets.Cmdlets.Diagnostics;
 [OutputType(typeof(EndpointReport))]
 public sealed class SaveQTicketsEndpointReportCommand : PSCmdlet
 {
+    // Not a QTicketsCmdlet (no connection): its error records get their fix the same way (ErrorRemedy).
+    new void WriteError(ErrorRecord errorRecord) => base.WriteError(ErrorRemedy.Attach(errorRecord, MyInvocation));
+
+    new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(ErrorRemedy.Attach(errorRecord, MyInvocation));
+
     EndpointVerdict? _verdict;
 
     /// <summary>Test-QTicketsEndpoint's output, or just its verdict.</summary>

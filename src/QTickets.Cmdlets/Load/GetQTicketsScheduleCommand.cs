@@ -12,6 +12,11 @@ namespace QTickets.Cmdlets.Load;
 [OutputType(typeof(ScheduleFile))]
 public sealed class GetQTicketsScheduleCommand : PSCmdlet
 {
+    // Not a QTicketsCmdlet (no connection): its error records get their fix the same way (ErrorRemedy).
+    new void WriteError(ErrorRecord errorRecord) => base.WriteError(ErrorRemedy.Attach(errorRecord, MyInvocation));
+
+    new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(ErrorRemedy.Attach(errorRecord, MyInvocation));
+
     /// <summary>Only these kinds (default: all).</summary>
     [Parameter(Position = 0)]
     public ScheduleKind[]? Kind { get; set; }
