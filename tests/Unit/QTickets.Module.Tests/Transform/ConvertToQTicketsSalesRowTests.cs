@@ -170,10 +170,10 @@ public sealed class ConvertToQTicketsSalesRowTests : IDisposable
         Assert.Equal(4, views.Count);
         foreach (var view in views)
         {
-            var headers = view.Descendants("TableColumnHeader").ToList();
-            var widths = headers.Select(h => h.Element("Width") is { } w ? int.Parse(w.Value) : 0).ToList();
-            var last = headers[^1].Element("Label")?.Value ?? view.Descendants("TableColumnItem").Last().Element("PropertyName")!.Value;
-            var total = widths.Sum() + widths.Count - 1 + (headers[^1].Element("Width") is null ? last.Length : 0);
+            var columns = view.Descendants("TableColumnHeader").ToList();
+            var widths = columns.Select(h => h.Element("Width") is { } w ? int.Parse(w.Value) : 0).ToList();
+            var last = columns[^1].Element("Label")?.Value ?? view.Descendants("TableColumnItem").Last().Element("PropertyName")!.Value;
+            var total = widths.Sum() + widths.Count - 1 + (columns[^1].Element("Width") is null ? last.Length : 0);
             Assert.True(total <= 80, $"{view.Element("Name")!.Value}: {total} columns");
         }
     }
