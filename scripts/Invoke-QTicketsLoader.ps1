@@ -12,6 +12,8 @@
       run fails until then).
       10 the legacy Python loader still writes into the database (its rows were removed and their days
       recomputed): stop its timer, every run fails until it stops.
+      130 stopped by Ctrl+C or SIGINT before it finished: recorded as 'stopped' (freshness ignores it); nothing
+      to fix, the next run covers its window.
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (chmod 600).
 .PARAMETER ChEnvFile
@@ -63,9 +65,24 @@ if ($MaxAttempts) { $load.MaxAttempts = $MaxAttempts }
 if ($Now) { $load.Now = [DateTimeOffset]::Parse($Now, [Globalization.CultureInfo]::InvariantCulture) }
 
 # Failures are reported by the summary (two lines on stdout) and the exit code, not by a red error block.
+# Ctrl+C or SIGINT stops the pipeline: Invoke-QTicketsLoad records the run as 'stopped', then nothing after this
+# block runs but its finally, which prints the two lines of a stopped run and ends the process with 130. Not `exit`:
+# while the pipeline stops, pwsh ignores it and exits 0, which cron would take for a run that went well.
 $loadErrors = @()
-try { $summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors 3>&1 | Split-WarningToStdErr }
-catch { $summary = $null; $loadErrors = @($_) }
+$finished = $false
+try {
+    try { $summary = Invoke-QTicketsLoad @load -ErrorAction SilentlyContinue -ErrorVariable loadErrors 3>&1 | Split-WarningToStdErr }
+    catch { $summary = $null; $loadErrors = @($_) }
+    $finished = $true
+}
+finally {
+    if (-not $finished) {
+        [Console]::Out.WriteLine('qtickets loader stopped (exit 130): stopped by Ctrl+C or SIGINT before it finished; recorded in meta_job_runs as ''stopped''. Nothing to fix: the next run covers its window.')
+        [Console]::Out.WriteLine('{"status":"stopped","exit_code":130}')
+        [Console]::Out.Flush()
+        [Environment]::Exit(130)
+    }
+}
 if (-not $summary) {
     # The reason goes on the one stdout line (cron mails and journals show it), never an empty one.
     $reason = if ($loadErrors) { "$($loadErrors[0].Exception.Message)".Trim() } else { '' }

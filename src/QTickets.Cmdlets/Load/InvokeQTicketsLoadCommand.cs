@@ -108,7 +108,10 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsLoadCmdlet
     /// <summary>The summary first (the script prints it), then one error record for interactive users and -ErrorAction.</summary>
     void Fail(LoadSummary summary, Exception ex, LoadExitCode code, string kind)
     {
-        summary.Status = code switch { LoadExitCode.Locked => LoadStatus.Locked, LoadExitCode.Rejected => LoadStatus.Partial, _ => LoadStatus.Error };
+        summary.Status = code switch
+        {
+            LoadExitCode.Locked => LoadStatus.Locked, LoadExitCode.Rejected => LoadStatus.Partial, LoadExitCode.Stopped => LoadStatus.Stopped, _ => LoadStatus.Error,
+        };
         summary.ExitCode = code;
         summary.ErrorKind = kind;
         // Never an empty reason: the line on stdout is all a cron mail or a journal shows.

@@ -11,6 +11,11 @@ public enum LoadStatus
     Partial,
     /// <summary>Another run of the same job on the same database holds the lock (exit 4).</summary>
     Locked,
+    /// <summary>
+    /// Stopped on purpose before it finished (Ctrl+C, SIGINT): nothing went wrong, so it is neither ok nor a failure;
+    /// what it wrote is idempotent and the next run covers its window (exit 130).
+    /// </summary>
+    Stopped,
     Error,
 }
 
@@ -23,6 +28,7 @@ public static class StatusText
         LoadStatus.DryRun => "dry-run",
         LoadStatus.Partial => "partial",
         LoadStatus.Locked => "locked",
+        LoadStatus.Stopped => "stopped",
         _ => "error",
     };
 }
@@ -64,4 +70,9 @@ public enum LoadExitCode
     /// but every run fails until its timer (or cron entry) is stopped.
     /// </summary>
     LegacyLoader = 10,
+    /// <summary>
+    /// Stopped by Ctrl+C or SIGINT before it finished: recorded as 'stopped', which freshness ignores. 130 is what
+    /// shells report for a command ended by SIGINT (128 + 2).
+    /// </summary>
+    Stopped = 130,
 }

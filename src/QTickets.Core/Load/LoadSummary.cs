@@ -119,7 +119,7 @@ public sealed class LoadSummary : JobSummary
     /// <summary>meta_job_runs.message, with the legacy keys first.</summary>
     public string JobRunMessage() => Json(w =>
     {
-        w.WriteString("status", Committed ? StatusText : "error");
+        w.WriteString("status", Committed || Status == LoadStatus.Stopped ? StatusText : "error");
         if (!Committed)
         {
             w.WriteStartObject("error");

@@ -70,8 +70,8 @@ public sealed class QTicketsLoader
         catch (Exception ex)
         {
             (summary.ExitCode, summary.ErrorKind) = Classify(ex, cancellation);
-            summary.Status = LoadStatus.Error;
-            summary.Message = OneLine(ex.Message);
+            summary.Status = summary.ExitCode == LoadExitCode.Stopped ? LoadStatus.Stopped : LoadStatus.Error;
+            summary.Message = summary.Status == LoadStatus.Stopped ? "stopped (Ctrl+C or SIGINT) before it finished; the next run covers its window" : OneLine(ex.Message);
         }
         summary.PagesInFlight = _source.PagesInFlight;
         summary.FinishedAt = _options.Time.GetUtcNow();
@@ -433,7 +433,7 @@ public sealed class QTicketsLoader
                 "allowed to create tables: it recreates missing tables and views, and the next load refills them.", table: missing[0]);
     }
 
-    /// <summary>The meta_job_runs row, ok, partial or error. A failure to record a committed run fails the run; an error row is best effort.</summary>
+    /// <summary>The meta_job_runs row, ok, partial, stopped or error. A failure to record a committed run fails the run; an error row is best effort.</summary>
     async Task RecordAsync(LoadSummary summary, CancellationToken cancellation)
     {
         var run = new LoadRun
@@ -442,7 +442,7 @@ public sealed class QTicketsLoader
             RunId = summary.RunId,
             StartedAt = _options.Clock.Of(summary.StartedAt),
             FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status is LoadStatus.Ok or LoadStatus.Partial ? summary.Status : LoadStatus.Error,
+            Status = summary.Status is LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Stopped ? summary.Status : LoadStatus.Error,
             RowsProcessed = summary.Committed ? summary.RowsProcessed : 0,
             Message = summary.JobRunMessage(),
             Metrics = summary.JobRunMetrics(_options.LookbackHours),
@@ -471,7 +471,7 @@ public sealed class QTicketsLoader
     /// <summary>Which exit code a failure gets (README: exit codes).</summary>
     public static (LoadExitCode Code, string Kind) Classify(Exception ex, CancellationToken cancellation) => ex switch
     {
-        OperationCanceledException when cancellation.IsCancellationRequested => (LoadExitCode.Failed, "Cancelled"),
+        OperationCanceledException when cancellation.IsCancellationRequested => (LoadExitCode.Stopped, "Stopped"),
         ConfigurationException => (LoadExitCode.ConfigError, "ConfigError"),
         RunLockedException => (LoadExitCode.Locked, "Locked"),
         RunLockFailedException => (LoadExitCode.LockFailed, "LockFailed"),

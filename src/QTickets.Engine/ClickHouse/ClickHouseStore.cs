@@ -385,9 +385,9 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public async Task RecordRunAsync(LoadRun run, CancellationToken cancellation)
     {
-        // The legacy vocabulary the dashboards read ('ok', 'error'), plus 'partial'.
-        if (run.Status is not (LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Error))
-            throw new ArgumentException($"LoadRun.Status must be Ok, Partial or Error, not {run.Status}.");
+        // The legacy vocabulary the dashboards read ('ok', 'error'), plus 'partial' and 'stopped' (freshness ignores it).
+        if (run.Status is not (LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Stopped or LoadStatus.Error))
+            throw new ArgumentException($"LoadRun.Status must be Ok, Partial, Stopped or Error, not {run.Status}.");
         await WriteRowsAsync(JobRuns, new[]
         {
             new JobRunRow(run.Job, run.RunId, run.StartedAt, run.FinishedAt, StatusText.Of(run.Status), run.RowsProcessed,
@@ -473,7 +473,8 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     public async Task<FreshnessFacts> GetFreshnessAsync(string job, DateTime runsSince, CancellationToken cancellation)
     {
-        // toString keeps the wall-clock value as written; an empty table gives '' rather than 1970-01-01.
+        // toString keeps the wall-clock value as written; an empty table gives '' rather than 1970-01-01. A run stopped on
+        // purpose (status 'stopped': Ctrl+C, SIGINT) is no evidence either way: it counts neither as a run nor as a failure.
         var sale = (string?)await ScalarAsync(
             $"SELECT if(count() = 0, '', toString(max(sale_ts))) FROM {Database}.{OrdersStaging} FINAL WHERE tickets_sold > 0",
             cancellation).ConfigureAwait(false);
@@ -481,10 +482,10 @@ public sealed class ClickHouseStore : IClickHouseStore
             $"SELECT if(count() = 0, '', toString(max(snapshot_ts))) FROM {Database}.{InventoryLatest} FINAL", cancellation).ConfigureAwait(false);
         var since = Literal(runsSince.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         var runs = (await RowsAsync(
-            $"SELECT count(), countIf(status != 'ok') FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND started_at >= toDateTime({since})",
+            $"SELECT count(), countIf(status != 'ok') FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status != 'stopped' AND started_at >= toDateTime({since})",
             cancellation).ConfigureAwait(false)).Single();
         var last = await RowsAsync(
-            $"SELECT status, toString(started_at) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} ORDER BY started_at DESC LIMIT 1",
+            $"SELECT status, toString(started_at) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status != 'stopped' ORDER BY started_at DESC LIMIT 1",
             cancellation).ConfigureAwait(false);
         var lastOk = (string?)await ScalarAsync(
             $"SELECT if(count() = 0, '', toString(max(started_at))) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status = 'ok'",

@@ -61,7 +61,7 @@ internal sealed class SmokeChecks
         results.Add(Info("staging_last_48h", Str(staged[0]), $"sale_ts {staged[1]} .. {staged[2]}"));
 
         var runs = await _rows($"SELECT status, toString(started_at), dateDiff('minute', started_at, now()) FROM {_db}.{JobRuns} " +
-                               $"WHERE job = '{job.Replace("'", "\\'", StringComparison.Ordinal)}' ORDER BY started_at DESC LIMIT 1", ct).ConfigureAwait(false);
+                               $"WHERE job = '{job.Replace("'", "\\'", StringComparison.Ordinal)}' AND status != 'stopped' ORDER BY started_at DESC LIMIT 1", ct).ConfigureAwait(false);
         var okRecent = (await _scalar($"SELECT count() FROM {_db}.{JobRuns} WHERE job = '{job.Replace("'", "\\'", StringComparison.Ordinal)}' " +
                                       "AND status = 'ok' AND started_at >= now() - INTERVAL 2 HOUR", ct).ConfigureAwait(false));
         results.Add(new SmokeCheckResult
