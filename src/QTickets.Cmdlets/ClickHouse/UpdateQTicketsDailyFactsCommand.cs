@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using QTickets.Core.Configuration;
 using QTickets.Core.Contracts;
 using QTickets.Cmdlets.ClickHouse;
 
@@ -28,9 +29,11 @@ public sealed class UpdateQTicketsDailyFactsCommand : ClickHouseCmdlet
         var days = _days.Distinct().Order().ToList();
         if (days.Count == 0) return;
         var version = Version != 0 ? Version : (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var config = LoadConfig(ConfigNeeds.ClickHouse);
         if (!ShouldProcess($"Recompute the daily sales facts of {days.Count} days ({days[0]:yyyy-MM-dd} .. {days[^1]:yyyy-MM-dd}) " +
-                           $"from staging FINAL on {(IsWhatIf ? "the configured ClickHouse" : Store.Endpoint)}, _ver {version}",
-                $"Recompute {days.Count} days?", "Update-QTicketsDailyFacts"))
+                           $"in {WriteTarget.Of(config, KnownTables.SalesDaily)} (one row per day and event, replacing that day's rows) " +
+                           $"from {WriteTarget.Table(config, KnownTables.OrdersStaging)} FINAL, _ver {version}",
+                $"Recompute {days.Count} days of {WriteTarget.Of(config, KnownTables.SalesDaily)}?", "Update-QTicketsDailyFacts"))
             return;
         try
         {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
+using QTickets.Core.Configuration;
 using QTickets.Core.Contracts;
 using QTickets.Core.Transform;
 using QTickets.Cmdlets.ClickHouse;
@@ -112,8 +113,12 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
         if (_targets.TryGetValue(table!, out var target)) return target;
         target = new Target { Table = table! };
         _targets[table!] = target;
-        if (!_whatIf && !ShouldProcess($"Write rows to {table} on {Store.Endpoint} in batches of {BatchSize}", $"Write rows to {table}?",
-                "Write-QTicketsClickHouse"))
+        // Asked once per table, when its first row arrives: rows stream in and are written batch by batch, so their
+        // number is known only at the end (buffering them to count first would hold the whole input in memory, asking
+        // per batch would interrupt a bulk write every BatchSize rows). -WhatIf counts them without writing.
+        var where = WriteTarget.Of(LoadConfig(ConfigNeeds.ClickHouse), table!);
+        if (!_whatIf && !ShouldProcess($"Write the piped rows to {where} in batches of {BatchSize} (streamed: the count is known at the end; -WhatIf counts them)",
+                $"Write the piped rows to {where}, in batches of {BatchSize}?", "Write-QTicketsClickHouse"))
             target.Skipped = true;
         return target;
     }
@@ -143,8 +148,9 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
             var batches = (int)((target.Rows + BatchSize - 1) / BatchSize);
             if (_whatIf)
             {
-                ShouldProcess($"Write {target.Rows} rows in {batches} batches of up to {BatchSize} to table {target.Table}",
-                    $"Write {target.Rows} rows to {target.Table}?", "Write-QTicketsClickHouse");
+                var where = WriteTarget.Of(LoadConfig(ConfigNeeds.ClickHouse), target.Table);
+                ShouldProcess($"Write {target.Rows} rows in {batches} batches of up to {BatchSize} to {where}",
+                    $"Write {target.Rows} rows to {where}?", "Write-QTicketsClickHouse");
                 if (PassThru) WriteObject(new WriteResult { Table = target.Table, Rows = target.Rows, Batches = batches, Elapsed = _clock.Elapsed, WhatIf = true });
                 continue;
             }

@@ -3,6 +3,7 @@ using QTickets.Core.Configuration;
 using QTickets.Core.Contracts;
 using QTickets.Core.Load;
 using QTickets.Core.Transform;
+using QTickets.Cmdlets.ClickHouse;
 
 namespace QTickets.Cmdlets.Load;
 
@@ -48,7 +49,11 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsLoadCmdlet
         }
 
         var dryRun = DryRun || config.DryRun ||
-                     !ShouldProcess($"{config.ClickHouseUrl}/{config.ClickHouseDatabase}", "Load QTickets orders, events and inventory");
+                     // How many rows a load writes is known only once the API has been read: -WhatIf runs it as a dry run,
+                     // which reads and counts them and writes nothing.
+                     !ShouldProcess($"Load the QTickets orders changed in the run's window, events and an inventory snapshot into " +
+                                    $"{WriteTarget.Of(config, KnownTables.OrdersStaging)} and the daily facts (rows: counted by a dry run, which -WhatIf is)",
+                         $"Load QTickets sales into database {config.ClickHouseDatabase} on {WriteTarget.Server(config)}?", "Invoke-QTicketsLoad");
         var options = new LoadOptions
         {
             JobName = config.JobName,

@@ -5,6 +5,7 @@ using QTickets.Core.Contracts;
 using QTickets.Core.Load;
 using QTickets.Core.Reconcile;
 using QTickets.Core.Transform;
+using QTickets.Cmdlets.ClickHouse;
 
 namespace QTickets.Cmdlets.Reconcile;
 
@@ -95,7 +96,8 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsLoadCmdlet
             summary.DifferingDaysBefore = ReconcileComparer.DifferingDays(summary.RowsBefore);
             var days = summary.DifferingDaysBefore;
             if (Repair && days.Count > 0 &&
-                ShouldProcess(target, $"Reload {days.Count} sale day(s) from the QTickets API and recompute their facts: {DayList(days)}"))
+                ShouldProcess($"{WriteTarget.Table(config, KnownTables.OrdersStaging)} and the daily facts on {WriteTarget.Server(config)}",
+                    $"Reload {days.Count} sale day(s) ({summary.RowsBefore.Count(r => r.differs)} differing rows) from the QTickets API and recompute their facts: {DayList(days)}"))
             {
                 var reload = ReloadDays(config, options, api, days);
                 if (reload.ExitCode != LoadExitCode.Ok)

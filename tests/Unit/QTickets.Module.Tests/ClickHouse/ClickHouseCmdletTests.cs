@@ -54,7 +54,7 @@ public sealed class ClickHouseCmdletTests : IClassFixture<TestClickHouse>, IDisp
 
         var rows = "1..2500 | ForEach-Object { [pscustomobject]@{ event_id = \"ps$_\"; event_name = 'Show'; city = 'томск'; _ver = [uint64]1 } }";
         var dry = _ps.Run($"{rows} | Write-QTicketsClickHouse -Table dim_events -BatchSize 1000 {Conn} -WhatIf -PassThru", admin);
-        Assert.Contains(dry.HostLines, l => l == "What if: Write 2500 rows in 3 batches of up to 1000 to table dim_events");
+        Assert.Contains(dry.HostLines, l => l.StartsWith("What if: Write 2500 rows in 3 batches of up to 1000 to ", StringComparison.Ordinal) && l.EndsWith($"{_ch.Database}.dim_events on {_ch.Host}:{_ch.Port}", StringComparison.Ordinal));
         Assert.Equal(0, _ch.Count($"SELECT count() FROM {_ch.Database}.dim_events"));
 
         var write = _ps.Run($"{rows} | Write-QTicketsClickHouse -Table dim_events -BatchSize 1000 {Conn} -PassThru", admin);
