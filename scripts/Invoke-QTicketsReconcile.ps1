@@ -12,7 +12,8 @@
       7 drift (days differ; after -Repair: still differ),
       1 failed, 2 configuration error, 3 token rejected (403), 4 the loader's lock is held (-Repair only),
       5 QTickets API unavailable, 6 ClickHouse error, 9 the loader's lock could not be taken (-Repair only;
-      its folder is missing, read-only, full or not permitted) (the loader's codes).
+      its folder is missing, read-only, full or not permitted) (the loader's codes),
+      130 stopped by Ctrl+C or SIGINT before it finished.
 .PARAMETER EnvFile
     Env file with QTICKETS_TOKEN, QTICKETS_BASE_URL, CLICKHOUSE_* ... (the loader's).
 .PARAMETER ChEnvFile
@@ -76,8 +77,22 @@ catch {
 if ($EventId) { $compare.EventId = $EventId }
 if ($Repair) { $compare.Repair = $true }
 
-# A failure is reported by the summary (two lines on stdout) and the exit code, not by a red error block.
-$summary = Compare-QTicketsClickHouse @compare -ErrorAction SilentlyContinue -ErrorVariable compareErrors 3>&1 | Split-WarningToStdErr
+# A failure is reported by the summary (two lines on stdout) and the exit code, not by a red error block. Ctrl+C or
+# SIGINT stops the pipeline: only the finally runs, which prints a stopped line and ends the process with 130 (not
+# `exit`: while the pipeline stops pwsh ignores it and exits 0, which cron would take for a clean comparison).
+$finished = $false
+try {
+    $summary = Compare-QTicketsClickHouse @compare -ErrorAction SilentlyContinue -ErrorVariable compareErrors 3>&1 | Split-WarningToStdErr
+    $finished = $true
+}
+finally {
+    if (-not $finished) {
+        [Console]::Out.WriteLine('qtickets reconcile stopped (exit 130): stopped by Ctrl+C or SIGINT before it finished. Nothing to fix: a repair reloads whole days, run it again.')
+        [Console]::Out.WriteLine('{"status":"stopped","exit_code":130}')
+        [Console]::Out.Flush()
+        [Environment]::Exit(130)
+    }
+}
 if (-not $summary) {
     "qtickets reconcile failed (exit 1): $(if ($compareErrors) { $compareErrors[0].Exception.Message } else { 'no summary' })"
     exit 1

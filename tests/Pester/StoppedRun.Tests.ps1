@@ -2,7 +2,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     A load stopped on purpose is 'stopped', not failed: against a sandbox that answers every request after 3 s, the
-    scheduled loader script gets SIGINT (what Ctrl+C sends) and an in-process Invoke-QTicketsLoad is stopped like
+    scheduled loader script (and the reconcile script) gets SIGINT (what Ctrl+C sends) and an in-process Invoke-QTicketsLoad is stopped like
     Ctrl+C stops a pipeline (PowerShell.Stop: StopProcessing, PipelineStoppedException). Each leaves a meta_job_runs
     row with status 'stopped'; the script prints its two lines and exits 130; Test-QTicketsFreshness counts neither
     as a run nor as a failure (the ok run before them decides). Needs ./build.sh build and the test ClickHouse.
@@ -13,6 +13,7 @@ BeforeAll {
     $script:manifest = Get-TestModuleManifest
     Import-Module $manifest -Force -ErrorAction Stop
     $script:loader = Join-Path (Split-Path $manifest) 'scripts' 'Invoke-QTicketsLoader.ps1'
+    $script:reconcile = Join-Path (Split-Path $manifest) 'scripts' 'Invoke-QTicketsReconcile.ps1'
     $script:ch = Get-TestClickHouse
     $script:db = New-TestDatabase $ch -Prefix 'qt_pester_stop_'
     $admin = Get-TestClickHouseParameter $ch $db
@@ -22,8 +23,36 @@ BeforeAll {
     $script:envFile = New-TestEnvFile (Join-Path $work 'qtickets.env') -Sandbox $sandbox -ClickHouse $ch -Database $db
     $script:now = Get-TestSandboxClock $sandbox
     $script:lock = Join-Path $work 'load.lock'
-    # Every run's status; each run here starts at the same -Now, so they are counted, not ordered.
-    function script:Get-Runs { @((Invoke-TestClickHouse $ch "SELECT status FROM $db.meta_job_runs") -split "`n" | Where-Object { $_ }) }
+    # Every load's status (the reconcile script records under a job of its own); each run here starts at the same
+    # -Now, so they are counted, not ordered.
+    function script:Get-Runs { @((Invoke-TestClickHouse $ch "SELECT status FROM $db.meta_job_runs WHERE job = 'qtickets_api'") -split "`n" | Where-Object { $_ }) }
+
+    # A script run as cron runs it, sent SIGINT (what Ctrl+C sends) once under way: pwsh up, the module imported,
+    # the first 3-second answers awaited.
+    function script:Invoke-Interrupted([string] $Script, [string[]] $Arguments) {
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-TestPwshPath))
+        foreach ($a in @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments) { $start.ArgumentList.Add($a) }
+        $start.Environment['TMPDIR'] = $work
+        $null = $start.Environment.Remove('XDG_RUNTIME_DIR')
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        try {
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $stderr = $process.StandardError.ReadToEndAsync()
+            Start-Sleep -Seconds 8
+            $process.HasExited | Should -BeFalse -Because 'the run must still be reading when it is stopped'
+            & kill -s INT $process.Id
+            $process.WaitForExit(60000) | Should -BeTrue
+            $process.WaitForExit()
+            [pscustomobject]@{ ExitCode = $process.ExitCode; Lines = @("$($stdout.Result)" -split '\r?\n' | Where-Object { $_ }); Errors = "$($stderr.Result)" }
+        }
+        finally {
+            if (-not $process.HasExited) { $process.Kill($true) }
+            $process.Dispose()
+        }
+    }
 
     # One ok run first: what freshness judges by.
     $ok = Invoke-QTicketsLoad -EnvFile $envFile -Now $now -LockPath $lock -WarningAction SilentlyContinue -ErrorAction Stop
@@ -40,35 +69,18 @@ AfterAll {
 
 Describe 'A stopped load' {
     It 'SIGINT to the loader script: exit 130, a stopped line, a stopped run' {
-        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-TestPwshPath))
-        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $loader, '-EnvFile', $envFile, '-Now', $now.ToString('o'), '-SinceHours', '240') {
-            $start.ArgumentList.Add($a)
-        }
-        $start.Environment['TMPDIR'] = $work
-        $null = $start.Environment.Remove('XDG_RUNTIME_DIR')
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        try {
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEndAsync()
-            # Stopped once the run is under way: pwsh up, the module imported, the first 3-second answers awaited.
-            Start-Sleep -Seconds 8
-            $process.HasExited | Should -BeFalse -Because 'the run must still be reading when it is stopped'
-            & kill -s INT $process.Id
-            $process.WaitForExit(60000) | Should -BeTrue
-            $process.WaitForExit()
-            $lines = @("$($stdout.Result)" -split '\r?\n' | Where-Object { $_ })
-            $process.ExitCode | Should -Be 130 -Because "stdout: $($lines -join ' | '); stderr: $($stderr.Result)"
-            $lines[-2] | Should -Match '^qtickets loader stopped \(exit 130\)'
-            ($lines[-1] | ConvertFrom-Json).status | Should -Be 'stopped'
-        }
-        finally {
-            if (-not $process.HasExited) { $process.Kill($true) }
-            $process.Dispose()
-        }
+        $run = Invoke-Interrupted $loader @('-EnvFile', $envFile, '-Now', $now.ToString('o'), '-SinceHours', '240')
+        $run.ExitCode | Should -Be 130 -Because "stdout: $($run.Lines -join ' | '); stderr: $($run.Errors)"
+        $run.Lines[-2] | Should -Match '^qtickets loader stopped \(exit 130\)'
+        ($run.Lines[-1] | ConvertFrom-Json).status | Should -Be 'stopped'
         Get-Runs | Sort-Object | Should -Be @('ok', 'stopped') -Because 'the ok run and the stopped one'
+    }
+
+    It 'SIGINT to the reconcile script: exit 130 and a stopped line, not a clean comparison' {
+        $run = Invoke-Interrupted $reconcile @('-EnvFile', $envFile, '-Now', $now.ToString('o'), '-Days', '3')
+        $run.ExitCode | Should -Be 130 -Because "stdout: $($run.Lines -join ' | '); stderr: $($run.Errors)"
+        $run.Lines[-2] | Should -Match '^qtickets reconcile stopped \(exit 130\)'
+        ($run.Lines[-1] | ConvertFrom-Json).status | Should -Be 'stopped'
     }
 
     It 'Ctrl+C in a session (PowerShell.Stop): a stopped run' {
