@@ -27,8 +27,8 @@ BeforeAll {
     # -Now, so they are counted, not ordered.
     function script:Get-Runs { @((Invoke-TestClickHouse $ch "SELECT status FROM $db.meta_job_runs WHERE job = 'qtickets_api'") -split "`n" | Where-Object { $_ }) }
 
-    # A script run as cron runs it, sent SIGINT (what Ctrl+C sends) once under way: pwsh up, the module imported,
-    # the first 3-second answers awaited.
+    # A script run as cron runs it, sent SIGINT (what Ctrl+C sends) once its run is under way: the sandbox has been
+    # asked for events or orders, whose 3-second answers it is awaiting.
     function script:Invoke-Interrupted([string] $Script, [string[]] $Arguments) {
         $start = [System.Diagnostics.ProcessStartInfo]::new((Get-TestPwshPath))
         foreach ($a in @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments) { $start.ArgumentList.Add($a) }
@@ -37,11 +37,18 @@ BeforeAll {
         $start.UseShellExecute = $false
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
+        Reset-TestSandboxStatistic $sandbox | Out-Null
         $process = [System.Diagnostics.Process]::Start($start)
         try {
             $stdout = $process.StandardOutput.ReadToEndAsync()
             $stderr = $process.StandardError.ReadToEndAsync()
-            Start-Sleep -Seconds 8
+            # Under way: the API has been asked for events or orders (each answer takes 3 s, so it is still reading).
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            do {
+                Start-Sleep -Milliseconds 250
+                $asked = @((Get-TestSandboxStatistic $sandbox).byPath.PSObject.Properties.Name) -match '/(events|orders)'
+            } until ($asked -or $process.HasExited -or [DateTime]::UtcNow -gt $deadline)
+            Start-Sleep -Milliseconds 500
             $process.HasExited | Should -BeFalse -Because 'the run must still be reading when it is stopped'
             & kill -s INT $process.Id
             $process.WaitForExit(60000) | Should -BeTrue
