@@ -18,6 +18,18 @@ BeforeAll {
     $script:badEnv = New-TestEnvFile (Join-Path $work 'bad.env') -Sandbox $sandbox -Setting @{ CLICKHOUSE_PORT = 'eighty' }
     $script:closedPort = Get-TestFreePort
 
+    # What provokes each case (set up here: the -ForEach data is read at discovery, before BeforeAll ran).
+    $script:provoke = @{
+        'token rejected' = { Get-QTicketsEvent -EnvFile $envFile -Token 'qt-wrong-token-0123456789' }
+        'API unreachable' = { Get-QTicketsEvent -EnvFile $envFile -BaseUrl "http://127.0.0.1:$closedPort/api/rest/v1" -MaxAttempts 1 }
+        'ClickHouse down' = { Test-QTicketsClickHouse -EnvFile $envFile -ClickHousePort $closedPort }
+        'env file missing' = { Get-QTicketsConfig -EnvFile (Join-Path $work 'nowhere.env') }
+        'env file with a bad value' = { Test-QTicketsClickHouse -EnvFile $badEnv }
+        'bad parameter value' = { Test-QTicketsFreshness -EnvFile $envFile -MaxAge ([timespan]::FromHours(-1)) }
+        'dates the wrong way round' = { Compare-QTicketsClickHouse -EnvFile $envFile -From 2026-11-15 -To 2026-11-14 }
+        'no such event' = { Get-QTicketsEvent -EnvFile $envFile -Id 999999999 }
+    }
+
     # The record a command ends with, or the first it writes.
     function script:Get-ErrorRecord([scriptblock] $Command) {
         $written = $null
@@ -33,24 +45,16 @@ AfterAll {
 
 Describe 'RecommendedAction of typical errors' {
     It '<Case>: <Id> says what to do' -ForEach @(
-        @{ Case = 'token rejected'; Id = 'QTickets.Api.Unauthorized'; Fix = 'QTICKETS_TOKEN.*cabinet'
-            Command = { Get-QTicketsEvent -EnvFile $envFile -Token 'qt-wrong-token-0123456789' } }
-        @{ Case = 'API unreachable'; Id = 'QTickets.Api.'; Fix = 'Try again later|Test-QTicketsEndpoint'
-            Command = { Get-QTicketsEvent -EnvFile $envFile -BaseUrl "http://127.0.0.1:$closedPort/api/rest/v1" -MaxAttempts 1 } }
-        @{ Case = 'ClickHouse down'; Id = 'QTickets.ClickHouse.Unreachable'; Fix = 'Start ClickHouse.*CLICKHOUSE_PORT'
-            Command = { Test-QTicketsClickHouse -EnvFile $envFile -ClickHousePort $closedPort } }
-        @{ Case = 'env file missing'; Id = 'QTickets.Configuration.EnvFileNotFound'; Fix = '-EnvFile.*existing env file'
-            Command = { Get-QTicketsConfig -EnvFile (Join-Path $work 'nowhere.env') } }
-        @{ Case = 'env file with a bad value'; Id = 'QTickets.Configuration.Invalid'; Fix = 'Correct the setting.*Get-QTicketsConfig -Source'
-            Command = { Test-QTicketsClickHouse -EnvFile $badEnv } }
-        @{ Case = 'bad parameter value'; Id = 'QTickets.Freshness.InvalidThreshold'; Fix = 'Correct the value.*Get-Help Test-QTicketsFreshness'
-            Command = { Test-QTicketsFreshness -EnvFile $envFile -MaxAge ([timespan]::FromHours(-1)) } }
-        @{ Case = 'dates the wrong way round'; Id = 'QTickets.Reconcile.BadRange'; Fix = '-From a day on or before -To'
-            Command = { Compare-QTicketsClickHouse -EnvFile $envFile -From 2026-11-15 -To 2026-11-14 } }
-        @{ Case = 'no such event'; Id = 'QTickets.Api.EventNotFound'; Fix = 'Check the id.*Get-QTicketsEvent'
-            Command = { Get-QTicketsEvent -EnvFile $envFile -Id 999999999 } }
+        @{ Case = 'token rejected'; Id = 'QTickets.Api.Unauthorized'; Fix = 'QTICKETS_TOKEN.*cabinet' }
+        @{ Case = 'API unreachable'; Id = 'QTickets.Api.'; Fix = 'Try again later|Test-QTicketsEndpoint' }
+        @{ Case = 'ClickHouse down'; Id = 'QTickets.ClickHouse.Unreachable'; Fix = 'Start ClickHouse.*CLICKHOUSE_PORT' }
+        @{ Case = 'env file missing'; Id = 'QTickets.Configuration.EnvFileNotFound'; Fix = '-EnvFile.*existing env file' }
+        @{ Case = 'env file with a bad value'; Id = 'QTickets.Configuration.Invalid'; Fix = 'Correct the setting.*Get-QTicketsConfig -Source' }
+        @{ Case = 'bad parameter value'; Id = 'QTickets.Freshness.InvalidThreshold'; Fix = 'Correct the value.*Get-Help Test-QTicketsFreshness' }
+        @{ Case = 'dates the wrong way round'; Id = 'QTickets.Reconcile.BadRange'; Fix = '-From a day on or before -To' }
+        @{ Case = 'no such event'; Id = 'QTickets.Api.EventNotFound'; Fix = 'Check the id.*Get-QTicketsEvent' }
     ) {
-        $record = Get-ErrorRecord $Command
+        $record = Get-ErrorRecord $provoke[$Case]
         $record | Should -Not -BeNullOrEmpty -Because "$Case must fail"
         $record.FullyQualifiedErrorId | Should -BeLike "$Id*"
         $record.ErrorDetails.RecommendedAction | Should -Match $Fix
