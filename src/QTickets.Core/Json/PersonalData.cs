@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -39,12 +38,11 @@ public static partial class PersonalData
     {
         Shape(IReadOnlyDictionary<string, Shape> keys)
         {
-            var frozen = keys.ToFrozenDictionary(StringComparer.Ordinal);
-            Keys = frozen;
-            _lookup = frozen.GetAlternateLookup<ReadOnlySpan<char>>();
+            Keys = keys.ToFrozenDictionary(StringComparer.Ordinal);
+            _lookup = new Utf8KeyTable<Shape>(keys);
         }
 
-        readonly FrozenDictionary<string, Shape>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        readonly Utf8KeyTable<Shape> _lookup;
 
         public IReadOnlyDictionary<string, Shape> Keys { get; }
 
@@ -55,7 +53,8 @@ public static partial class PersonalData
         public static Shape Of(IEnumerable<string> leaves, params (string Key, Shape Shape)[] nested) =>
             new(leaves.Select(k => (k, Leaf)).Concat(nested).ToDictionary(k => k.Item1, k => k.Item2));
 
-        internal bool TryGet(ReadOnlySpan<char> key, out Shape shape) => _lookup.TryGetValue(key, out shape!);
+        /// <summary>The shape under a key, by the key's unescaped UTF-8 bytes.</summary>
+        internal bool TryGet(ReadOnlySpan<byte> key, out Shape shape) => _lookup.TryGet(key, out shape);
     }
 
     /// <summary>
@@ -87,86 +86,19 @@ public static partial class PersonalData
         ("refunds", s_refund),
         ("integrations", Shape.Of(("roistat", Shape.Of(["roistat_visit"])))));
 
-    static readonly JsonWriterOptions s_options = new()
+    /// <summary>How the payload is written: Cyrillic stays readable in ClickHouse; the JSON stays valid.</summary>
+    internal static readonly JsonWriterOptions PayloadWriting = new()
     {
-        // Cyrillic stays readable in ClickHouse; the JSON stays valid.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
     };
 
-    // One buffer and writer per thread, reused: a buffer per order, grown from 4 KB to 8 KB, would double what
-    // parsing an order allocates (BENCHMARKS.md, "Parse and convert"). The string returned is the only copy kept.
-    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] static Utf8JsonWriter? t_writer;
-
-    /// <summary>
-    /// The order as compact JSON with only the <see cref="PayloadKeys"/>, in their original order, every kept string
-    /// masked (<see cref="MaskText"/>) with the names of this order's people.
-    /// </summary>
-    public static string Scrub(JsonElement order)
-    {
-        var names = NamesIn(order);
-        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
-        writer.Reset(buffer);
-        Write(writer, order, PayloadKeys, names);
-        writer.Flush();
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    static void Write(Utf8JsonWriter writer, JsonElement element, Shape shape, IReadOnlyList<string> names)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                // One buffer for every key of this object (a stackalloc inside the loop would grow the frame per key).
-                Span<char> name = stackalloc char[64];
-                foreach (var property in element.EnumerateObject())
-                {
-                    // The raw UTF-8 name, not property.Name: a string per key was most of what scrubbing allocated.
-                    var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-                    Shape? child;
-                    if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
-                    {
-                        // Escaped or unusually long names (never seen) take the allocating path, which unescapes.
-                        if (!shape.TryGet(property.Name, out child)) continue;
-                        writer.WritePropertyName(property.Name);
-                    }
-                    else
-                    {
-                        var length = System.Text.Encoding.UTF8.GetChars(raw, name);
-                        if (!shape.TryGet(name[..length], out child)) continue;
-                        writer.WritePropertyName(raw);
-                    }
-                    Write(writer, property.Value, child, names);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray()) Write(writer, item, shape, names);
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String:
-                // Most kept strings are timestamps in the served form or codes without a letter: nothing to mask, and
-                // no string to make.
-                var value = JsonMarshal.GetRawUtf8Value(element);
-                if (QTicketsJson.TryServedForm(value, out _) || CannotHoldPersonalData(value)) element.WriteTo(writer);
-                else writer.WriteStringValue(MaskText(element.GetString() ?? "", names));
-                break;
-            default:
-                element.WriteTo(writer);
-                break;
-        }
-    }
-
     /// <summary>
     /// No letter (a name), no '@' (an e-mail), no quote or escape (JSON inside the text), and fewer than 9 digits (a
-    /// phone number), read from the raw UTF-8 value; every byte of a non-ASCII character counts as a letter.
+    /// phone number), read from the UTF-8 value as served (without its quotes); every byte of a non-ASCII character
+    /// counts as a letter. Such a value is what <see cref="MaskText"/> would leave as it is, whatever the names.
     /// </summary>
-    static bool CannotHoldPersonalData(ReadOnlySpan<byte> raw)
+    internal static bool CannotHoldPersonalData(ReadOnlySpan<byte> raw)
     {
         var digits = 0;
         foreach (var b in raw)
@@ -178,38 +110,22 @@ public static partial class PersonalData
     }
 
     /// <summary>
-    /// The names of the order's buyer and ticket holders (client.details, and each basket's client_*), each part
-    /// of two letters or more: free text that quotes them ("gift for Anna Petrova") has them masked.
+    /// Adds the parts of a person's name (split at white space) of two letters or more that <paramref name="names"/>
+    /// does not hold yet (ignoring case): free text that quotes them ("gift for Anna Petrova") has them masked.
     /// </summary>
-    public static IReadOnlyList<string> NamesIn(JsonElement order)
+    internal static void AddNames(List<string> names, string? value)
     {
-        if (order.ValueKind != JsonValueKind.Object) return [];
-        var names = new List<string>();
-        void Add(JsonElement parent, string key)
+        if (string.IsNullOrEmpty(value)) return;
+        foreach (var part in value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!parent.TryGetProperty(key, out var v) || v.ValueKind != JsonValueKind.String) return;
-            foreach (var part in (v.GetString() ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var letters = 0;
-                foreach (var c in part) if (char.IsLetter(c)) letters++;
-                if (letters < 2) continue;
-                var known = false;
-                foreach (var name in names) known |= name.Equals(part, StringComparison.OrdinalIgnoreCase);
-                if (!known) names.Add(part);
-            }
+            var letters = 0;
+            foreach (var c in part) if (char.IsLetter(c)) letters++;
+            if (letters < 2) continue;
+            var known = false;
+            foreach (var name in names) known |= name.Equals(part, StringComparison.OrdinalIgnoreCase);
+            if (!known) names.Add(part);
         }
-        if (order.TryGetProperty("client", out var client) && client.ValueKind == JsonValueKind.Object &&
-            client.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
-            foreach (var key in s_clientNameKeys) Add(details, key);
-        if (order.TryGetProperty("baskets", out var baskets) && baskets.ValueKind == JsonValueKind.Array)
-            foreach (var basket in baskets.EnumerateArray())
-                if (basket.ValueKind == JsonValueKind.Object)
-                    foreach (var key in s_holderNameKeys) Add(basket, key);
-        return names;
     }
-
-    static readonly string[] s_clientNameKeys = ["name", "surname", "middlename"];
-    static readonly string[] s_holderNameKeys = ["client_name", "client_surname", "client_middlename"];
 
     /// <summary>
     /// Free text with personal data masked: the string value of any personal key quoted in it (JSON inside text, a
@@ -224,9 +140,14 @@ public static partial class PersonalData
         var digits = 0;
         foreach (var c in text) if (char.IsAsciiDigit(c)) digits++;
         if (digits >= 9) text = Phone().Replace(text, Masked);
-        if (names is not null)
-            foreach (var name in names)
-                text = MaskWord(text, name);
+        return names is null ? text : MaskNames(text, names);
+    }
+
+    /// <summary>The last step of <see cref="MaskText"/>: whole-word occurrences of <paramref name="names"/> masked.</summary>
+    internal static string MaskNames(string text, IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+            text = MaskWord(text, name);
         return text;
     }
 
