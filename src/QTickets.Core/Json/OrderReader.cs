@@ -81,17 +81,22 @@ internal sealed class OrderReader
 
     readonly string?[] _orderProblems = new string?[OrderProblemSlots];
     readonly string?[] _basketProblems = new string?[BasketProblemSlots];
-    /// <summary>Kept texts that could quote a name: where the payload holds them, and the text written.</summary>
-    readonly List<(int Start, int End, string Text)> _maskedTexts = new();
+    /// <summary>
+    /// Kept texts that could quote a name: where the payload holds them, and the text written (null: the served bytes
+    /// at <c>Source</c>, written as they were).
+    /// </summary>
+    readonly List<(int Start, int End, int Source, int Length, string? Text)> _maskedTexts = new();
+    char[] _chars = new char[256];
+    readonly Utf8StringCache _repeated = new();
     /// <summary>Name values (strings only) in the order names are masked: buyer's name, surname, middle name, then each holder's.</summary>
-    readonly string?[] _buyerNames = new string?[3];
-    readonly List<string?> _holderNames = new();
-    readonly List<string> _names = new();
+    readonly NameValue[] _buyerNames = new NameValue[3];
+    readonly List<NameValue> _holderNames = new();
+    readonly OrderNames _names = new();
     readonly string?[] _utm = new string?[5];
 
-    List<Basket> _baskets = new();
+    List<Basket>? _baskets;
     readonly List<string> _ticketProblems = new();
-    bool _utmIsObject, _clientIsObject, _detailsIsObject;
+    bool _utmIsObject, _clientIsObject, _detailsIsObject, _personal;
     string? _clientEmail, _clientPhone, _cardNumber, _buyerName, _buyerMiddlename, _buyerSurname;
 
     OrderReader()
@@ -102,6 +107,7 @@ internal sealed class OrderReader
 
     Order ReadOrder(ReadOnlySpan<byte> json, bool includePersonalData)
     {
+        _personal = includePersonalData;
         Array.Clear(_orderProblems);
         _orderProblems[(int)OrderKey.Id] = Missing("id");
         _orderProblems[(int)OrderKey.Payed] = Missing("payed");
@@ -109,7 +115,7 @@ internal sealed class OrderReader
         Array.Clear(_buyerNames);
         _holderNames.Clear();
         _ticketProblems.Clear();
-        _baskets = new List<Basket>();
+        _baskets = null;
         _utmIsObject = _clientIsObject = _detailsIsObject = false;
         _clientEmail = _clientPhone = _cardNumber = _buyerName = _buyerMiddlename = _buyerSurname = null;
         _payload.ResetWrittenCount();
@@ -144,13 +150,16 @@ internal sealed class OrderReader
         _writer.Flush();
 
         _names.Clear();
-        foreach (var value in _buyerNames) PersonalData.AddNames(_names, value);
-        foreach (var value in _holderNames) PersonalData.AddNames(_names, value);
-        order.PayloadJson = new Utf8Json(Payload());
+        foreach (var value in _buyerNames) AddName(json, value);
+        foreach (var value in _holderNames) AddName(json, value);
+        order.PayloadJson = new Utf8Json(Payload(json));
         if (_utmIsObject)
             order.Utm = new UtmTags(Tag(0), Tag(1), Tag(2), Tag(3), Tag(4));
-        foreach (var basket in _baskets) basket.OrderId = order.Id;
-        order.Baskets = _baskets;
+        if (_baskets is not null)
+        {
+            foreach (var basket in _baskets) basket.OrderId = order.Id;
+            order.Baskets = _baskets;
+        }
         if (includePersonalData && _clientIsObject)
         {
             order.ClientEmail = _clientEmail;
@@ -167,7 +176,31 @@ internal sealed class OrderReader
     }
 
     // Tags are free text from a link anyone can write, stored in their own columns: masked like the payload.
-    string Tag(int index) => PersonalData.MaskText((_utm[index] ?? "").Trim(), _names);
+    string Tag(int index) => _names.Mask(PersonalData.MaskText((_utm[index] ?? "").Trim()));
+
+    /// <summary>
+    /// A name value (a string as served) where the reader saw it: its served bytes, or its text when it came escaped;
+    /// names are only looked at as chars, and are strings only in the rare order whose texts quote one.
+    /// </summary>
+    readonly record struct NameValue(int Source, int Length, string? Text)
+    {
+        public static NameValue Of(ref Utf8JsonReader r) =>
+            r.TokenType != JsonTokenType.String ? default
+            : r.ValueIsEscaped ? new NameValue(0, 0, r.GetString())
+            : new NameValue((int)r.TokenStartIndex + 1, r.ValueSpan.Length, null);
+    }
+
+    void AddName(ReadOnlySpan<byte> json, NameValue value)
+    {
+        if (value.Text is not null)
+        {
+            _names.Add(value.Text);
+            return;
+        }
+        if (value.Length == 0) return;
+        if (_chars.Length < value.Length) _chars = new char[value.Length];
+        _names.Add(_chars.AsSpan(0, Encoding.UTF8.GetChars(json.Slice(value.Source, value.Length), _chars)));
+    }
 
     void ReadOrderValue(ref Utf8JsonReader r, OrderKey key, Order order)
     {
@@ -220,12 +253,12 @@ internal sealed class OrderReader
                 order.DeletedAt = deletedAt;
                 break;
             case OrderKey.ClientId: order.ClientId = Int64(ref r) ?? 0; break;
-            case OrderKey.CurrencyId: order.CurrencyId = Text(ref r) ?? ""; break;
-            case OrderKey.PaymentTypeId: order.PaymentTypeId = Text(ref r) ?? ""; break;
+            case OrderKey.CurrencyId: order.CurrencyId = RepeatedText(ref r) ?? ""; break;
+            case OrderKey.PaymentTypeId: order.PaymentTypeId = RepeatedText(ref r) ?? ""; break;
             case OrderKey.DiscountId: order.DiscountId = Int64(ref r); break;
             case OrderKey.PromoCodeId: order.PromoCodeId = Int64(ref r); break;
             case OrderKey.Reserved: order.Reserved = Bool(ref r); break;
-            case OrderKey.PaymentCardNumber: _cardNumber = Text(ref r); break;
+            case OrderKey.PaymentCardNumber: _cardNumber = _personal ? Text(ref r) : null; break;
         }
     }
 
@@ -249,7 +282,7 @@ internal sealed class OrderReader
             var isEmail = name.SequenceEqual("email"u8);
             var isDetails = !isEmail && name.SequenceEqual("details"u8);
             r.Read();
-            if (isEmail) _clientEmail = Text(ref r);
+            if (isEmail && _personal) _clientEmail = Text(ref r);
             if (isDetails) ReadDetails(ref r, child);
             else WriteOrSkip(ref r, child);
         }
@@ -275,17 +308,17 @@ internal sealed class OrderReader
             var which = name.SequenceEqual("name"u8) ? 0 : name.SequenceEqual("surname"u8) ? 1 : name.SequenceEqual("middlename"u8) ? 2
                 : name.SequenceEqual("phone"u8) ? 3 : -1;
             r.Read();
-            if (which >= 0)
+            if (which == 3 && _personal) _clientPhone = Text(ref r);
+            else if (which is >= 0 and < 3)
             {
-                var text = Text(ref r);
+                var text = _personal ? Text(ref r) : null;
                 switch (which)
                 {
                     case 0: _buyerName = text; break;
                     case 1: _buyerSurname = text; break;
-                    case 2: _buyerMiddlename = text; break;
-                    default: _clientPhone = text; break;
+                    default: _buyerMiddlename = text; break;
                 }
-                if (which < 3) _buyerNames[which] = r.TokenType == JsonTokenType.String ? text : null;
+                _buyerNames[which] = NameValue.Of(ref r);
             }
             WriteOrSkip(ref r, child);
         }
@@ -317,7 +350,7 @@ internal sealed class OrderReader
 
     void ReadBaskets(ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
     {
-        _baskets = new List<Basket>();
+        _baskets = [];
         _ticketProblems.Clear();
         _holderNames.Clear();
         if (r.TokenType != JsonTokenType.StartArray)
@@ -344,7 +377,7 @@ internal sealed class OrderReader
         problems[(int)BasketKey.Price] = Missing("price");
         problems[(int)BasketKey.Quantity] = Missing("quantity");
         string? email = null, phone = null, name = null, surname = null, middlename = null;
-        string? nameString = null, surnameString = null, middlenameString = null;
+        NameValue nameValue = default, surnameValue = default, middlenameValue = default;
         var basket = new Basket { Quantity = 0 };
         if (kept is not null) _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
@@ -390,21 +423,21 @@ internal sealed class OrderReader
                         problems[slot] = Money(ref r, "refunded_amount", required: false, out var refunded);
                         basket.RefundedAmount = refunded;
                         break;
-                    case BasketKey.SeatId: basket.SeatId = Text(ref r) ?? ""; break;
-                    case BasketKey.SeatName: basket.SeatName = Text(ref r) ?? ""; break;
-                    case BasketKey.ClientEmail: email = Text(ref r); break;
-                    case BasketKey.ClientPhone: phone = Text(ref r); break;
+                    case BasketKey.SeatId: basket.SeatId = RepeatedText(ref r) ?? ""; break;
+                    case BasketKey.SeatName: basket.SeatName = RepeatedText(ref r) ?? ""; break;
+                    case BasketKey.ClientEmail: email = includePersonalData ? Text(ref r) : null; break;
+                    case BasketKey.ClientPhone: phone = includePersonalData ? Text(ref r) : null; break;
                     case BasketKey.ClientName:
-                        name = Text(ref r);
-                        nameString = r.TokenType == JsonTokenType.String ? name : null;
+                        name = includePersonalData ? Text(ref r) : null;
+                        nameValue = NameValue.Of(ref r);
                         break;
                     case BasketKey.ClientSurname:
-                        surname = Text(ref r);
-                        surnameString = r.TokenType == JsonTokenType.String ? surname : null;
+                        surname = includePersonalData ? Text(ref r) : null;
+                        surnameValue = NameValue.Of(ref r);
                         break;
                     case BasketKey.ClientMiddlename:
-                        middlename = Text(ref r);
-                        middlenameString = r.TokenType == JsonTokenType.String ? middlename : null;
+                        middlename = includePersonalData ? Text(ref r) : null;
+                        middlenameValue = NameValue.Of(ref r);
                         break;
                 }
             }
@@ -413,21 +446,21 @@ internal sealed class OrderReader
         if (kept is not null) _writer.WriteEndObject();
 
         // Each problem names the basket, so the order's rejection says which ticket carried the bad value.
-        var which = basket.Id > 0 ? $"basket {basket.Id.ToString(CultureInfo.InvariantCulture)}" : "a basket";
+        string Which() => basket.Id > 0 ? $"basket {basket.Id.ToString(CultureInfo.InvariantCulture)}" : "a basket";
         foreach (var problem in problems)
-            if (problem is not null) _ticketProblems.Add($"{which}: {problem}");
+            if (problem is not null) _ticketProblems.Add($"{Which()}: {problem}");
         // A refund without its amount would count as a refund of 0: the ticket stays live with its full price.
         if (basket.RefundedAt is not null && basket.RefundedAmount is null && problems[(int)BasketKey.RefundedAmount] is null)
-            _ticketProblems.Add($"{which}: refunded_amount is missing although refunded_at is set");
+            _ticketProblems.Add($"{Which()}: refunded_amount is missing although refunded_at is set");
         if (includePersonalData)
         {
             basket.HolderEmail = email;
             basket.HolderPhone = phone;
             basket.HolderName = FullName(name, middlename, surname);
         }
-        _holderNames.Add(nameString);
-        _holderNames.Add(surnameString);
-        _holderNames.Add(middlenameString);
+        _holderNames.Add(nameValue);
+        _holderNames.Add(surnameValue);
+        _holderNames.Add(middlenameValue);
         return basket;
     }
 
@@ -484,35 +517,47 @@ internal sealed class OrderReader
     }
 
     /// <summary>
-    /// A kept string: timestamps in the served form and values that cannot hold personal data (most of them: codes,
-    /// times, numbers as text) go as they are; any other is masked, and noted for the names found later.
+    /// A kept string: timestamps in the served form go as they are; so does any value without an e-mail, a phone number
+    /// or quoted JSON (most of them: codes, seats, hosts), noted for the names found later if it has letters; any other
+    /// is masked, and noted.
     /// </summary>
     void WriteText(ref Utf8JsonReader r)
     {
         var raw = r.ValueSpan;
-        if (!r.ValueIsEscaped && (QTicketsJson.TryServedForm(raw, out _) || PersonalData.CannotHoldPersonalData(raw)))
+        var start = Position;
+        if (!r.ValueIsEscaped && (QTicketsJson.TryServedForm(raw, out _) || PersonalData.NoPatternIn(raw)))
         {
             _writer.WriteStringValue(raw);
+            if (PersonalData.MayHoldName(raw)) _maskedTexts.Add((start, Position, (int)r.TokenStartIndex + 1, raw.Length, null));
             return;
         }
         var text = PersonalData.MaskText(r.GetString()!);
-        var start = Position;
         _writer.WriteStringValue(text);
-        _maskedTexts.Add((start, Position, text));
+        _maskedTexts.Add((start, Position, 0, 0, text));
     }
 
     int Position => checked((int)(_writer.BytesCommitted + _writer.BytesPending));
 
     /// <summary>The payload's bytes, with the noted texts that quote one of <see cref="_names"/> rewritten masked.</summary>
-    byte[] Payload()
+    byte[] Payload(ReadOnlySpan<byte> json)
     {
         var written = _payload.WrittenSpan;
         if (_names.Count == 0) return written.ToArray();
         _renamed.ResetWrittenCount();
         var from = 0;
-        foreach (var (start, end, text) in _maskedTexts)
+        foreach (var (start, end, source, length, kept) in _maskedTexts)
         {
-            var masked = PersonalData.MaskNames(text, _names);
+            var text = kept;
+            if (text is null)
+            {
+                // The served bytes are looked at as chars without a string: most texts hold no name.
+                var served = json.Slice(source, length);
+                if (_chars.Length < length) _chars = new char[length];
+                var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(served, _chars));
+                if (!_names.AnyIn(chars)) continue;
+                text = new string(chars);
+            }
+            var masked = _names.Mask(text);
             if (string.Equals(masked, text, StringComparison.Ordinal)) continue;
             // In a list the writer put the separator before the string.
             var value = written[start] == (byte)',' ? start + 1 : start;
@@ -537,7 +582,16 @@ internal sealed class OrderReader
 
     // ---------------------------------------------------------------- values, each read where the reader stands
 
-    static string Missing(string name) => name == "id" ? "the order has no id" : $"{name} is missing";
+    static string Missing(string name) => name switch
+    {
+        // The required fields' messages, made once: every order and ticket starts with them pending.
+        "id" => "the order has no id",
+        "payed" => "payed is missing",
+        "show_id" => "show_id is missing",
+        "price" => "price is missing",
+        "quantity" => "quantity is missing",
+        _ => $"{name} is missing",
+    };
 
     /// <summary>A positive whole number (JSON integer or digit string). Null: a problem when required.</summary>
     static string? Id(ref Utf8JsonReader r, string name, bool required, out long value)
@@ -639,6 +693,10 @@ internal sealed class OrderReader
         JsonTokenType.False => "false",
         _ => null,
     };
+
+    /// <summary><see cref="Text"/> of a value that repeats across orders: a string of served, unescaped bytes comes from the cache.</summary>
+    string? RepeatedText(ref Utf8JsonReader r) =>
+        r.TokenType == JsonTokenType.String && !r.ValueIsEscaped ? _repeated.Get(r.ValueSpan) : Text(ref r);
 
     static long? Int64(ref Utf8JsonReader r)
     {

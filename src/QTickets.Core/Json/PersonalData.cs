@@ -94,37 +94,29 @@ public static partial class PersonalData
     };
 
     /// <summary>
-    /// No letter (a name), no '@' (an e-mail), no quote or escape (JSON inside the text), and fewer than 9 digits (a
-    /// phone number), read from the UTF-8 value as served (without its quotes); every byte of a non-ASCII character
-    /// counts as a letter. Such a value is what <see cref="MaskText"/> would leave as it is, whatever the names.
+    /// Whether <see cref="MaskText"/> without names leaves a value as it is, read from its UTF-8 bytes as served (without
+    /// quotes or escapes): no '"' (JSON inside the text), no '@' (an e-mail), and too few digits for a phone number (9
+    /// digits and no '+': every Russian form has 10 or 11, every other one starts with '+').
     /// </summary>
-    internal static bool CannotHoldPersonalData(ReadOnlySpan<byte> raw)
+    internal static bool NoPatternIn(ReadOnlySpan<byte> raw)
     {
         var digits = 0;
+        var plus = false;
         foreach (var b in raw)
         {
             if (b is >= (byte)'0' and <= (byte)'9') digits++;
-            else if (b >= 0x80 || b is (byte)'@' or (byte)'\\' or (byte)'"' || (b | 0x20) is >= (byte)'a' and <= (byte)'z') return false;
+            else if (b is (byte)'@' or (byte)'"' or (byte)'\\') return false;
+            else if (b == (byte)'+') plus = true;
         }
-        return digits < 9;
+        return digits < 9 || (digits == 9 && !plus);
     }
 
-    /// <summary>
-    /// Adds the parts of a person's name (split at white space) of two letters or more that <paramref name="names"/>
-    /// does not hold yet (ignoring case): free text that quotes them ("gift for Anna Petrova") has them masked.
-    /// </summary>
-    internal static void AddNames(List<string> names, string? value)
+    /// <summary>Whether a name (two letters or more) could be in a value: an ASCII letter or any non-ASCII byte.</summary>
+    internal static bool MayHoldName(ReadOnlySpan<byte> raw)
     {
-        if (string.IsNullOrEmpty(value)) return;
-        foreach (var part in value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var letters = 0;
-            foreach (var c in part) if (char.IsLetter(c)) letters++;
-            if (letters < 2) continue;
-            var known = false;
-            foreach (var name in names) known |= name.Equals(part, StringComparison.OrdinalIgnoreCase);
-            if (!known) names.Add(part);
-        }
+        foreach (var b in raw)
+            if (b >= 0x80 || (b | 0x20) is >= (byte)'a' and <= (byte)'z') return true;
+        return false;
     }
 
     /// <summary>
@@ -146,9 +138,19 @@ public static partial class PersonalData
     /// <summary>The last step of <see cref="MaskText"/>: whole-word occurrences of <paramref name="names"/> masked.</summary>
     internal static string MaskNames(string text, IReadOnlyList<string> names)
     {
-        foreach (var name in names)
-            text = MaskWord(text, name);
+        if (!AnyNameIn(text, names)) return text;
+        for (var i = 0; i < names.Count; i++)
+            text = MaskWord(text, names[i]);
         return text;
+    }
+
+    /// <summary>Whether any of <paramref name="names"/> is in the text at all (ignoring case), whole word or not.</summary>
+    internal static bool AnyNameIn(ReadOnlySpan<char> text, IReadOnlyList<string> names)
+    {
+        // By index: a foreach over the interface would box an enumerator for every text of every order.
+        for (var i = 0; i < names.Count; i++)
+            if (text.IndexOf(names[i], StringComparison.OrdinalIgnoreCase) >= 0) return true;
+        return false;
     }
 
     static bool IsPersonalKey(string key) =>
