@@ -74,7 +74,7 @@ internal sealed class OrderReader
     static readonly JsonReaderOptions s_options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     readonly ArrayBufferWriter<byte> _payload = new(16 * 1024);
-    readonly Utf8JsonWriter _writer;
+    readonly PayloadWriter _writer;
     readonly ArrayBufferWriter<byte> _renamed = new(16 * 1024);
     readonly Utf8JsonWriter _textWriter;
     byte[] _unescapedName = new byte[64];
@@ -101,7 +101,7 @@ internal sealed class OrderReader
 
     OrderReader()
     {
-        _writer = new Utf8JsonWriter(_payload, PersonalData.PayloadWriting);
+        _writer = new PayloadWriter(_payload);
         _textWriter = new Utf8JsonWriter(_renamed, PersonalData.PayloadWriting);
     }
 
@@ -118,8 +118,7 @@ internal sealed class OrderReader
         _baskets = null;
         _utmIsObject = _clientIsObject = _detailsIsObject = false;
         _clientEmail = _clientPhone = _cardNumber = _buyerName = _buyerMiddlename = _buyerSurname = null;
-        _payload.ResetWrittenCount();
-        _writer.Reset(_payload);
+        _writer.Reset();
 
         var r = new Utf8JsonReader(json, s_options);
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
@@ -147,7 +146,6 @@ internal sealed class OrderReader
             else r.Skip();
         }
         _writer.WriteEndObject();
-        _writer.Flush();
 
         _names.Clear();
         foreach (var value in _buyerNames) AddName(json, value);
@@ -508,7 +506,7 @@ internal sealed class OrderReader
                 WriteText(ref r);
                 break;
             case JsonTokenType.Number:
-                _writer.WriteRawValue(r.ValueSpan, skipInputValidation: true);
+                _writer.WriteNumberValue(r.ValueSpan);
                 break;
             case JsonTokenType.True: _writer.WriteBooleanValue(true); break;
             case JsonTokenType.False: _writer.WriteBooleanValue(false); break;
@@ -524,19 +522,16 @@ internal sealed class OrderReader
     void WriteText(ref Utf8JsonReader r)
     {
         var raw = r.ValueSpan;
-        var start = Position;
         if (!r.ValueIsEscaped && (QTicketsJson.TryServedForm(raw, out _) || PersonalData.NoPatternIn(raw)))
         {
-            _writer.WriteStringValue(raw);
-            if (PersonalData.MayHoldName(raw)) _maskedTexts.Add((start, Position, (int)r.TokenStartIndex + 1, raw.Length, null));
+            var at = _writer.WriteStringValue(raw);
+            if (PersonalData.MayHoldName(raw)) _maskedTexts.Add((at, _writer.Position, (int)r.TokenStartIndex + 1, raw.Length, null));
             return;
         }
         var text = PersonalData.MaskText(r.GetString()!);
-        _writer.WriteStringValue(text);
-        _maskedTexts.Add((start, Position, 0, 0, text));
+        var start = _writer.WriteStringValue(text);
+        _maskedTexts.Add((start, _writer.Position, 0, 0, text));
     }
-
-    int Position => checked((int)(_writer.BytesCommitted + _writer.BytesPending));
 
     /// <summary>The payload's bytes, with the noted texts that quote one of <see cref="_names"/> rewritten masked.</summary>
     byte[] Payload(ReadOnlySpan<byte> json)
@@ -559,9 +554,7 @@ internal sealed class OrderReader
             }
             var masked = _names.Mask(text);
             if (string.Equals(masked, text, StringComparison.Ordinal)) continue;
-            // In a list the writer put the separator before the string.
-            var value = written[start] == (byte)',' ? start + 1 : start;
-            _renamed.Write(written[from..value]);
+            _renamed.Write(written[from..start]);
             _textWriter.Reset(_renamed);
             _textWriter.WriteStringValue(masked);
             _textWriter.Flush();
