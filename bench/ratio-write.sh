@@ -49,14 +49,15 @@ for run in $(seq "$runs"); do
   read -r c_inner c_rows < "$BENCH_TMP/cmdlet.out"
   c_wall=$M_WALL c_cpu=$M_CPU c_rss=$M_RSS_MB
   # Where the floor of a pipeline is: the same rows made in .NET and counted (no PowerShell), and the same rows
-  # through a PowerShell pipeline into a cmdlet that does nothing with them (Out-Null binds each one as we do).
+  # through a PowerShell pipeline into a cmdlet that only counts them (Measure-Object binds each one as we do; Out-Null
+  # would not: pwsh discards a pipeline into it without enumerating).
   measure floors "$PWSH" -NoProfile -Command "
     [void][Reflection.Assembly]::LoadFrom('$bench_bin/QTickets.Benchmarks.dll')
     \$w = [Diagnostics.Stopwatch]::StartNew()
     \$n = [Linq.Enumerable]::Count([QTickets.Benchmarks.SalesRowTsv]::Read('$tsv'))
     \$source = \$w.Elapsed.TotalSeconds
     \$w.Restart()
-    [QTickets.Benchmarks.SalesRowTsv]::Read('$tsv') | Out-Null
+    [void]([QTickets.Benchmarks.SalesRowTsv]::Read('$tsv') | Measure-Object)
     [Console]::WriteLine(('{0:0.000} {1:0.000} {2}' -f \$source, \$w.Elapsed.TotalSeconds, \$n))"
   read -r f_source f_pipeline f_rows < "$BENCH_TMP/floors.out"
 
@@ -71,7 +72,7 @@ for run in $(seq "$runs"); do
   printf '%-4s %-24s %8s %8s %8s %9s\n' "$run" "cmdlet (pipeline)" "$c_inner" "-" "-" "$(ratio "$c_inner" "$rb_wall")"
   printf '%-4s %-24s %8s %8s %8s %9s\n' "$run" "cmdlet (process)" "$c_wall" "$c_cpu" "$c_rss" "$(ratio "$c_wall" "$rb_wall")"
   printf '%-4s %-24s %8s %8s %8s %9s\n' "$run" "floor: rows made (.NET)" "$f_source" "-" "-" "$(ratio "$f_source" "$rb_wall")"
-  printf '%-4s %-24s %8s %8s %8s %9s\n' "$run" "floor: rows | Out-Null" "$f_pipeline" "-" "-" "$(ratio "$f_pipeline" "$rb_wall")"
+  printf '%-4s %-24s %8s %8s %8s %9s\n' "$run" "floor: rows | Measure" "$f_pipeline" "-" "-" "$(ratio "$f_pipeline" "$rb_wall")"
   echo "     all three tables: count, sum(revenue), sum(tickets) = $(tr '\t' ' ' <<<"$a"); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 for db in "$db_cmd" "$db_rb" "$db_tsv"; do ch_sql "DROP DATABASE IF EXISTS $db SYNC" >/dev/null; done
