@@ -10,8 +10,8 @@ namespace QTickets.Core.Json;
 /// <summary>
 /// Reads one order in one forward pass over its UTF-8 JSON: the model's values, the names of its people, and the
 /// payload (only the <see cref="PersonalData.PayloadKeys"/>, kept strings masked) written as the reader goes, into a
-/// buffer the thread reuses. Parsing was several times the cost of plain System.Text.Json while it looked every field
-/// up in a parsed document and wrote the payload in a second walk (BENCHMARKS.md, "Parse and convert").
+/// buffer the thread reuses. Looking every field up in a parsed document and writing the payload in a second walk costs
+/// several times a plain System.Text.Json read (BENCHMARKS.md, "Parse and convert").
 /// <para>
 /// The names a free text must not quote are known only at the end (ticket holders come after utm and custom), so each
 /// kept text that could quote one is noted where it was written, and rewritten at the end when a name is in it.

@@ -8,7 +8,7 @@ namespace QTickets.Core.Json;
 /// Compact JSON exactly as <see cref="Utf8JsonWriter"/> writes it with <see cref="PersonalData.PayloadWriting"/>, for the
 /// one shape the payload has: a name or a string that its encoder leaves as it is (nearly all of them) is copied as
 /// served, numbers are copied, and only a value that needs escaping goes through a Utf8JsonWriter. Writing the payload
-/// token by token through Utf8JsonWriter cost more than reading the order.
+/// token by token through Utf8JsonWriter costs more than reading the order.
 /// </summary>
 internal sealed class PayloadWriter
 {

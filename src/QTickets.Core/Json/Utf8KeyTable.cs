@@ -5,7 +5,7 @@ namespace QTickets.Core.Json;
 /// <summary>
 /// A fixed set of JSON property names looked up by their UTF-8 bytes, as <see cref="System.Text.Json.Utf8JsonReader"/>
 /// hands them out: an order has some 150 keys, and turning each into a string or chars to look it up in a dictionary
-/// was a large part of reading one. Open addressing over a hash of the length and the first and last bytes; every hit
+/// would be a large part of reading one. Open addressing over a hash of the length and the first and last bytes; every hit
 /// is confirmed byte by byte.
 /// </summary>
 internal sealed class Utf8KeyTable<T>

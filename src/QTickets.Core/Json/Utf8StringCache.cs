@@ -4,8 +4,8 @@ namespace QTickets.Core.Json;
 
 /// <summary>
 /// The strings of short values that repeat from order to order (currency, payment type, seat ids and seat names of a
-/// show's categories), made once per value a reader has seen lately: they were a large share of what reading an order
-/// allocated. A fixed number of slots by a hash of the bytes, the newest value winning a slot; a hit is confirmed byte
+/// show's categories), made once per value a reader has seen lately: made anew for every order they are a large share
+/// of what reading one allocates. A fixed number of slots by a hash of the bytes, the newest value winning a slot; a hit is confirmed byte
 /// by byte. Never used for people's data, which no cache should hold.
 /// </summary>
 internal sealed class Utf8StringCache
