@@ -42,38 +42,48 @@ public sealed class WebhookListener : IWebhookListener
         using var listener = new HttpListener { IgnoreWriteExceptions = true };
         listener.Prefixes.Add(_prefix);
         Start(listener);
-        _observer.Verbose($"Listening on {Url}");
-        listening?.Invoke();
-        using var slots = new SemaphoreSlim(_options.MaxConcurrency);
-        var inFlight = new HashSet<Task>();
-        using var stop = cancellation.Register(listener.Stop);
-        while (!cancellation.IsCancellationRequested)
+        try
         {
-            HttpListenerContext context;
-            try
+            _observer.Verbose($"Listening on {Url}");
+            listening?.Invoke();
+            using var slots = new SemaphoreSlim(_options.MaxConcurrency);
+            var inFlight = new HashSet<Task>();
+            using var stop = cancellation.Register(listener.Stop);
+            while (!cancellation.IsCancellationRequested)
             {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
+                HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (HttpListenerException ex) when (listener.IsListening)
+                {
+                    // One connection failed while being accepted (reset by its client): the listener itself is fine.
+                    _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
+                    continue;
+                }
+                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                var task = ServeAsync(context).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
+                lock (inFlight) inFlight.Add(task);
+                _ = task.ContinueWith(t => { lock (inFlight) inFlight.Remove(t); }, TaskScheduler.Default);
             }
-            catch (Exception) when (cancellation.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (HttpListenerException ex) when (listener.IsListening)
-            {
-                // One connection failed while being accepted (reset by its client): the listener itself is fine.
-                _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
-                continue;
-            }
-            await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            var task = ServeAsync(context).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
-            lock (inFlight) inFlight.Add(task);
-            _ = task.ContinueWith(t => { lock (inFlight) inFlight.Remove(t); }, TaskScheduler.Default);
+            Task[] remaining;
+            lock (inFlight) remaining = inFlight.ToArray();
+            // The requests in progress finish (their rows may be on the way into staging); QTickets retries any cut off.
+            await Task.WhenAll(remaining).WaitAsync(_options.DrainTimeout, CancellationToken.None)
+                .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
-        Task[] remaining;
-        lock (inFlight) remaining = inFlight.ToArray();
-        // The requests in progress finish (their rows may be on the way into staging); QTickets retries any cut off.
-        await Task.WhenAll(remaining).WaitAsync(_options.DrainTimeout, CancellationToken.None)
-            .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        finally
+        {
+            // Abort, not Dispose, ends it: after Stop, HttpListener's Close looks its endpoint up again and, no longer
+            // finding it, binds the port anew only to close it, meeting the same start race under traffic; Abort of a
+            // stopped listener just marks it closed (and closes a listener that ended otherwise).
+            listener.Abort();
+        }
     }
 
     void Start(HttpListener listener)

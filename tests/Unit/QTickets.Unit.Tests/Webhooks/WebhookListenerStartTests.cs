@@ -109,7 +109,7 @@ public sealed class WebhookListenerStartTests
         }
         Assert.Equal(starts / 20, handler.Handled);
         Assert.Empty(warnings);
-        Assert.True(hammer.Connected > starts, $"only {hammer.Connected} connections reached the receiver");
+        Assert.True(hammer.Connected > starts / 10, $"only {hammer.Connected} connections reached the receiver: the storm did not run");
     }
 
     [Fact]
