@@ -15,52 +15,14 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
     IQTicketsApi? _api;
     QTicketsConfig? _config;
 
-    /// <summary>The REST API token; overrides QTICKETS_TOKEN.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Token { get; set; }
-
-    /// <summary>The REST v1 base URL, e.g. a sandbox's; overrides QTICKETS_BASE_URL.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? BaseUrl { get; set; }
-
-    /// <summary>
-    /// Pins the pages requested at once (1 = one page at a time). Without it the client finds the API's capacity
-    /// while reading, between 1 and -MaxParallelism.
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int? Parallelism { get; set; }
-
-    /// <summary>The most pages requested at once when not pinned; overrides QTICKETS_MAX_PAGES_IN_FLIGHT (default 8).</summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int? MaxParallelism { get; set; }
-
-    /// <summary>Attempts per request before the command fails (429, 5xx, timeouts, network errors).</summary>
-    [Parameter]
-    [ValidateRange(1, 20)]
-    public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
-
-    protected override void AddParameters(ConfigLoader loader) => loader
-        .WithParameter("Token", Token)
-        .WithParameter("BaseUrl", BaseUrl);
+    protected override ApiReadParameters ApiParameters { get; } = new();
 
     protected override void BeginProcessing()
     {
         _config = LoadConfig(ConfigNeeds.Api);
         WriteVerbose($"QTickets API {_config.BaseUrl}, token {_config.TokenFingerprint}");
-        _api = Engine.CreateApi(_config, ApiOptionsFor(_config, Parallelism, MaxParallelism, MaxAttempts), Queue);
+        _api = Engine.CreateApi(_config, ApiParameters.OptionsFor(_config), Queue);
     }
-
-    /// <summary>The API options of a command: pinned by -Parallelism, else adaptive up to -MaxParallelism or the configured ceiling.</summary>
-    internal static ApiOptions ApiOptionsFor(QTicketsConfig config, int? parallelism, int? maxParallelism, int maxAttempts) => new()
-    {
-        Parallelism = parallelism,
-        MaxParallelism = maxParallelism ?? config.MaxPagesInFlight,
-        MaxAttempts = maxAttempts,
-    };
 
     protected IQTicketsApi Api => _api ?? throw new InvalidOperationException("BeginProcessing has not run.");
 

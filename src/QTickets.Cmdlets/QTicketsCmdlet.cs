@@ -10,7 +10,7 @@ namespace QTickets.Cmdlets;
 /// Ctrl+C through a CancellationTokenSource, and running engine work off the pipeline thread while only the
 /// pipeline thread writes.
 /// </summary>
-public abstract class QTicketsCmdlet : PSCmdlet
+public abstract class QTicketsCmdlet : PSCmdlet, IDynamicParameters
 {
     readonly CancellationTokenSource _stopping = new();
 
@@ -28,6 +28,11 @@ public abstract class QTicketsCmdlet : PSCmdlet
         _stopping.Cancel();
         Queue.Abandon();
     }
+
+    /// <summary>The API connection parameters this cmdlet offers, as its dynamic parameters; none by default.</summary>
+    protected virtual ApiConnectionParameters? ApiParameters => null;
+
+    public object? GetDynamicParameters() => ApiParameters;
 
     /// <summary>Override to add parameter values as the highest configuration source.</summary>
     protected virtual void AddParameters(ConfigLoader loader) { }
@@ -56,6 +61,7 @@ public abstract class QTicketsCmdlet : PSCmdlet
             loader.WithEnvFile(path);
             WriteVerbose($"Read env file {path}");
         }
+        ApiParameters?.AddTo(loader);
         AddParameters(loader);
         var config = loader.Load(needs);
         foreach (var warning in loader.Warnings) WriteWarning(warning);

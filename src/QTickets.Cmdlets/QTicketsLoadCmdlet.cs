@@ -9,42 +9,18 @@ namespace QTickets.Cmdlets;
 /// <summary>
 /// Base of the cmdlets that read the API and write ClickHouse in one run (Invoke-QTicketsLoad,
 /// Compare-QTicketsClickHouse): the ClickHouse connection parameters from <see cref="ClickHouseCmdlet"/>, the API
-/// parameters, the run's clock (-Now), the run lock's path, and the one map from a run's exit code to the error
-/// category PowerShell users filter on.
+/// parameters (<see cref="ApiReadParameters"/>), the run's clock (-Now), the run lock's path, and the one map from a
+/// run's exit code to the error category PowerShell users filter on.
 /// </summary>
 public abstract class QTicketsLoadCmdlet : ClickHouseCmdlet
 {
-    /// <summary>The REST API token; overrides QTICKETS_TOKEN.</summary>
-    [Parameter] [ValidateNotNullOrEmpty] public string? Token { get; set; }
-
-    /// <summary>The REST v1 base URL, e.g. a sandbox's; overrides QTICKETS_BASE_URL.</summary>
-    [Parameter] [ValidateNotNullOrEmpty] public string? BaseUrl { get; set; }
-
-    /// <summary>
-    /// Pins the API pages requested at once (1 = one at a time; the load also reads that many seat maps at once).
-    /// Without it the pages in flight adapt to the API, between 1 and -MaxParallelism.
-    /// </summary>
-    [Parameter] [ValidateRange(1, 64)] public int? Parallelism { get; set; }
-
-    /// <summary>The most API pages requested at once when not pinned; overrides QTICKETS_MAX_PAGES_IN_FLIGHT (default 8).</summary>
-    [Parameter] [ValidateRange(1, 64)] public int? MaxParallelism { get; set; }
-
-    /// <summary>Attempts per request before the run fails (429, 5xx, timeouts, network errors).</summary>
-    [Parameter] [ValidateRange(1, 20)] public int MaxAttempts { get; set; } = new ApiOptions().MaxAttempts;
+    protected override ApiReadParameters ApiParameters { get; } = new();
 
     /// <summary>The run's "now" (tests and replays); the clock runs on from it.</summary>
     [Parameter] public DateTimeOffset? Now { get; set; }
 
     /// <summary>The run lock's file instead of the default (one per job and database).</summary>
     [Parameter] [ValidateNotNullOrEmpty] public string? LockPath { get; set; }
-
-    protected override void AddParameters(ConfigLoader loader)
-    {
-        base.AddParameters(loader);
-        loader.WithParameter("Token", Token).WithParameter("BaseUrl", BaseUrl);
-    }
-
-    protected ApiOptions ApiOptionsFor(QTicketsConfig config) => QTicketsApiCmdlet.ApiOptionsFor(config, Parallelism, MaxParallelism, MaxAttempts);
 
     /// <summary>The run's clock: the machine's, or one started at -Now.</summary>
     protected TimeProvider Time => _time ??= Now is { } start ? new ShiftedTimeProvider(start) : TimeProvider.System;

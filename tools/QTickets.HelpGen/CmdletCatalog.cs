@@ -55,17 +55,42 @@ public static class CmdletCatalog
             }
         }
 
+        // Dynamic parameters (the shared connection parameters) belong to every set, after the cmdlet's own.
+        var dynamic = DynamicParameters(instance);
+        foreach (var p in dynamic)
+        {
+            order.Add(p.Name);
+            merged[p.Name] = p;
+        }
+
         var syntax = sets.Select(s => new SyntaxView(s.Name, s.IsDefault,
-                s.Parameters.Where(p => !s_common.Contains(p.Name) || p.Name is "WhatIf" or "Confirm")
-                    .Where(p => merged.ContainsKey(p.Name) || p.Name is "WhatIf" or "Confirm")
-                    .Select(p => (merged.TryGetValue(p.Name, out var v) ? v : Common(p), p.IsMandatory,
+                s.Parameters.Where(p => !s_common.Contains(p.Name))
+                    .Where(p => merged.ContainsKey(p.Name))
+                    .Select(p => (merged[p.Name], p.IsMandatory,
                         p.Position >= 0 ? p.Position.ToString(System.Globalization.CultureInfo.InvariantCulture) : "named"))
+                    .Concat(dynamic.Select(p => (p, false, "named")))
+                    .Concat(s.Parameters.Where(p => p.Name is "WhatIf" or "Confirm").Select(p => (Common(p), false, "named")))
                     .ToList()))
             .ToList();
 
         var outputs = info.OutputType.Select(o => o.Type).Where(t => t is not null).Distinct().ToList();
         return new CommandMetadataView(name, attribute.VerbName, attribute.NounName, order.Select(n => merged[n]).ToList(),
             syntax, outputs!, attribute.SupportsShouldProcess);
+    }
+
+    /// <summary>
+    /// The parameters of the object a cmdlet returns from GetDynamicParameters without any bound parameter (as
+    /// Get-Command sees them): public properties with [Parameter], named, optional, in any set.
+    /// </summary>
+    static List<ParameterView> DynamicParameters(object? instance)
+    {
+        if (instance is not IDynamicParameters cmdlet || cmdlet.GetDynamicParameters() is not { } group) return [];
+        return group.GetType().GetProperties()
+            .Where(p => p.GetCustomAttribute<ParameterAttribute>() is not null)
+            .OrderBy(p => p.DeclaringType == group.GetType() ? 1 : 0) // a base class's parameters first
+            .Select(p => new ParameterView(p.Name, p.PropertyType, false, false, "named", false, false,
+                p.GetCustomAttribute<AliasAttribute>()?.AliasNames.ToList() ?? [], DefaultOf(group, group.GetType(), p.Name)))
+            .ToList();
     }
 
     static ParameterView Common(CommandParameterInfo p) =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using QTickets.Cmdlets.ClickHouse;
 using QTickets.Core.Configuration;
 
 namespace QTickets.Cmdlets.Configuration;
@@ -10,27 +11,21 @@ namespace QTickets.Cmdlets.Configuration;
 [Cmdlet(VerbsCommon.Get, "QTicketsConfig")]
 [OutputType(typeof(QTicketsConfig))]
 [OutputType(typeof(ConfigSource), ParameterSetName = new[] { "Source" })]
-public sealed class GetQTicketsConfigCommand : QTicketsCmdlet
+public sealed class GetQTicketsConfigCommand : ClickHouseCmdlet
 {
-    [Parameter] public string? Token { get; set; }
-    [Parameter] public string? BaseUrl { get; set; }
-    [Parameter] public string? ClickHouseHost { get; set; }
-    [Parameter] public string? ClickHousePort { get; set; }
-    [Parameter] public string? ClickHouseDatabase { get; set; }
-    [Parameter] public string? ClickHouseUser { get; set; }
+    protected override ApiConnectionParameters ApiParameters { get; } = new();
+
+    /// <summary>The load window's default length in hours (QTICKETS_SINCE_HOURS).</summary>
     [Parameter] public string? SinceHours { get; set; }
 
     /// <summary>Emit one ConfigSource per setting instead of the configuration object.</summary>
     [Parameter] public SwitchParameter Source { get; set; }
 
-    protected override void AddParameters(ConfigLoader loader) => loader
-        .WithParameter("Token", Token)
-        .WithParameter("BaseUrl", BaseUrl)
-        .WithParameter("ClickHouseHost", ClickHouseHost)
-        .WithParameter("ClickHousePort", ClickHousePort)
-        .WithParameter("ClickHouseDatabase", ClickHouseDatabase)
-        .WithParameter("ClickHouseUser", ClickHouseUser)
-        .WithParameter("SinceHours", SinceHours);
+    protected override void AddParameters(ConfigLoader loader)
+    {
+        base.AddParameters(loader);
+        loader.WithParameter("SinceHours", SinceHours);
+    }
 
     protected override void EndProcessing()
     {

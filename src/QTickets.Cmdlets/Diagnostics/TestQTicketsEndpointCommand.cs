@@ -14,15 +14,7 @@ namespace QTickets.Cmdlets.Diagnostics;
 [OutputType(typeof(EndpointProbeResult), typeof(EndpointVerdict))]
 public sealed class TestQTicketsEndpointCommand : QTicketsCmdlet
 {
-    /// <summary>The REST API token; overrides QTICKETS_TOKEN (the same connection parameters as the other API cmdlets).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Token { get; set; }
-
-    /// <summary>The API base URL, e.g. http://127.0.0.1:8765/api/rest/v1 for a sandbox (overrides QTICKETS_BASE_URL).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? BaseUrl { get; set; }
+    protected override ApiConnectionParameters ApiParameters { get; } = new();
 
     /// <summary>Runs only these steps (0 always runs; A0, the baseline, runs whenever A–C or J1 do).</summary>
     [Parameter(Position = 0)]
@@ -56,8 +48,6 @@ public sealed class TestQTicketsEndpointCommand : QTicketsCmdlet
     /// <summary>Emits only the verdict (it still carries every result in its Results property).</summary>
     [Parameter]
     public SwitchParameter Verdict { get; set; }
-
-    protected override void AddParameters(ConfigLoader loader) => loader.WithParameter("Token", Token).WithParameter("BaseUrl", BaseUrl);
 
     protected override void EndProcessing()
     {

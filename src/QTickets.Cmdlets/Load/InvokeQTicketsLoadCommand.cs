@@ -58,7 +58,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsLoadCmdlet
             InitialBackfillHours = config.InitialBackfillHours,
             DryRun = dryRun,
             SkipInventory = SkipInventory || IsTrue(Environment.GetEnvironmentVariable("QTICKETS_SKIP_INVENTORY")),
-            InventoryParallelism = Parallelism ?? new LoadOptions().InventoryParallelism,
+            InventoryParallelism = ApiParameters.Parallelism ?? new LoadOptions().InventoryParallelism,
             BatchSize = BatchSize,
             Time = Time,
         };
@@ -70,7 +70,7 @@ public sealed class InvokeQTicketsLoadCommand : QTicketsLoadCmdlet
             Run(async cancellation =>
             {
                 using var api = fixtures is null
-                    ? Engine.CreateApi(config, ApiOptionsFor(config), Queue)
+                    ? Engine.CreateApi(config, ApiParameters.OptionsFor(config), Queue)
                     : null;
                 using var store = dryRun ? null : Engine.CreateClickHouseStore(config, Queue);
                 RunLock? runLock = null;

@@ -85,7 +85,7 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsLoadCmdlet
         };
         var target = $"{config.ClickHouseUrl}/{config.ClickHouseDatabase}";
 
-        using var api = Engine.CreateApi(config, ApiOptionsFor(config), Queue);
+        using var api = Engine.CreateApi(config, ApiParameters.OptionsFor(config), Queue);
         var reconciler = new Reconciler(api, Store, options, Queue);
         var summary = reconciler.Start();
         try
