@@ -44,61 +44,58 @@ internal static class ListenerSocket
         var members = Members.Find(out unsupported);
         if (members is null) return null;
 
-        var endpoint = new IPEndPoint(address, port);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        object epl;
-        try
-        {
-            socket.Bind(endpoint);
-            socket.Listen(500);
-            epl = RuntimeHelpers.GetUninitializedObject(members.EndPointListener);
-            members.Listener.SetValue(epl, listener);
-            members.EndPoint.SetValue(epl, endpoint);
-            members.Socket.SetValue(epl, socket);
-            members.Prefixes.SetValue(epl, Activator.CreateInstance(members.Prefixes.FieldType));
-            members.Unregistered.SetValue(epl, Activator.CreateInstance(members.Unregistered.FieldType));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
         var table = (IDictionary)members.Table.GetValue(null)!;
+        object epl;
+        // Under the lock HttpListener.Start takes for the same table, as its own endpoint creation runs.
         lock (((ICollection)table).SyncRoot)
         {
             var ports = (IDictionary?)(table.Contains(address) ? table[address] : null);
+            // Another HttpListener of this process serves the port: Start adds the prefix to that one.
+            if (ports is not null && ports.Contains(port)) return () => { };
+
+            var endpoint = new IPEndPoint(address, port);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(endpoint);
+                socket.Listen(500);
+                epl = RuntimeHelpers.GetUninitializedObject(members.EndPointListener);
+                members.Listener.SetValue(epl, listener);
+                members.EndPoint.SetValue(epl, endpoint);
+                members.Socket.SetValue(epl, socket);
+                members.Prefixes.SetValue(epl, Activator.CreateInstance(members.Prefixes.FieldType));
+                members.Unregistered.SetValue(epl, Activator.CreateInstance(members.Unregistered.FieldType));
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
             if (ports is null)
             {
                 ports = (IDictionary)Activator.CreateInstance(members.Table.FieldType.GetGenericArguments()[1])!;
                 table[address] = ports;
             }
-            if (ports.Contains(port))
-            {
-                // Another HttpListener of this process serves the port: Start adds the prefix to that one.
-                socket.Dispose();
-                return () => { };
-            }
             ports[port] = epl;
-        }
 
-        // From here connections are accepted: the fields they need are set. A request that comes before Start adds
-        // the prefix is answered 404 by HttpListener, and QTickets retries it.
-        var args = new SocketAsyncEventArgs { UserToken = epl };
-        args.Completed += members.OnAccept;
-        members.Accept.Invoke(epl, [args]);
+            // From here connections are accepted: the fields they need are set. A request that comes before Start
+            // adds the prefix is answered 404 by HttpListener, and QTickets retries it.
+            var args = new SocketAsyncEventArgs { UserToken = epl };
+            args.Completed += members.OnAccept;
+            members.Accept.Invoke(epl, [args]);
+        }
 
         return () =>
         {
             lock (((ICollection)table).SyncRoot)
             {
-                if (table[address] is IDictionary ports && ReferenceEquals(ports[port], epl))
+                if (table.Contains(address) && table[address] is IDictionary ports && ports.Contains(port) && ReferenceEquals(ports[port], epl))
                 {
                     ports.Remove(port);
                     if (ports.Count == 0) table.Remove(address);
                 }
             }
-            socket.Dispose();
+            ((Socket)members.Socket.GetValue(epl)!).Dispose();
         };
     }
 
