@@ -5,8 +5,9 @@
 #
 # Every second the sandbox's clock moves STEP_SECONDS virtual seconds at RATE new orders a virtual hour; the step's
 # changes are delivered at once (created, payed, expired, refunded ... as QTickets sends them). The defaults give
-# about 40 deliveries a second: steady, far below the receiver's burst throughput, so the run measures how memory
-# behaves over time and leaves the machine's other work its CPU.
+# about 40 deliveries a second at first and 60-70 once the first unpaid orders start to expire (after ~5 minutes):
+# steady, far below the receiver's burst throughput, so the run measures how memory behaves over time and leaves the
+# machine's other work its CPU.
 # Every SAMPLE seconds: the receiver's VmRSS and the deliveries so far; with dotnet-counters (DOTNET_COUNTERS names it,
 # or it is on PATH; `dotnet tool install --tool-path DIR dotnet-counters`) also its GC heap size, which
 # dotnet-counters writes when the receiver stops, so that series is printed at the end. At the end: the deliveries are flushed and the daily facts must
