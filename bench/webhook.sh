@@ -15,6 +15,7 @@
 #
 #   bench/webhook.sh
 # env: ORDERS (1000), RATE (2400), STEP_SECONDS (30), BURST_HOURS (4), CONCURRENCY (32), SEED (23);
+#      STAGING_FSYNC (1; 0 turns the orders staging table's fsync settings off, to measure what they cost);
 #      BENCH_CH_ENV (a running ClickHouse's dotenv; default: a private one, started and stopped here)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,6 +37,10 @@ sb="$(head -1 "$out" | sed 's/^QTickets sandbox listening on //')"; root="${sb%/
 ctl() { curl -sS --fail-with-body -X "$1" "$root$2" -H 'Content-Type: application/json' ${3:+--data-binary "$3"}; }
 
 bench_schema "$db"
+if [ "${STAGING_FSYNC:-1}" = 0 ]; then
+  ch_sql "ALTER TABLE $db.stg_qtickets_api_orders_raw MODIFY SETTING fsync_after_insert = 0, fsync_part_directory = 0" >/dev/null
+fi
+echo "staging table: $(ch_sql "SELECT extract(create_table_query, 'fsync_after_insert = [01], fsync_part_directory = [01]') FROM system.tables WHERE database = '$db' AND name = 'stg_qtickets_api_orders_raw' FORMAT TSV")"
 env="$BENCH_TMP/$db.env"
 printf 'QTICKETS_TOKEN=%s\nQTICKETS_BASE_URL=%s\nQTICKETS_WEBHOOK_SECRET=%s\nQTICKETS_WEBHOOK_PORT=%s\n' "$token" "$sb" "$secret" "$port" >>"$env"
 "$PWSH" -NoProfile -File "$bench_root/scripts/Invoke-QTicketsLoader.ps1" -EnvFile "$env" -Now "$now" >"$BENCH_TMP/backfill.out"

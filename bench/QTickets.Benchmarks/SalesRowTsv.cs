@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using QTickets.Core.Json;
 using QTickets.Core.Transform;
 
 namespace QTickets.Benchmarks;
@@ -56,7 +57,7 @@ public static class SalesRowTsv
             tickets_sold = tickets,
             revenue = revenue,
             currency = "RUB",
-            payload_json = payload.ToString(),
+            payload_json = Utf8Json.FromText(payload.ToString()),
             _ver = 1_790_000_000UL,
             _dedup_key = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(orderId))),
         };
@@ -81,7 +82,7 @@ public static class SalesRowTsv
             w.Write(r.tickets_sold.ToString(CultureInfo.InvariantCulture)); w.Write('\t');
             w.Write(r.revenue.ToString("0.00", CultureInfo.InvariantCulture)); w.Write('\t');
             w.Write(Escape(r.currency)); w.Write('\t');
-            w.Write(Escape(r.payload_json)); w.Write('\t');
+            w.Write(Escape(r.payload_json.ToString())); w.Write('\t');
             w.Write(r._ver.ToString(CultureInfo.InvariantCulture)); w.Write('\t');
             w.Write(r._dedup_key);
             w.Write('\n');
@@ -110,7 +111,7 @@ public static class SalesRowTsv
                 tickets_sold = uint.Parse(f[9], CultureInfo.InvariantCulture),
                 revenue = decimal.Parse(f[10], CultureInfo.InvariantCulture),
                 currency = Unescape(f[11]),
-                payload_json = Unescape(f[12]),
+                payload_json = Utf8Json.FromText(Unescape(f[12])),
                 _ver = ulong.Parse(f[13], CultureInfo.InvariantCulture),
                 _dedup_key = f[14],
             };

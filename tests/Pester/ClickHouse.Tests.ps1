@@ -22,7 +22,7 @@ Describe 'Initialize-QTicketsClickHouse' {
     }
     It 'applies the migrations once' {
         $first = Initialize-QTicketsClickHouse @conn
-        $first | Should -HaveCount 6
+        $first | Should -HaveCount 7
         $again = Initialize-QTicketsClickHouse @conn
         $again.Outcome | Sort-Object -Unique | Should -Be 'already applied'
     }

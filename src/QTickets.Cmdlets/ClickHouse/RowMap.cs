@@ -15,7 +15,7 @@ public sealed class RowMap
 {
     readonly string[] _properties;
     readonly Type? _clrType;
-    readonly PropertyInfo?[] _getters;
+    readonly Func<object, object?>?[] _getters;
 
     RowMap(IReadOnlyList<TableColumn> columns, string[] properties, Type? clrType)
     {
@@ -23,8 +23,9 @@ public sealed class RowMap
         _properties = properties;
         _clrType = clrType;
         _getters = clrType is null
-            ? new PropertyInfo?[properties.Length]
-            : properties.Select(p => clrType.GetProperty(p, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)).ToArray();
+            ? new Func<object, object?>?[properties.Length]
+            : properties.Select(p => clrType.GetProperty(p, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase))
+                .Select(p => p?.GetMethod is null ? null : Getter(clrType, p)).ToArray();
     }
 
     /// <summary>The table columns written, in order (a subset of the table's: the rest take their defaults).</summary>
@@ -87,7 +88,7 @@ public sealed class RowMap
         var baseObject = input is PSObject pso ? pso.BaseObject : input;
         if (_clrType is not null && baseObject.GetType() == _clrType)
         {
-            for (var i = 0; i < values.Length; i++) values[i] = Unwrap(_getters[i]?.GetValue(baseObject));
+            for (var i = 0; i < values.Length; i++) values[i] = Unwrap(_getters[i]?.Invoke(baseObject));
             return values;
         }
         if (baseObject is IDictionary dictionary)
@@ -98,6 +99,23 @@ public sealed class RowMap
         var wrapped = input as PSObject ?? PSObject.AsPSObject(input);
         for (var i = 0; i < values.Length; i++) values[i] = Unwrap(wrapped.Properties[_properties[i]]?.Value);
         return values;
+    }
+
+    /// <summary>
+    /// A property's getter bound once as a delegate: PropertyInfo.GetValue per column per row is slow reflection for
+    /// what a million-row pipeline does a million times.
+    /// </summary>
+    static Func<object, object?> Getter(Type type, PropertyInfo property) =>
+        type.IsValueType || property.PropertyType.IsByRefLike || property.GetIndexParameters().Length > 0
+            ? property.GetValue // a struct's getter takes its instance by reference: no such delegate
+            : (Func<object, object?>)s_bind.MakeGenericMethod(type, property.PropertyType).Invoke(null, [property])!;
+
+    static readonly MethodInfo s_bind = typeof(RowMap).GetMethod(nameof(Bind), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    static Func<object, object?> Bind<TObject, TValue>(PropertyInfo property)
+    {
+        var get = property.GetMethod!.CreateDelegate<Func<TObject, TValue>>();
+        return o => get((TObject)o);
     }
 
     /// <summary>The plain value: PowerShell wraps values, and the elements of arrays it builds, in PSObjects.</summary>

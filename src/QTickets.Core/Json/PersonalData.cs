@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -39,12 +38,11 @@ public static partial class PersonalData
     {
         Shape(IReadOnlyDictionary<string, Shape> keys)
         {
-            var frozen = keys.ToFrozenDictionary(StringComparer.Ordinal);
-            Keys = frozen;
-            _lookup = frozen.GetAlternateLookup<ReadOnlySpan<char>>();
+            Keys = keys.ToFrozenDictionary(StringComparer.Ordinal);
+            _lookup = new Utf8KeyTable<Shape>(keys);
         }
 
-        readonly FrozenDictionary<string, Shape>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        readonly Utf8KeyTable<Shape> _lookup;
 
         public IReadOnlyDictionary<string, Shape> Keys { get; }
 
@@ -55,7 +53,8 @@ public static partial class PersonalData
         public static Shape Of(IEnumerable<string> leaves, params (string Key, Shape Shape)[] nested) =>
             new(leaves.Select(k => (k, Leaf)).Concat(nested).ToDictionary(k => k.Item1, k => k.Item2));
 
-        internal bool TryGet(ReadOnlySpan<char> key, out Shape shape) => _lookup.TryGetValue(key, out shape!);
+        /// <summary>The shape under a key, by the key's unescaped UTF-8 bytes.</summary>
+        internal bool TryGet(ReadOnlySpan<byte> key, out Shape shape) => _lookup.TryGet(key, out shape);
     }
 
     /// <summary>
@@ -87,129 +86,38 @@ public static partial class PersonalData
         ("refunds", s_refund),
         ("integrations", Shape.Of(("roistat", Shape.Of(["roistat_visit"])))));
 
-    static readonly JsonWriterOptions s_options = new()
+    /// <summary>How the payload is written: Cyrillic stays readable in ClickHouse; the JSON stays valid.</summary>
+    internal static readonly JsonWriterOptions PayloadWriting = new()
     {
-        // Cyrillic stays readable in ClickHouse; the JSON stays valid.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
     };
 
-    // One buffer and writer per thread, reused: a buffer per order, grown from 4 KB to 8 KB, would double what
-    // parsing an order allocates (BENCHMARKS.md, "Parse and convert"). The string returned is the only copy kept.
-    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] static Utf8JsonWriter? t_writer;
-
     /// <summary>
-    /// The order as compact JSON with only the <see cref="PayloadKeys"/>, in their original order, every kept string
-    /// masked (<see cref="MaskText"/>) with the names of this order's people.
+    /// Whether <see cref="MaskText"/> without names leaves a value as it is, read from its UTF-8 bytes as served (without
+    /// quotes or escapes): no '"' (JSON inside the text), no '@' (an e-mail), and too few digits for a phone number (9
+    /// digits and no '+': every Russian form has 10 or 11, every other one starts with '+').
     /// </summary>
-    public static string Scrub(JsonElement order)
-    {
-        var names = NamesIn(order);
-        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
-        writer.Reset(buffer);
-        Write(writer, order, PayloadKeys, names);
-        writer.Flush();
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    static void Write(Utf8JsonWriter writer, JsonElement element, Shape shape, IReadOnlyList<string> names)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                // One buffer for every key of this object (a stackalloc inside the loop would grow the frame per key).
-                Span<char> name = stackalloc char[64];
-                foreach (var property in element.EnumerateObject())
-                {
-                    // The raw UTF-8 name, not property.Name: a string per key was most of what scrubbing allocated.
-                    var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-                    Shape? child;
-                    if (raw.Length > 64 || raw.IndexOf((byte)'\\') >= 0)
-                    {
-                        // Escaped or unusually long names (never seen) take the allocating path, which unescapes.
-                        if (!shape.TryGet(property.Name, out child)) continue;
-                        writer.WritePropertyName(property.Name);
-                    }
-                    else
-                    {
-                        var length = System.Text.Encoding.UTF8.GetChars(raw, name);
-                        if (!shape.TryGet(name[..length], out child)) continue;
-                        writer.WritePropertyName(raw);
-                    }
-                    Write(writer, property.Value, child, names);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray()) Write(writer, item, shape, names);
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.String:
-                // Most kept strings are timestamps in the served form or codes without a letter: nothing to mask, and
-                // no string to make.
-                var value = JsonMarshal.GetRawUtf8Value(element);
-                if (QTicketsJson.TryServedForm(value, out _) || CannotHoldPersonalData(value)) element.WriteTo(writer);
-                else writer.WriteStringValue(MaskText(element.GetString() ?? "", names));
-                break;
-            default:
-                element.WriteTo(writer);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// No letter (a name), no '@' (an e-mail), no quote or escape (JSON inside the text), and fewer than 9 digits (a
-    /// phone number), read from the raw UTF-8 value; every byte of a non-ASCII character counts as a letter.
-    /// </summary>
-    static bool CannotHoldPersonalData(ReadOnlySpan<byte> raw)
+    internal static bool NoPatternIn(ReadOnlySpan<byte> raw)
     {
         var digits = 0;
+        var plus = false;
         foreach (var b in raw)
         {
             if (b is >= (byte)'0' and <= (byte)'9') digits++;
-            else if (b >= 0x80 || b is (byte)'@' or (byte)'\\' or (byte)'"' || (b | 0x20) is >= (byte)'a' and <= (byte)'z') return false;
+            else if (b is (byte)'@' or (byte)'"' or (byte)'\\') return false;
+            else if (b == (byte)'+') plus = true;
         }
-        return digits < 9;
+        return digits < 9 || (digits == 9 && !plus);
     }
 
-    /// <summary>
-    /// The names of the order's buyer and ticket holders (client.details, and each basket's client_*), each part
-    /// of two letters or more: free text that quotes them ("gift for Anna Petrova") has them masked.
-    /// </summary>
-    public static IReadOnlyList<string> NamesIn(JsonElement order)
+    /// <summary>Whether a name (two letters or more) could be in a value: an ASCII letter or any non-ASCII byte.</summary>
+    internal static bool MayHoldName(ReadOnlySpan<byte> raw)
     {
-        if (order.ValueKind != JsonValueKind.Object) return [];
-        var names = new List<string>();
-        void Add(JsonElement parent, string key)
-        {
-            if (!parent.TryGetProperty(key, out var v) || v.ValueKind != JsonValueKind.String) return;
-            foreach (var part in (v.GetString() ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var letters = 0;
-                foreach (var c in part) if (char.IsLetter(c)) letters++;
-                if (letters < 2) continue;
-                var known = false;
-                foreach (var name in names) known |= name.Equals(part, StringComparison.OrdinalIgnoreCase);
-                if (!known) names.Add(part);
-            }
-        }
-        if (order.TryGetProperty("client", out var client) && client.ValueKind == JsonValueKind.Object &&
-            client.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
-            foreach (var key in s_clientNameKeys) Add(details, key);
-        if (order.TryGetProperty("baskets", out var baskets) && baskets.ValueKind == JsonValueKind.Array)
-            foreach (var basket in baskets.EnumerateArray())
-                if (basket.ValueKind == JsonValueKind.Object)
-                    foreach (var key in s_holderNameKeys) Add(basket, key);
-        return names;
+        foreach (var b in raw)
+            if (b >= 0x80 || (b | 0x20) is >= (byte)'a' and <= (byte)'z') return true;
+        return false;
     }
-
-    static readonly string[] s_clientNameKeys = ["name", "surname", "middlename"];
-    static readonly string[] s_holderNameKeys = ["client_name", "client_surname", "client_middlename"];
 
     /// <summary>
     /// Free text with personal data masked: the string value of any personal key quoted in it (JSON inside text, a
@@ -224,10 +132,25 @@ public static partial class PersonalData
         var digits = 0;
         foreach (var c in text) if (char.IsAsciiDigit(c)) digits++;
         if (digits >= 9) text = Phone().Replace(text, Masked);
-        if (names is not null)
-            foreach (var name in names)
-                text = MaskWord(text, name);
+        return names is null ? text : MaskNames(text, names);
+    }
+
+    /// <summary>The last step of <see cref="MaskText"/>: whole-word occurrences of <paramref name="names"/> masked.</summary>
+    internal static string MaskNames(string text, IReadOnlyList<string> names)
+    {
+        if (!AnyNameIn(text, names)) return text;
+        for (var i = 0; i < names.Count; i++)
+            text = MaskWord(text, names[i]);
         return text;
+    }
+
+    /// <summary>Whether any of <paramref name="names"/> is in the text at all (ignoring case), whole word or not.</summary>
+    internal static bool AnyNameIn(ReadOnlySpan<char> text, IReadOnlyList<string> names)
+    {
+        // By index: a foreach over the interface would box an enumerator for every text of every order.
+        for (var i = 0; i < names.Count; i++)
+            if (text.IndexOf(names[i], StringComparison.OrdinalIgnoreCase) >= 0) return true;
+        return false;
     }
 
     static bool IsPersonalKey(string key) =>

@@ -1,3 +1,5 @@
+using QTickets.Core.Json;
+
 namespace QTickets.Core.Model;
 
 /// <summary>
@@ -42,10 +44,10 @@ public sealed class Order
     public string? PaymentCardNumber { get; set; }
 
     /// <summary>
-    /// The order's JSON as served, minus every personal field (see Api/PersonalData.cs). Kept so the
-    /// staging table's payload_json can be produced without a second request.
+    /// The order's JSON as served, minus every personal field (see Json/PersonalData.cs), as UTF-8: the staging
+    /// table's payload_json, written by the parser and sent to ClickHouse as these bytes.
     /// </summary>
-    public string PayloadJson { get; set; } = "{}";
+    public Utf8Json PayloadJson { get; set; } = Utf8Json.EmptyObject;
 
     /// <summary>
     /// What could not be read from this order, each naming the field and the value as served (a missing id, an

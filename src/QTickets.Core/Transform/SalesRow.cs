@@ -1,4 +1,5 @@
 using QTickets.Core.Contracts;
+using QTickets.Core.Json;
 
 namespace QTickets.Core.Transform;
 
@@ -27,8 +28,8 @@ public sealed class SalesRow
     /// <summary>What the order still earns: live baskets' prices minus partial refunds (OrderStatusRules.LiveRevenue).</summary>
     public decimal revenue { get; init; }
     public string currency { get; init; } = "";
-    /// <summary>The order as served minus every personal field (Api/PersonalData.cs).</summary>
-    public string payload_json { get; init; } = "{}";
+    /// <summary>The order as served minus every personal field (Json/PersonalData.cs), as UTF-8 (its text is ToString()).</summary>
+    public Utf8Json payload_json { get; init; } = Utf8Json.EmptyObject;
     public ulong _ver { get; init; }
     /// <summary>md5 of the order id alone (<see cref="DedupKey.ForOrder"/>): a changed order replaces its row.</summary>
     public string _dedup_key { get; init; } = "";

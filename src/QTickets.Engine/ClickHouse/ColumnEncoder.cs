@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Numerics;
 using NodaTime;
+using QTickets.Core.Json;
 
 namespace QTickets.Engine.ClickHouse;
 
@@ -150,7 +151,7 @@ internal abstract class ColumnEncoder
         protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteInt32(Convert.ToInt32(value, CultureInfo.InvariantCulture));
     }
 
-    sealed class StringEncoder : ColumnEncoder, IValueEncoder<string>
+    sealed class StringEncoder : ColumnEncoder, IValueEncoder<string>, IValueEncoder<Utf8Json>
     {
         public static readonly StringEncoder Instance = new();
 
@@ -160,12 +161,22 @@ internal abstract class ColumnEncoder
             batch.WriteString(value);
         }
 
+        /// <summary>A payload as the parser wrote it: its UTF-8 bytes are what a String column holds.</summary>
+        public void Write(EncodedBatch batch, Utf8Json value)
+        {
+            if (value is null) throw new ColumnValueException("null in a column that is not Nullable");
+            var bytes = value.AsSpan();
+            batch.WriteVarUInt((ulong)bytes.Length);
+            batch.Write(bytes);
+        }
+
         protected override void WriteValue(EncodedBatch batch, object value)
         {
             switch (value)
             {
                 case string s: batch.WriteString(s); break;
                 case byte[] bytes: batch.WriteVarUInt((ulong)bytes.Length); batch.Write(bytes); break;
+                case Utf8Json json: Write(batch, json); break;
                 // Numbers, dates, GUIDs, enums: their invariant text, as ClickHouse would show them.
                 case IFormattable f: batch.WriteString(f.ToString(null, CultureInfo.InvariantCulture)); break;
                 default: batch.WriteString(value.ToString() ?? ""); break;

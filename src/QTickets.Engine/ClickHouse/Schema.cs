@@ -28,6 +28,15 @@ public static partial class Schema
     public static readonly string[] WriterTables =
         { OrdersStaging, InventoryStaging, Events, InventoryLatest, JobRuns, LoaderState };
 
+    /// <summary>
+    /// The orders staging table's durability. ClickHouse acknowledges an INSERT once the part is written to the page
+    /// cache; these settings make it acknowledge only after the part's files and directory are fsynced. They are
+    /// table settings (an INSERT cannot set them), so the scheduled load's inserts sync too: it writes a few large
+    /// batches a run, where one sync per part costs milliseconds; the receiver's group commit makes a few inserts a
+    /// second whatever the delivery rate, so the sync is paid per batch, not per delivery (BENCHMARKS.md has the cost).
+    /// </summary>
+    public const string StagingFsyncSettings = "fsync_after_insert = 1, fsync_part_directory = 1";
+
     public const string StagingOrderColumns =
         "order_id, event_id, city, utm_source, utm_medium, utm_campaign, utm_content, utm_term, sale_ts, tickets_sold, revenue, currency, payload_json, _ver, _dedup_key";
 
@@ -99,11 +108,12 @@ public static partial class Schema
             ? $"{engine}({version})"
             : $"Replicated{engine}('{o.ReplicaPath}', '{{replica}}'{(version is null ? "" : ", " + version)})";
 
-    static string TableDdl(string db, Table t, SchemaOptions o, string? name = null)
+    static string TableDdl(string db, Table t, SchemaOptions o, string? name = null, string? moreSettings = null)
     {
         var settings = "index_granularity = 8192";
         // Replicated tables deduplicate inserts by default (replicated_deduplication_window); plain ones must opt in.
         if (t.Writer && o.Cluster is null) settings += $", non_replicated_deduplication_window = {DeduplicationWindow}";
+        if (moreSettings is not null) settings += ", " + moreSettings;
         return $"CREATE TABLE IF NOT EXISTS {db}.{name ?? t.Name}{OnCluster(o)} ({t.Columns}) ENGINE = {EngineClause(o, t.Engine, t.Version)}" +
                (t.PartitionBy is null ? "" : $" PARTITION BY {t.PartitionBy}") + $" ORDER BY {t.OrderBy} SETTINGS {settings}";
     }
@@ -150,6 +160,19 @@ public static partial class Schema
                 Statements = new[] { TableDdl(db, s_rejectedOrders, o) },
             },
             LegacyObjectsMigration(db, o),
+            new()
+            {
+                Version = 7, Name = "staging_fsync",
+                Description = "The orders staging table syncs each inserted part to disk (fsync_after_insert, fsync_part_directory): " +
+                    "the webhook receiver answers 200 once a delivery's row is inserted, and QTickets never sends that delivery " +
+                    "again, so the row must survive a power loss, not only a ClickHouse restart",
+                Statements = new[]
+                {
+                    // The whole definition too, so that a staging table dropped after this step comes back with the setting.
+                    TableDdl(db, s_tables.Single(t => t.Name == OrdersStaging), o, moreSettings: StagingFsyncSettings),
+                    $"ALTER TABLE {db}.{OrdersStaging}{OnCluster(o)} MODIFY SETTING {StagingFsyncSettings}",
+                },
+            },
         };
         return list;
     }
@@ -236,9 +259,17 @@ public static partial class Schema
                     objects.RemoveAll(o => o.Name == removed.Groups[1].Value);
                 if (s_creates.Match(statement) is not { Success: true } created) continue;
                 var name = created.Groups[1].Value;
-                objects.RemoveAll(o => o.Name == name);
-                objects.Add(new SchemaObject(name, statement.StartsWith("CREATE TABLE", StringComparison.Ordinal) ? "table" : "view",
-                    migration.Version, statement));
+                var current = new SchemaObject(name, statement.StartsWith("CREATE TABLE", StringComparison.Ordinal) ? "table" : "view",
+                    migration.Version, statement);
+                // A table's later definition keeps the table's place, before the views that read it; a view's moves to
+                // the end, after the tables its new query may read.
+                var at = objects.FindIndex(o => o.Name == name);
+                if (at >= 0 && current.Kind == "table") objects[at] = current;
+                else
+                {
+                    objects.RemoveAll(o => o.Name == name);
+                    objects.Add(current);
+                }
             }
         return objects;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using QTickets.Core.Contracts;
 
@@ -40,47 +41,102 @@ public sealed class WebhookListener : IWebhookListener
     {
         using var listener = new HttpListener { IgnoreWriteExceptions = true };
         listener.Prefixes.Add(_prefix);
+        Start(listener);
         try
         {
+            _observer.Verbose($"Listening on {Url}");
+            listening?.Invoke();
+            using var slots = new SemaphoreSlim(_options.MaxConcurrency);
+            var inFlight = new HashSet<Task>();
+            using var stop = cancellation.Register(listener.Stop);
+            while (!cancellation.IsCancellationRequested)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (HttpListenerException ex) when (listener.IsListening)
+                {
+                    // One connection failed while being accepted (reset by its client): the listener itself is fine.
+                    _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
+                    continue;
+                }
+                await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                var task = ServeAsync(context).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
+                lock (inFlight) inFlight.Add(task);
+                _ = task.ContinueWith(t => { lock (inFlight) inFlight.Remove(t); }, TaskScheduler.Default);
+            }
+            Task[] remaining;
+            lock (inFlight) remaining = inFlight.ToArray();
+            // The requests in progress finish (their rows may be on the way into staging); QTickets retries any cut off.
+            await Task.WhenAll(remaining).WaitAsync(_options.DrainTimeout, CancellationToken.None)
+                .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Abort, not Dispose, ends it: after Stop, HttpListener's Close looks its endpoint up again and, no longer
+            // finding it, binds the port anew only to close it, meeting the same start race under traffic; Abort of a
+            // stopped listener just marks it closed (and closes a listener that ended otherwise).
+            listener.Abort();
+        }
+    }
+
+    void Start(HttpListener listener)
+    {
+        Action? release = null;
+        try
+        {
+            // The socket opened first, so that a connection arriving during Start cannot end the process (see
+            // ListenerSocket); where that is not possible, plain Start, and its failure says what to do.
+            if (ListenAddress() is { } address)
+            {
+                release = ListenerSocket.Prepare(listener, address, _options.Port, out var unsupported);
+                if (unsupported is not null)
+                    _observer.Warning($"webhook: this .NET runtime's HttpListener lacks {unsupported}; starting it plainly, so a connection " +
+                                      "arriving in the instant it starts can stop the receiver (the service manager restarts it)");
+            }
             listener.Start();
         }
-        catch (HttpListenerException ex)
+        catch (Exception ex) when (ex is HttpListenerException or SocketException)
         {
+            Abandon(listener, release);
             throw new InvalidOperationException($"Cannot listen on {_prefix} ({ex.Message}): the port is in use or the address is not this machine's. " +
                                                 "Set QTICKETS_WEBHOOK_PORT / QTICKETS_WEBHOOK_LISTEN (or -Port / -ListenAddress).", ex);
         }
-        _observer.Verbose($"Listening on {Url}");
-        listening?.Invoke();
-        using var slots = new SemaphoreSlim(_options.MaxConcurrency);
-        var inFlight = new HashSet<Task>();
-        using var stop = cancellation.Register(listener.Stop);
-        while (!cancellation.IsCancellationRequested)
+        catch (ArgumentNullException ex)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception) when (cancellation.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (HttpListenerException ex) when (listener.IsListening)
-            {
-                // One connection failed while being accepted (reset by its client): the listener itself is fine.
-                _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
-                continue;
-            }
-            await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            var task = ServeAsync(context).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
-            lock (inFlight) inFlight.Add(task);
-            _ = task.ContinueWith(t => { lock (inFlight) inFlight.Remove(t); }, TaskScheduler.Default);
+            // Plain Start met dotnet/corefx#35191: its socket stays bound, so only a new process can listen again.
+            Abandon(listener, release);
+            throw new InvalidOperationException($"HttpListener failed to start on {_prefix}: a connection arrived while it started (a .NET " +
+                                                "HttpListener bug on Linux and macOS); the port stays taken until this process exits. Start the " +
+                                                "receiver again (the systemd unit in scripts/systemd does so by itself).", ex);
         }
-        Task[] remaining;
-        lock (inFlight) remaining = inFlight.ToArray();
-        // The requests in progress finish (their rows may be on the way into staging); QTickets retries any cut off.
-        await Task.WhenAll(remaining).WaitAsync(_options.DrainTimeout, CancellationToken.None)
-            .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        catch
+        {
+            Abandon(listener, release);
+            throw;
+        }
+    }
+
+    // A listener that never started must not be closed: its Close would look up, and so bind, the endpoint again.
+    static void Abandon(HttpListener listener, Action? release)
+    {
+        listener.Abort();
+        release?.Invoke();
+    }
+
+    /// <summary>The address HttpListener binds for the prefix's host (it resolves it the same way), or null to leave it to Start.</summary>
+    IPAddress? ListenAddress()
+    {
+        var host = _prefix["http://".Length.._prefix.LastIndexOf(':')];
+        if (host == "+") return IPAddress.Any;
+        try { return Dns.GetHostAddresses(host) is [var first, ..] ? first : null; }
+        catch (Exception ex) when (ex is SocketException or ArgumentException) { return null; }
     }
 
     async Task ServeAsync(HttpListenerContext context)

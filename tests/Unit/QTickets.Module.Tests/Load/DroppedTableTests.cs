@@ -92,12 +92,19 @@ public sealed class DroppedTableTests(ITestOutputHelper output)
             Assert.Null(init.Terminating);
             Assert.Empty(init.Errors);
             var warning = Assert.Single(init.Warnings);
-            // Every loader table comes from migration 001 but the rejected orders' (005) and the legacy inventory fact (006).
-            var migration = table switch { "qtickets_rejected_orders" => 5, "fact_qtickets_inventory" => 6, _ => 1 };
+            // Every loader table comes from migration 001 but the rejected orders' (005), the legacy inventory fact (006)
+            // and orders staging, restated with its fsync settings by 007.
+            var migration = table switch
+            {
+                "qtickets_rejected_orders" => 5, "fact_qtickets_inventory" => 6, "stg_qtickets_api_orders_raw" => 7, _ => 1,
+            };
             Assert.Contains($"table {rig.Db}.{table} did not exist although migration {migration:D3} is recorded as applied: recreated", warning);
             Assert.Contains(Migrations(init), m => (int)m.Properties["Version"].Value == migration &&
                 ((string)m.Properties["Outcome"].Value).EndsWith("recreated " + table, StringComparison.Ordinal));
             Assert.True(Exists(rig, table));
+            if (table == "stg_qtickets_api_orders_raw")
+                Assert.Contains("fsync_after_insert = 1, fsync_part_directory = 1",
+                    rig.Ch.Admin($"SELECT create_table_query FROM system.tables WHERE database = '{rig.Db}' AND name = '{table}'"));
             // Nothing else was missing: a second Initialize has nothing to say.
             Assert.Empty(Initialize(rig).Warnings);
 

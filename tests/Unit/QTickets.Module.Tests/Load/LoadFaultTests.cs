@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using QTickets.Tests.Shared;
 
 namespace QTickets.Module.Tests.Load;
 
@@ -107,7 +108,7 @@ public sealed class LoadFaultTests(BackfilledRig fixture) : IClassFixture<Backfi
     {
         var now = await _rig.AdvanceAsync(TimeSpan.FromMinutes(15));
         var watermark = _rig.Watermark();
-        using var proxy = new TcpCutProxy(_rig.Ch.Host, _rig.Ch.Port);
+        using var proxy = new TcpProxy(_rig.Ch.Host, _rig.Ch.Port);
         var viaProxy = _rig.WriteEnv("via-proxy.env", port: proxy.Port);
         await _rig.Sandbox.ResetStatsAsync();
         await _rig.Sandbox.SetFaultsAsync(SlowSeats);

@@ -7,6 +7,7 @@ using System.Text.Json;
 using QTickets.Module.Tests.Harness;
 using QTickets.Module.Tests.Load;
 using Xunit.Abstractions;
+using QTickets.Tests.Shared;
 
 namespace QTickets.Module.Tests.Webhooks;
 
@@ -97,7 +98,7 @@ public sealed class WebhookDayTests(ITestOutputHelper output)
         Assert.True(backfill.ExitCode == 0, backfill.ToString());
         await rig.AssertTotalsMatchTruthAsync("after the backfill");
 
-        using var clickHouse = new SwitchProxy(rig.Ch.Host, rig.Ch.Port);
+        using var clickHouse = new TcpProxy(rig.Ch.Host, rig.Ch.Port);
         var envFile = rig.WriteEnv("webhook.env", port: clickHouse.Port);
         File.AppendAllText(envFile, $"QTICKETS_WEBHOOK_SECRET={Secret}\nQTICKETS_WEBHOOK_PORT={port}\n");
         await Control(rig, HttpMethod.Post, "/_sandbox/webhooks", "{\"duplicates\":true,\"forgeEvery\":5,\"concurrency\":8}");

@@ -32,6 +32,13 @@ public sealed class SchemaTests : IClassFixture<TestClickHouse>
         foreach (var table in Schema.WriterTables.Append("qtickets_rejected_orders"))
             Assert.Contains("non_replicated_deduplication_window = 1000",
                 _ch.Admin($"SELECT create_table_query FROM system.tables WHERE database = '{_ch.Database}' AND name = '{table}'"));
+        // Only orders staging syncs its inserts to disk (what the webhook receiver's 200 promises); the rest stay as they were.
+        foreach (var table in Schema.WriterTables)
+        {
+            var ddl = _ch.Admin($"SELECT create_table_query FROM system.tables WHERE database = '{_ch.Database}' AND name = '{table}'");
+            if (table == "stg_qtickets_api_orders_raw") Assert.Contains("fsync_after_insert = 1, fsync_part_directory = 1", ddl);
+            else Assert.DoesNotContain("fsync_", ddl);
+        }
         // Every view is selectable as the schema stands.
         foreach (var view in new[] { "v_qtickets_sales_dashboard", "v_qtickets_inventory", "v_qtickets_sales_utm_daily", "mv_qtickets_sales_latest" })
             _ch.Admin($"SELECT * FROM {_ch.Database}.{view} LIMIT 1");
@@ -57,9 +64,13 @@ public sealed class SchemaTests : IClassFixture<TestClickHouse>
         Assert.All(objects.Where(o => o.Name.StartsWith("v_", StringComparison.Ordinal) || o.Name.StartsWith("mv_", StringComparison.Ordinal)),
             o => Assert.Equal(("view", o.Name is "mv_qtickets_sales_latest" or "v_qtickets_inventory" or "v_qtickets_sales_utm_daily" ? 4 : 6), (o.Kind, o.Migration)));
         var staging = objects.Single(o => o.Name == "stg_qtickets_api_orders_raw");
-        Assert.Equal(("table", 1), (staging.Kind, staging.Migration));
+        // Migration 7 restates staging with its fsync settings, so a dropped staging table comes back durable, and in
+        // its first place, before the views that read it.
+        Assert.Equal(("table", 7), (staging.Kind, staging.Migration));
         Assert.StartsWith("CREATE TABLE IF NOT EXISTS zakaz.stg_qtickets_api_orders_raw (", staging.Statement);
         Assert.Contains("non_replicated_deduplication_window = 1000", staging.Statement);
+        Assert.Contains("fsync_after_insert = 1, fsync_part_directory = 1", staging.Statement);
+        Assert.Equal(1, objects.Select(o => o.Name).ToList().IndexOf("stg_qtickets_api_orders_raw"));
         // Only what the given migrations create: before migration 4 there is no view.
         Assert.DoesNotContain(Schema.Objects(Schema.Migrations("zakaz", SchemaOptions.Single).Where(m => m.Version < 4)), o => o.Kind == "view");
     }
@@ -72,7 +83,11 @@ public sealed class SchemaTests : IClassFixture<TestClickHouse>
         Assert.All(statements.Where(s => s.StartsWith("CREATE", StringComparison.Ordinal) || s.StartsWith("DROP", StringComparison.Ordinal)
                                           || s.StartsWith("EXCHANGE", StringComparison.Ordinal)),
             s => Assert.Contains("ON CLUSTER `analytics`", s));
-        var staging = statements.Single(s => s.StartsWith("CREATE TABLE IF NOT EXISTS zakaz.stg_qtickets_api_orders_raw ", StringComparison.Ordinal));
+        var stagings = statements.Where(s => s.StartsWith("CREATE TABLE IF NOT EXISTS zakaz.stg_qtickets_api_orders_raw ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, stagings.Count); // migration 1's and migration 7's, with the fsync settings
+        Assert.Contains("fsync_after_insert = 1", stagings[1]);
+        Assert.Contains(statements, s => s == "ALTER TABLE zakaz.stg_qtickets_api_orders_raw ON CLUSTER `analytics` MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1");
+        var staging = stagings[0];
         Assert.Contains("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', _ver)", staging);
         Assert.DoesNotContain("non_replicated_deduplication_window", string.Join("\n", statements));
         Assert.Contains(statements, s => s.Contains("ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')", StringComparison.Ordinal));

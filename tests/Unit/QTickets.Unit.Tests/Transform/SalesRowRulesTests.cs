@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QTickets.Core.Json;
 using QTickets.Core.Model;
 using QTickets.Core.Transform;
 
@@ -14,7 +15,7 @@ public class SalesRowRulesTests
     static Order Paid(params Basket[] baskets) => new()
     {
         Id = 4360, EventId = Tomsk.Id, Payed = true, PayedAt = PaidAt, CurrencyId = "RUB", Baskets = baskets,
-        Utm = new UtmTags("vk", "posty", "anons2", "", ""), PayloadJson = """{"id":4360}""",
+        Utm = new UtmTags("vk", "posty", "anons2", "", ""), PayloadJson = Utf8Json.FromText("""{"id":4360}"""),
     };
 
     static Basket Ticket(decimal price, DateTimeOffset? deleted = null, decimal? refunded = null) => new()
@@ -32,7 +33,7 @@ public class SalesRowRulesTests
         Assert.Equal(("vk", "posty", "anons2", "", ""), (row.utm_source, row.utm_medium, row.utm_campaign, row.utm_content, row.utm_term));
         Assert.Equal(new DateTime(2025, 11, 9, 12, 30, 15), row.sale_ts);
         Assert.Equal(PaidAt, row.SaleUtc);
-        Assert.Equal((42ul, """{"id":4360}"""), (row._ver, row.payload_json));
+        Assert.Equal((42ul, """{"id":4360}"""), (row._ver, row.payload_json.ToString()));
     }
 
     [Fact]

@@ -132,6 +132,21 @@ public sealed class WebhookReceiverTests : IClassFixture<TestClickHouse>, IDispo
     }
 
     [Fact]
+    public async Task A_delivery_is_answered_200_only_after_its_part_is_synced_to_disk()
+    {
+        await using var rig = new Rig(_store, _log);
+        long Syncs() => _ch.Count("SELECT sum(value) FROM system.events WHERE event IN ('FileSync', 'DirectorySync')");
+        Assert.Contains("fsync_after_insert = 1, fsync_part_directory = 1",
+            _ch.Admin($"SELECT create_table_query FROM system.tables WHERE database = '{_ch.Database}' AND name = 'stg_qtickets_api_orders_raw'"));
+        var before = Syncs();
+        var answer = await rig.DeliverAsync(Order(5010, s_paid, s_paid.AddSeconds(3)));
+        Assert.True(answer.Status == 200, answer.LogLine);
+        // By the time of the 200 the server has synced the new part's files and its directory (ClickHouse's own
+        // count; without the table settings an insert syncs nothing).
+        Assert.True(Syncs() >= before + 2, $"ClickHouse synced {Syncs() - before} files for the staged delivery");
+    }
+
+    [Fact]
     public async Task Duplicates_and_late_or_reordered_deliveries_change_nothing_the_newer_state_wins()
     {
         await using var rig = new Rig(_store, _log);

@@ -1,0 +1,740 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QTickets.Core.Model;
+
+namespace QTickets.Core.Json;
+
+/// <summary>
+/// Reads one order in one forward pass over its UTF-8 JSON: the model's values, the names of its people, and the
+/// payload (only the <see cref="PersonalData.PayloadKeys"/>, kept strings masked) written as the reader goes, into a
+/// buffer the thread reuses. Looking every field up in a parsed document and writing the payload in a second walk costs
+/// several times a plain System.Text.Json read (BENCHMARKS.md, "Parse and convert").
+/// <para>
+/// The names a free text must not quote are known only at the end (ticket holders come after utm and custom), so each
+/// kept text that could quote one is noted where it was written, and rewritten at the end when a name is in it.
+/// A key served twice counts with its last value, as a lookup in a parsed document would; the payload keeps both.
+/// </para>
+/// <para>
+/// The values rows depend on (ids, money, quantities, payed, timestamps) are read strictly: what PHP really sends (an
+/// integer, a decimal, or the same as a numeric string; null for "none") and anything else a problem naming the field
+/// and the value, never a 0 that would pass for a real amount. Problems are listed in a fixed order of fields (the
+/// order's, then each basket's), whatever the order of the keys. The quoted value is cut short and masked: these
+/// fields hold numbers, but a broken answer may put anything in them, and problems reach logs and ClickHouse.
+/// </para>
+/// </summary>
+internal sealed class OrderReader
+{
+    [ThreadStatic] static OrderReader? t_reader;
+
+    public static Order Read(ReadOnlySpan<byte> json, bool includePersonalData) =>
+        (t_reader ??= new OrderReader()).ReadOrder(json, includePersonalData);
+
+    // The order's keys; those that can carry a problem come first, in the order their problems are listed.
+    enum OrderKey { Id, Payed, PayedAt, EventId, Price, OriginalPrice, ReservedTo, CreatedAt, UpdatedAt, DeletedAt,
+        ClientId, CurrencyId, PaymentTypeId, DiscountId, PromoCodeId, Reserved, Utm, Client, Baskets, PaymentCardNumber }
+
+    const int OrderProblemSlots = (int)OrderKey.DeletedAt + 1;
+
+    enum BasketKey { Id, ShowId, OriginalPrice, DiscountValue, Price, TicketAmount, ServiceFeeAmount, Quantity, CheckedAt,
+        CreatedAt, UpdatedAt, DeletedAt, RefundedAt, RefundedAmount,
+        SeatId, SeatName, ClientEmail, ClientPhone, ClientName, ClientSurname, ClientMiddlename }
+
+    const int BasketProblemSlots = (int)BasketKey.RefundedAmount + 1;
+
+    static readonly Utf8KeyTable<OrderKey> s_orderKeys = new(new Dictionary<string, OrderKey>
+    {
+        ["id"] = OrderKey.Id, ["payed"] = OrderKey.Payed, ["payed_at"] = OrderKey.PayedAt, ["event_id"] = OrderKey.EventId,
+        ["price"] = OrderKey.Price, ["original_price"] = OrderKey.OriginalPrice, ["reserved_to"] = OrderKey.ReservedTo,
+        ["created_at"] = OrderKey.CreatedAt, ["updated_at"] = OrderKey.UpdatedAt, ["deleted_at"] = OrderKey.DeletedAt,
+        ["client_id"] = OrderKey.ClientId, ["currency_id"] = OrderKey.CurrencyId, ["payment_type_id"] = OrderKey.PaymentTypeId,
+        ["discount_id"] = OrderKey.DiscountId, ["promo_code_id"] = OrderKey.PromoCodeId, ["reserved"] = OrderKey.Reserved,
+        ["utm"] = OrderKey.Utm, ["client"] = OrderKey.Client, ["baskets"] = OrderKey.Baskets,
+        ["payment_card_number"] = OrderKey.PaymentCardNumber,
+    });
+
+    static readonly Utf8KeyTable<BasketKey> s_basketKeys = new(new Dictionary<string, BasketKey>
+    {
+        ["id"] = BasketKey.Id, ["show_id"] = BasketKey.ShowId, ["original_price"] = BasketKey.OriginalPrice,
+        ["discount_value"] = BasketKey.DiscountValue, ["price"] = BasketKey.Price, ["ticket_amount"] = BasketKey.TicketAmount,
+        ["service_fee_amount"] = BasketKey.ServiceFeeAmount, ["quantity"] = BasketKey.Quantity, ["checked_at"] = BasketKey.CheckedAt,
+        ["created_at"] = BasketKey.CreatedAt, ["updated_at"] = BasketKey.UpdatedAt, ["deleted_at"] = BasketKey.DeletedAt,
+        ["refunded_at"] = BasketKey.RefundedAt, ["refunded_amount"] = BasketKey.RefundedAmount, ["seat_id"] = BasketKey.SeatId,
+        ["seat_name"] = BasketKey.SeatName, ["client_email"] = BasketKey.ClientEmail, ["client_phone"] = BasketKey.ClientPhone,
+        ["client_name"] = BasketKey.ClientName, ["client_surname"] = BasketKey.ClientSurname,
+        ["client_middlename"] = BasketKey.ClientMiddlename,
+    });
+
+    static readonly string[] s_utmKeys = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"];
+    static readonly Utf8KeyTable<int> s_utmIndex = new(s_utmKeys.Select((k, i) => KeyValuePair.Create(k, i)));
+
+    // Pages saved by hand may carry comments and trailing commas (OrderJsonReader allows them).
+    static readonly JsonReaderOptions s_options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    readonly ArrayBufferWriter<byte> _payload = new(16 * 1024);
+    readonly PayloadWriter _writer;
+    readonly ArrayBufferWriter<byte> _renamed = new(16 * 1024);
+    readonly Utf8JsonWriter _textWriter;
+    byte[] _unescapedName = new byte[64];
+
+    readonly string?[] _orderProblems = new string?[OrderProblemSlots];
+    readonly string?[] _basketProblems = new string?[BasketProblemSlots];
+    /// <summary>
+    /// Kept texts that could quote a name: where the payload holds them, and the text written (null: the served bytes
+    /// at <c>Source</c>, written as they were).
+    /// </summary>
+    readonly List<(int Start, int End, int Source, int Length, string? Text)> _maskedTexts = new();
+    char[] _chars = new char[256];
+    readonly Utf8StringCache _repeated = new();
+    /// <summary>Name values (strings only) in the order names are masked: buyer's name, surname, middle name, then each holder's.</summary>
+    readonly NameValue[] _buyerNames = new NameValue[3];
+    readonly List<NameValue> _holderNames = new();
+    readonly OrderNames _names = new();
+    readonly string?[] _utm = new string?[5];
+
+    List<Basket>? _baskets;
+    readonly List<string> _ticketProblems = new();
+    bool _utmIsObject, _clientIsObject, _detailsIsObject, _personal;
+    string? _clientEmail, _clientPhone, _cardNumber, _buyerName, _buyerMiddlename, _buyerSurname;
+
+    OrderReader()
+    {
+        _writer = new PayloadWriter(_payload);
+        _textWriter = new Utf8JsonWriter(_renamed, PersonalData.PayloadWriting);
+    }
+
+    Order ReadOrder(ReadOnlySpan<byte> json, bool includePersonalData)
+    {
+        _personal = includePersonalData;
+        Array.Clear(_orderProblems);
+        _orderProblems[(int)OrderKey.Id] = Missing("id");
+        _orderProblems[(int)OrderKey.Payed] = Missing("payed");
+        _maskedTexts.Clear();
+        Array.Clear(_buyerNames);
+        _holderNames.Clear();
+        _ticketProblems.Clear();
+        _baskets = null;
+        _utmIsObject = _clientIsObject = _detailsIsObject = false;
+        _clientEmail = _clientPhone = _cardNumber = _buyerName = _buyerMiddlename = _buyerSurname = null;
+        _writer.Reset();
+
+        var r = new Utf8JsonReader(json, s_options);
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+            throw new JsonException($"an order is {Kind(r.TokenType)}, not an object");
+        var order = new Order();
+        _writer.WriteStartObject();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = Name(ref r);
+            var known = s_orderKeys.TryGet(name, out var key);
+            var kept = PersonalData.PayloadKeys.TryGet(name, out var shape) ? shape : null;
+            if (kept is not null) _writer.WritePropertyName(name);
+            r.Read();
+            if (known)
+            {
+                switch (key)
+                {
+                    case OrderKey.Client: ReadClient(ref r, kept); continue;
+                    case OrderKey.Utm: ReadUtm(ref r, kept); continue;
+                    case OrderKey.Baskets: ReadBaskets(ref r, kept, includePersonalData); continue;
+                    default: ReadOrderValue(ref r, key, order); break;
+                }
+            }
+            if (kept is not null) WriteValue(ref r, kept);
+            else r.Skip();
+        }
+        _writer.WriteEndObject();
+
+        _names.Clear();
+        foreach (var value in _buyerNames) AddName(json, value);
+        foreach (var value in _holderNames) AddName(json, value);
+        order.PayloadJson = new Utf8Json(Payload(json));
+        if (_utmIsObject)
+            order.Utm = new UtmTags(Tag(0), Tag(1), Tag(2), Tag(3), Tag(4));
+        if (_baskets is not null)
+        {
+            foreach (var basket in _baskets) basket.OrderId = order.Id;
+            order.Baskets = _baskets;
+        }
+        if (includePersonalData && _clientIsObject)
+        {
+            order.ClientEmail = _clientEmail;
+            if (_detailsIsObject)
+            {
+                order.ClientPhone = _clientPhone;
+                order.ClientName = FullName(_buyerName, _buyerMiddlename, _buyerSurname);
+            }
+            order.PaymentCardNumber = _cardNumber;
+        }
+        if (Array.Exists(_orderProblems, p => p is not null) || _ticketProblems.Count > 0)
+            order.Problems = _orderProblems.Where(p => p is not null).Select(p => p!).Concat(_ticketProblems).ToList();
+        return order;
+    }
+
+    // Tags are free text from a link anyone can write, stored in their own columns: masked like the payload.
+    string Tag(int index) => _names.Mask(PersonalData.MaskText((_utm[index] ?? "").Trim()));
+
+    /// <summary>
+    /// A name value (a string as served) where the reader saw it: its served bytes, or its text when it came escaped;
+    /// names are only looked at as chars, and are strings only in the rare order whose texts quote one.
+    /// </summary>
+    readonly record struct NameValue(int Source, int Length, string? Text)
+    {
+        public static NameValue Of(ref Utf8JsonReader r) =>
+            r.TokenType != JsonTokenType.String ? default
+            : r.ValueIsEscaped ? new NameValue(0, 0, r.GetString())
+            : new NameValue((int)r.TokenStartIndex + 1, r.ValueSpan.Length, null);
+    }
+
+    void AddName(ReadOnlySpan<byte> json, NameValue value)
+    {
+        if (value.Text is not null)
+        {
+            _names.Add(value.Text);
+            return;
+        }
+        if (value.Length == 0) return;
+        if (_chars.Length < value.Length) _chars = new char[value.Length];
+        _names.Add(_chars.AsSpan(0, Encoding.UTF8.GetChars(json.Slice(value.Source, value.Length), _chars)));
+    }
+
+    void ReadOrderValue(ref Utf8JsonReader r, OrderKey key, Order order)
+    {
+        switch (key)
+        {
+            case OrderKey.Id:
+                _orderProblems[(int)key] = Id(ref r, "id", required: true, out var id);
+                order.Id = id;
+                order.SourceId = r.TokenType switch
+                {
+                    JsonTokenType.String => QTicketsJson.Cut(r.GetString()!),
+                    JsonTokenType.Number => QTicketsJson.Cut(Encoding.UTF8.GetString(r.ValueSpan)),
+                    _ => "",
+                };
+                break;
+            case OrderKey.Payed:
+                _orderProblems[(int)key] = Flag(ref r, "payed", out var payed);
+                order.Payed = payed;
+                break;
+            case OrderKey.PayedAt:
+                _orderProblems[(int)key] = Time(ref r, "payed_at", out var payedAt);
+                order.PayedAt = payedAt;
+                break;
+            case OrderKey.EventId:
+                _orderProblems[(int)key] = Id(ref r, "event_id", required: false, out var eventId);
+                order.EventId = eventId;
+                break;
+            case OrderKey.Price:
+                _orderProblems[(int)key] = Money(ref r, "price", required: false, out var price);
+                order.Price = price ?? 0m;
+                break;
+            case OrderKey.OriginalPrice:
+                _orderProblems[(int)key] = Money(ref r, "original_price", required: false, out var originalPrice);
+                order.OriginalPrice = originalPrice ?? 0m;
+                break;
+            case OrderKey.ReservedTo:
+                _orderProblems[(int)key] = Time(ref r, "reserved_to", out var reservedTo);
+                order.ReservedTo = reservedTo;
+                break;
+            case OrderKey.CreatedAt:
+                _orderProblems[(int)key] = Time(ref r, "created_at", out var createdAt);
+                order.CreatedAt = createdAt ?? default;
+                break;
+            case OrderKey.UpdatedAt:
+                _orderProblems[(int)key] = Time(ref r, "updated_at", out var updatedAt);
+                order.UpdatedAt = updatedAt ?? default;
+                break;
+            case OrderKey.DeletedAt:
+                _orderProblems[(int)key] = Time(ref r, "deleted_at", out var deletedAt);
+                order.DeletedAt = deletedAt;
+                break;
+            case OrderKey.ClientId: order.ClientId = Int64(ref r) ?? 0; break;
+            case OrderKey.CurrencyId: order.CurrencyId = RepeatedText(ref r) ?? ""; break;
+            case OrderKey.PaymentTypeId: order.PaymentTypeId = RepeatedText(ref r) ?? ""; break;
+            case OrderKey.DiscountId: order.DiscountId = Int64(ref r); break;
+            case OrderKey.PromoCodeId: order.PromoCodeId = Int64(ref r); break;
+            case OrderKey.Reserved: order.Reserved = Bool(ref r); break;
+            case OrderKey.PaymentCardNumber: _cardNumber = _personal ? Text(ref r) : null; break;
+        }
+    }
+
+    /// <summary>The buyer: read for the names to mask (and their contacts when asked for); never in the payload.</summary>
+    void ReadClient(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    {
+        _clientIsObject = _detailsIsObject = false;
+        _clientEmail = _clientPhone = _buyerName = _buyerMiddlename = _buyerSurname = null;
+        Array.Clear(_buyerNames);
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            WriteOrSkip(ref r, kept);
+            return;
+        }
+        _clientIsObject = true;
+        if (kept is not null) _writer.WriteStartObject();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = Name(ref r);
+            var child = Named(kept, name);
+            var isEmail = name.SequenceEqual("email"u8);
+            var isDetails = !isEmail && name.SequenceEqual("details"u8);
+            r.Read();
+            if (isEmail && _personal) _clientEmail = Text(ref r);
+            if (isDetails) ReadDetails(ref r, child);
+            else WriteOrSkip(ref r, child);
+        }
+        if (kept is not null) _writer.WriteEndObject();
+    }
+
+    void ReadDetails(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    {
+        _detailsIsObject = false;
+        _clientPhone = _buyerName = _buyerMiddlename = _buyerSurname = null;
+        Array.Clear(_buyerNames);
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            WriteOrSkip(ref r, kept);
+            return;
+        }
+        _detailsIsObject = true;
+        if (kept is not null) _writer.WriteStartObject();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = Name(ref r);
+            var child = Named(kept, name);
+            var which = name.SequenceEqual("name"u8) ? 0 : name.SequenceEqual("surname"u8) ? 1 : name.SequenceEqual("middlename"u8) ? 2
+                : name.SequenceEqual("phone"u8) ? 3 : -1;
+            r.Read();
+            if (which == 3 && _personal) _clientPhone = Text(ref r);
+            else if (which is >= 0 and < 3)
+            {
+                var text = _personal ? Text(ref r) : null;
+                switch (which)
+                {
+                    case 0: _buyerName = text; break;
+                    case 1: _buyerSurname = text; break;
+                    default: _buyerMiddlename = text; break;
+                }
+                _buyerNames[which] = NameValue.Of(ref r);
+            }
+            WriteOrSkip(ref r, child);
+        }
+        if (kept is not null) _writer.WriteEndObject();
+    }
+
+    void ReadUtm(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    {
+        // `[]` when the order has no tags (PHP's empty array); an object otherwise.
+        _utmIsObject = r.TokenType == JsonTokenType.StartObject;
+        Array.Clear(_utm);
+        if (!_utmIsObject)
+        {
+            WriteOrSkip(ref r, kept);
+            return;
+        }
+        if (kept is not null) _writer.WriteStartObject();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = Name(ref r);
+            var child = Named(kept, name);
+            var tag = s_utmIndex.TryGet(name, out var index) ? index : -1;
+            r.Read();
+            if (tag >= 0) _utm[tag] = Text(ref r);
+            WriteOrSkip(ref r, child);
+        }
+        if (kept is not null) _writer.WriteEndObject();
+    }
+
+    void ReadBaskets(ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
+    {
+        _baskets = [];
+        _ticketProblems.Clear();
+        _holderNames.Clear();
+        if (r.TokenType != JsonTokenType.StartArray)
+        {
+            WriteOrSkip(ref r, kept);
+            return;
+        }
+        if (kept is not null) _writer.WriteStartArray();
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (r.TokenType != JsonTokenType.StartObject)
+                throw new JsonException($"a basket is {Kind(r.TokenType)}, not an object");
+            _baskets.Add(ReadBasket(ref r, kept, includePersonalData));
+        }
+        if (kept is not null) _writer.WriteEndArray();
+    }
+
+    Basket ReadBasket(ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
+    {
+        var problems = _basketProblems;
+        Array.Clear(problems);
+        problems[(int)BasketKey.Id] = Missing("id");
+        problems[(int)BasketKey.ShowId] = Missing("show_id");
+        problems[(int)BasketKey.Price] = Missing("price");
+        problems[(int)BasketKey.Quantity] = Missing("quantity");
+        string? email = null, phone = null, name = null, surname = null, middlename = null;
+        NameValue nameValue = default, surnameValue = default, middlenameValue = default;
+        var basket = new Basket { Quantity = 0 };
+        if (kept is not null) _writer.WriteStartObject();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = Name(ref r);
+            var known = s_basketKeys.TryGet(key, out var field);
+            var child = Named(kept, key);
+            r.Read();
+            if (known)
+            {
+                var slot = (int)field;
+                switch (field)
+                {
+                    case BasketKey.Id: problems[slot] = Id(ref r, "id", required: true, out var id); basket.Id = id; break;
+                    case BasketKey.ShowId: problems[slot] = Id(ref r, "show_id", required: true, out var showId); basket.ShowId = showId; break;
+                    case BasketKey.OriginalPrice:
+                        problems[slot] = Money(ref r, "original_price", required: false, out var originalPrice);
+                        basket.OriginalPrice = originalPrice ?? 0m;
+                        break;
+                    case BasketKey.DiscountValue:
+                        problems[slot] = Money(ref r, "discount_value", required: false, out var discount);
+                        basket.DiscountValue = discount;
+                        break;
+                    case BasketKey.Price:
+                        problems[slot] = Money(ref r, "price", required: true, out var price);
+                        basket.Price = price ?? 0m;
+                        break;
+                    case BasketKey.TicketAmount:
+                        problems[slot] = Money(ref r, "ticket_amount", required: false, out var ticketAmount);
+                        basket.TicketAmount = ticketAmount ?? 0m;
+                        break;
+                    case BasketKey.ServiceFeeAmount:
+                        problems[slot] = Money(ref r, "service_fee_amount", required: false, out var fee);
+                        basket.ServiceFeeAmount = fee ?? 0m;
+                        break;
+                    case BasketKey.Quantity: problems[slot] = Quantity(ref r, out var quantity); basket.Quantity = quantity; break;
+                    case BasketKey.CheckedAt: problems[slot] = Time(ref r, "checked_at", out var checkedAt); basket.CheckedAt = checkedAt; break;
+                    case BasketKey.CreatedAt: problems[slot] = Time(ref r, "created_at", out var createdAt); basket.CreatedAt = createdAt ?? default; break;
+                    case BasketKey.UpdatedAt: problems[slot] = Time(ref r, "updated_at", out var updatedAt); basket.UpdatedAt = updatedAt ?? default; break;
+                    case BasketKey.DeletedAt: problems[slot] = Time(ref r, "deleted_at", out var deletedAt); basket.DeletedAt = deletedAt; break;
+                    case BasketKey.RefundedAt: problems[slot] = Time(ref r, "refunded_at", out var refundedAt); basket.RefundedAt = refundedAt; break;
+                    case BasketKey.RefundedAmount:
+                        problems[slot] = Money(ref r, "refunded_amount", required: false, out var refunded);
+                        basket.RefundedAmount = refunded;
+                        break;
+                    case BasketKey.SeatId: basket.SeatId = RepeatedText(ref r) ?? ""; break;
+                    case BasketKey.SeatName: basket.SeatName = RepeatedText(ref r) ?? ""; break;
+                    case BasketKey.ClientEmail: email = includePersonalData ? Text(ref r) : null; break;
+                    case BasketKey.ClientPhone: phone = includePersonalData ? Text(ref r) : null; break;
+                    case BasketKey.ClientName:
+                        name = includePersonalData ? Text(ref r) : null;
+                        nameValue = NameValue.Of(ref r);
+                        break;
+                    case BasketKey.ClientSurname:
+                        surname = includePersonalData ? Text(ref r) : null;
+                        surnameValue = NameValue.Of(ref r);
+                        break;
+                    case BasketKey.ClientMiddlename:
+                        middlename = includePersonalData ? Text(ref r) : null;
+                        middlenameValue = NameValue.Of(ref r);
+                        break;
+                }
+            }
+            WriteOrSkip(ref r, child);
+        }
+        if (kept is not null) _writer.WriteEndObject();
+
+        // Each problem names the basket, so the order's rejection says which ticket carried the bad value.
+        string Which() => basket.Id > 0 ? $"basket {basket.Id.ToString(CultureInfo.InvariantCulture)}" : "a basket";
+        foreach (var problem in problems)
+            if (problem is not null) _ticketProblems.Add($"{Which()}: {problem}");
+        // A refund without its amount would count as a refund of 0: the ticket stays live with its full price.
+        if (basket.RefundedAt is not null && basket.RefundedAmount is null && problems[(int)BasketKey.RefundedAmount] is null)
+            _ticketProblems.Add($"{Which()}: refunded_amount is missing although refunded_at is set");
+        if (includePersonalData)
+        {
+            basket.HolderEmail = email;
+            basket.HolderPhone = phone;
+            basket.HolderName = FullName(name, middlename, surname);
+        }
+        _holderNames.Add(nameValue);
+        _holderNames.Add(surnameValue);
+        _holderNames.Add(middlenameValue);
+        return basket;
+    }
+
+    // ---------------------------------------------------------------- the payload
+
+    /// <summary>The shape under a key of a kept object, its name written; null when the key is not kept.</summary>
+    PersonalData.Shape? Named(PersonalData.Shape? kept, ReadOnlySpan<byte> name)
+    {
+        if (kept is null || !kept.TryGet(name, out var child)) return null;
+        _writer.WritePropertyName(name);
+        return child;
+    }
+
+    /// <summary>The value under a kept key written with its shape (the key is written already); under any other skipped.</summary>
+    void WriteOrSkip(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    {
+        if (kept is not null) WriteValue(ref r, kept);
+        else r.Skip();
+    }
+
+    /// <summary>
+    /// Which keys an object keeps is its shape's; an array applies its shape to every item; a scalar is kept, a string
+    /// masked (<see cref="PersonalData.MaskText"/>).
+    /// </summary>
+    void WriteValue(ref Utf8JsonReader r, PersonalData.Shape shape)
+    {
+        switch (r.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                _writer.WriteStartObject();
+                while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                {
+                    var child = Named(shape, Name(ref r));
+                    r.Read();
+                    WriteOrSkip(ref r, child);
+                }
+                _writer.WriteEndObject();
+                break;
+            case JsonTokenType.StartArray:
+                _writer.WriteStartArray();
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray) WriteValue(ref r, shape);
+                _writer.WriteEndArray();
+                break;
+            case JsonTokenType.String:
+                WriteText(ref r);
+                break;
+            case JsonTokenType.Number:
+                _writer.WriteNumberValue(r.ValueSpan);
+                break;
+            case JsonTokenType.True: _writer.WriteBooleanValue(true); break;
+            case JsonTokenType.False: _writer.WriteBooleanValue(false); break;
+            default: _writer.WriteNullValue(); break;
+        }
+    }
+
+    /// <summary>
+    /// A kept string: timestamps in the served form go as they are; so does any value without an e-mail, a phone number
+    /// or quoted JSON (most of them: codes, seats, hosts), noted for the names found later if it has letters; any other
+    /// is masked, and noted.
+    /// </summary>
+    void WriteText(ref Utf8JsonReader r)
+    {
+        var raw = r.ValueSpan;
+        if (!r.ValueIsEscaped && (QTicketsJson.TryServedForm(raw, out _) || PersonalData.NoPatternIn(raw)))
+        {
+            var at = _writer.WriteStringValue(raw);
+            if (PersonalData.MayHoldName(raw)) _maskedTexts.Add((at, _writer.Position, (int)r.TokenStartIndex + 1, raw.Length, null));
+            return;
+        }
+        var text = PersonalData.MaskText(r.GetString()!);
+        var start = _writer.WriteStringValue(text);
+        _maskedTexts.Add((start, _writer.Position, 0, 0, text));
+    }
+
+    /// <summary>The payload's bytes, with the noted texts that quote one of <see cref="_names"/> rewritten masked.</summary>
+    byte[] Payload(ReadOnlySpan<byte> json)
+    {
+        var written = _payload.WrittenSpan;
+        if (_names.Count == 0) return written.ToArray();
+        _renamed.ResetWrittenCount();
+        var from = 0;
+        foreach (var (start, end, source, length, kept) in _maskedTexts)
+        {
+            var text = kept;
+            if (text is null)
+            {
+                // The served bytes are looked at as chars without a string: most texts hold no name.
+                var served = json.Slice(source, length);
+                if (_chars.Length < length) _chars = new char[length];
+                var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(served, _chars));
+                if (!_names.AnyIn(chars)) continue;
+                text = new string(chars);
+            }
+            var masked = _names.Mask(text);
+            if (string.Equals(masked, text, StringComparison.Ordinal)) continue;
+            _renamed.Write(written[from..start]);
+            _textWriter.Reset(_renamed);
+            _textWriter.WriteStringValue(masked);
+            _textWriter.Flush();
+            from = end;
+        }
+        if (from == 0) return written.ToArray();
+        _renamed.Write(written[from..]);
+        return _renamed.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A property name unescaped (names are looked up and written unescaped; escaped ones are never served).</summary>
+    ReadOnlySpan<byte> Name(ref Utf8JsonReader r)
+    {
+        if (!r.ValueIsEscaped) return r.ValueSpan;
+        if (_unescapedName.Length < r.ValueSpan.Length) _unescapedName = new byte[r.ValueSpan.Length];
+        return _unescapedName.AsSpan(0, r.CopyString(_unescapedName));
+    }
+
+    // ---------------------------------------------------------------- values, each read where the reader stands
+
+    static string Missing(string name) => name switch
+    {
+        // The required fields' messages, made once: every order and ticket starts with them pending.
+        "id" => "the order has no id",
+        "payed" => "payed is missing",
+        "show_id" => "show_id is missing",
+        "price" => "price is missing",
+        "quantity" => "quantity is missing",
+        _ => $"{name} is missing",
+    };
+
+    /// <summary>A positive whole number (JSON integer or digit string). Null: a problem when required.</summary>
+    static string? Id(ref Utf8JsonReader r, string name, bool required, out long value)
+    {
+        value = 0;
+        if (r.TokenType == JsonTokenType.Null) return required ? Missing(name) : null;
+        if (WholeNumber(ref r) is { } n && n > 0)
+        {
+            value = n;
+            return null;
+        }
+        return $"{name} {Quote(ref r)} is not a positive whole number";
+    }
+
+    /// <summary>An amount of money (whole kopecks). Null: none, or a problem when required.</summary>
+    static string? Money(ref Utf8JsonReader r, string name, bool required, out decimal? value)
+    {
+        value = null;
+        if (r.TokenType == JsonTokenType.Null) return required ? Missing(name) : null;
+        var d = 0m;
+        var read = r.TokenType switch
+        {
+            JsonTokenType.Number => r.TryGetDecimal(out d),
+            JsonTokenType.String => r.GetString() is { } s && QTicketsJson.IsPlainDecimal(s) &&
+                                    decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
+            _ => false,
+        };
+        if (!read) return $"{name} {Quote(ref r)} is not an amount of money";
+        if (decimal.Round(d, 2) != d) return $"{name} {Quote(ref r)} is not a whole number of kopecks";
+        value = d;
+        return null;
+    }
+
+    /// <summary>A ticket count: a whole number from 0 (JSON integer or digit string). Null is a problem.</summary>
+    static string? Quantity(ref Utf8JsonReader r, out int value)
+    {
+        value = 0;
+        if (r.TokenType == JsonTokenType.Null) return Missing("quantity");
+        if (WholeNumber(ref r) is { } n && n is >= 0 and <= int.MaxValue)
+        {
+            value = (int)n;
+            return null;
+        }
+        return $"quantity {Quote(ref r)} is not a whole number of tickets";
+    }
+
+    /// <summary>payed: true/false, 1/0 or their strings. Null or anything else is a problem.</summary>
+    static string? Flag(ref Utf8JsonReader r, string name, out bool value)
+    {
+        value = false;
+        switch (r.TokenType)
+        {
+            case JsonTokenType.Null: return Missing(name);
+            case JsonTokenType.True: value = true; return null;
+            case JsonTokenType.False: return null;
+            case JsonTokenType.Number when r.TryGetInt64(out var n) && n is 0 or 1: value = n == 1; return null;
+            case JsonTokenType.String:
+                var text = r.GetString();
+                if (text is not ("0" or "1" or "true" or "false")) break;
+                value = text is "1" or "true";
+                return null;
+        }
+        return $"{name} {Quote(ref r)} is not true or false";
+    }
+
+    /// <summary>A timestamp: the served form read from the bytes, any other ISO-8601 form with an offset; not a string: none.</summary>
+    static string? Time(ref Utf8JsonReader r, string name, out DateTimeOffset? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.String) return null;
+        if (!r.ValueIsEscaped && QTicketsJson.TryServedForm(r.ValueSpan, out var served))
+        {
+            value = served;
+            return null;
+        }
+        var text = r.GetString();
+        return QTicketsJson.TryOtherForm(text, out value) ? null : $"{name} '{text}' is not an ISO-8601 timestamp with an offset";
+    }
+
+    static long? WholeNumber(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.Number) return r.TryGetInt64(out var n) ? n : null;
+        if (r.TokenType != JsonTokenType.String) return null;
+        if (!r.ValueIsEscaped)
+        {
+            var raw = r.ValueSpan;
+            if (raw.Length is 0 or > 18 || raw.ContainsAnyExceptInRange((byte)'0', (byte)'9')) return null;
+            return Utf8Parser.TryParse(raw, out long digits, out _) ? digits : null;
+        }
+        return r.GetString() is { Length: > 0 and <= 18 } s && s.All(char.IsAsciiDigit)
+            ? long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture) : null;
+    }
+
+    static string? Text(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.String => r.GetString(),
+        JsonTokenType.Number => Encoding.UTF8.GetString(r.ValueSpan),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => null,
+    };
+
+    /// <summary><see cref="Text"/> of a value that repeats across orders: a string of served, unescaped bytes comes from the cache.</summary>
+    string? RepeatedText(ref Utf8JsonReader r) =>
+        r.TokenType == JsonTokenType.String && !r.ValueIsEscaped ? _repeated.Get(r.ValueSpan) : Text(ref r);
+
+    static long? Int64(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.Number) return r.TryGetInt64(out var n) ? n : null;
+        if (r.TokenType != JsonTokenType.String) return null;
+        var parsed = r.ValueIsEscaped
+            ? long.TryParse(r.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            : long.TryParse(r.ValueSpan, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        return parsed ? value : null;
+    }
+
+    static bool Bool(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.Number => r.TryGetInt64(out var n) && n != 0,
+        JsonTokenType.String => r.GetString() is "1" or "true" or "True",
+        _ => false,
+    };
+
+    /// <summary>A value as it came, quoted for a problem: at most 40 characters, personal-looking text masked.</summary>
+    static string Quote(ref Utf8JsonReader r) => r.TokenType switch
+    {
+        JsonTokenType.String => "'" + QTicketsJson.Cut(r.GetString()!) + "'",
+        JsonTokenType.Number => QTicketsJson.Cut(Encoding.UTF8.GetString(r.ValueSpan)),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        JsonTokenType.StartObject => "(an object)",
+        JsonTokenType.StartArray => "(a list)",
+        _ => "(null)",
+    };
+
+    static string Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "a list",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "true or false",
+        JsonTokenType.Null => "null",
+        _ => "nothing",
+    };
+
+    static string? FullName(params string?[] parts)
+    {
+        var name = string.Join(" ", parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()));
+        return name.Length == 0 ? null : name;
+    }
+}
