@@ -57,7 +57,7 @@ public static class SalesRowTsv
             tickets_sold = tickets,
             revenue = revenue,
             currency = "RUB",
-            payload_json = Utf8Json.FromText(payload.ToString()),
+            PayloadUtf8 = Utf8Json.FromText(payload.ToString()),
             _ver = 1_790_000_000UL,
             _dedup_key = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(orderId))),
         };
@@ -111,7 +111,7 @@ public static class SalesRowTsv
                 tickets_sold = uint.Parse(f[9], CultureInfo.InvariantCulture),
                 revenue = decimal.Parse(f[10], CultureInfo.InvariantCulture),
                 currency = Unescape(f[11]),
-                payload_json = Utf8Json.FromText(Unescape(f[12])),
+                PayloadUtf8 = Utf8Json.FromText(Unescape(f[12])),
                 _ver = ulong.Parse(f[13], CultureInfo.InvariantCulture),
                 _dedup_key = f[14],
             };

@@ -73,6 +73,12 @@ Describe 'Get-QTicketsOrder' {
         $personal.ClientPhone | Should -Match '^\+7\d{10}$'
     }
 
+    It 'gives ConvertTo-Json the scrubbed payload as JSON text' {
+        $json = $orders[0] | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        $json.PayloadJson | Should -BeOfType [string]
+        ($json.PayloadJson | ConvertFrom-Json).id | Should -Be $orders[0].Id
+    }
+
     It 'reads orders by id, also from the pipeline' {
         $again = @($orders | Select-Object -First 3 | Get-QTicketsOrder @api)
         $again.Id | Should -Be ($orders | Select-Object -First 3).Id

@@ -106,4 +106,12 @@ Describe 'The Excel-friendly CSV round trip' {
         $back | ForEach-Object { { $_.payload_json | ConvertFrom-Json } | Should -Not -Throw }
         ($back | ForEach-Object payload_json) -join "`n" | Should -Not -Match 'example\.test'
     }
+
+    It 'gives ConvertTo-Json the payload as its JSON text, as Export-Csv does' {
+        $json = $rows | Select-Object -First 3 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        foreach ($row in $json) {
+            $row.payload_json | Should -BeOfType [string]
+            ($row.payload_json | ConvertFrom-Json).id | Should -BeExactly ([long]$row.order_id)
+        }
+    }
 }

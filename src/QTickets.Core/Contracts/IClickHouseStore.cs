@@ -158,6 +158,17 @@ public interface IClickHouseStore : IDisposable
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class NotStoredAttribute : Attribute;
 
+/// <summary>
+/// Marks a column whose value the writer reads from another property of the row, public or not: the public one is
+/// the form people and PowerShell read (a payload's JSON text), the other the form the writer sends (its UTF-8 bytes,
+/// never turned into a string on the loader's path).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class StoredFromAttribute(string property) : Attribute
+{
+    public string Property { get; } = property;
+}
+
 /// <summary>One table's streaming insert of typed rows: each row is encoded through accessors bound once per writer.</summary>
 public interface ITableWriter<in T> : IAsyncDisposable
 {

@@ -150,7 +150,7 @@ internal sealed class OrderReader
         _names.Clear();
         foreach (var value in _buyerNames) AddName(json, value);
         foreach (var value in _holderNames) AddName(json, value);
-        order.PayloadJson = new Utf8Json(Payload(json));
+        order.PayloadUtf8 = new Utf8Json(Payload(json));
         if (_utmIsObject)
             order.Utm = new UtmTags(Tag(0), Tag(1), Tag(2), Tag(3), Tag(4));
         if (_baskets is not null)

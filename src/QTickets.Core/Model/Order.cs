@@ -47,7 +47,13 @@ public sealed class Order
     /// The order's JSON as served, minus every personal field (see Json/PersonalData.cs), as UTF-8: the staging
     /// table's payload_json, written by the parser and sent to ClickHouse as these bytes.
     /// </summary>
-    public Utf8Json PayloadJson { get; set; } = Utf8Json.EmptyObject;
+    public string PayloadJson { get => PayloadUtf8.ToString(); set => PayloadUtf8 = Utf8Json.FromText(value); }
+
+    /// <summary>
+    /// <see cref="PayloadJson"/> as the parser wrote it, in UTF-8, carried to the sales row and the writer as these bytes.
+    /// Internal, so PowerShell (ConvertTo-Json, Export-Csv) reads the text rather than an object without properties.
+    /// </summary>
+    internal Utf8Json PayloadUtf8 { get; set; } = Utf8Json.EmptyObject;
 
     /// <summary>
     /// What could not be read from this order, each naming the field and the value as served (a missing id, an

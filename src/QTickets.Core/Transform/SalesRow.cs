@@ -28,8 +28,16 @@ public sealed class SalesRow
     /// <summary>What the order still earns: live baskets' prices minus partial refunds (OrderStatusRules.LiveRevenue).</summary>
     public decimal revenue { get; init; }
     public string currency { get; init; } = "";
-    /// <summary>The order as served minus every personal field (Json/PersonalData.cs), as UTF-8 (its text is ToString()).</summary>
-    public Utf8Json payload_json { get; init; } = Utf8Json.EmptyObject;
+    /// <summary>
+    /// The order as served minus every personal field (Json/PersonalData.cs), as JSON text. A string because
+    /// ConvertTo-Json, Export-Csv and people read it; the writer sends <see cref="PayloadUtf8"/>, so the loader never
+    /// makes this string.
+    /// </summary>
+    [StoredFrom(nameof(PayloadUtf8))]
+    public string payload_json { get => PayloadUtf8.ToString(); init => PayloadUtf8 = Utf8Json.FromText(value); }
+
+    /// <summary>payload_json as the parser wrote it, in UTF-8: what the writer sends.</summary>
+    internal Utf8Json PayloadUtf8 { get; init; } = Utf8Json.EmptyObject;
     public ulong _ver { get; init; }
     /// <summary>md5 of the order id alone (<see cref="DedupKey.ForOrder"/>): a changed order replaces its row.</summary>
     public string _dedup_key { get; init; } = "";

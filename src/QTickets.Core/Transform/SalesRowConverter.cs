@@ -72,7 +72,7 @@ public sealed class SalesRowConverter
             tickets_sold = tickets,
             revenue = revenue,
             currency = order.CurrencyId.Trim().ToUpperInvariant(),
-            payload_json = order.PayloadJson,
+            PayloadUtf8 = order.PayloadUtf8,
             _ver = _version ?? Math.Max(RowVersion.Of(order), _floor),
             _dedup_key = DedupKey.ForOrder(order.Id),
             SaleUtc = payedAt.ToUniversalTime(),

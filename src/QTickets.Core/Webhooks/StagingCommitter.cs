@@ -138,7 +138,7 @@ public sealed class StagingCommitter
     {
         order_id = r.order_id, event_id = r.event_id, city = r.city, utm_source = r.utm_source, utm_medium = r.utm_medium,
         utm_campaign = r.utm_campaign, utm_content = r.utm_content, utm_term = r.utm_term, sale_ts = r.sale_ts,
-        tickets_sold = r.tickets_sold, revenue = r.revenue, currency = r.currency, payload_json = r.payload_json,
+        tickets_sold = r.tickets_sold, revenue = r.revenue, currency = r.currency, PayloadUtf8 = r.PayloadUtf8,
         _ver = version, _dedup_key = r._dedup_key, SaleUtc = r.SaleUtc,
     };
 

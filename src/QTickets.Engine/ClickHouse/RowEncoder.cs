@@ -73,17 +73,25 @@ internal sealed class TypedRowEncoder<T> : IRowEncoder<T> where T : class
         for (var i = 0; i < _properties.Length; i++)
         {
             var encoder = encoderFor(Columns[i]);
-            var type = _properties[i].PropertyType;
+            var source = SourceOf(_properties[i]);
+            var type = source.PropertyType;
             var method = encoder is ColumnEncoder.NullableEncoder && Nullable.GetUnderlyingType(type) is { } inner
                 ? s_bindNullable.MakeGenericMethod(inner)
                 : encoder is ColumnEncoder.NullableEncoder && type.IsValueType
                     ? s_bindPresent.MakeGenericMethod(type)
                     : s_bind.MakeGenericMethod(type);
-            _accessors[i] = (Action<T, EncodedBatch>)method.Invoke(null, new object[] { _properties[i], encoder })!;
+            _accessors[i] = (Action<T, EncodedBatch>)method.Invoke(null, new object[] { source, encoder })!;
         }
     }
 
     public IReadOnlyList<TableColumn> Columns { get; }
+
+    /// <summary>The property the column's value is read from: <see cref="StoredFromAttribute"/>'s, else the column's own.</summary>
+    static PropertyInfo SourceOf(PropertyInfo column) =>
+        column.GetCustomAttribute<StoredFromAttribute>() is { } from
+            ? typeof(T).GetProperty(from.Property, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+              ?? throw new ArgumentException($"{typeof(T).Name}.{column.Name} is stored from {from.Property}, which {typeof(T).Name} does not have.")
+            : column;
 
     public void Encode(T row, EncodedBatch batch)
     {

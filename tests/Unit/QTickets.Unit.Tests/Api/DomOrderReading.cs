@@ -38,7 +38,7 @@ internal static class DomOrderReading
             CreatedAt = Time(e, "created_at", problems) ?? default,
             UpdatedAt = Time(e, "updated_at", problems) ?? default,
             DeletedAt = Time(e, "deleted_at", problems),
-            PayloadJson = Utf8Json.FromText(Scrub(e)),
+            PayloadJson = Scrub(e),
         };
 
         var baskets = new List<Basket>();

@@ -32,7 +32,7 @@ internal static class StoreHelpers
     {
         order_id = orderId.ToString(System.Globalization.CultureInfo.InvariantCulture), event_id = eventId, city = city,
         utm_source = utmSource, utm_medium = "cpc", sale_ts = saleTs, tickets_sold = tickets, revenue = revenue,
-        currency = "RUB", payload_json = Utf8Json.EmptyObject, _ver = version, _dedup_key = DedupKey.ForOrder(orderId),
+        currency = "RUB", payload_json = "{}", _ver = version, _dedup_key = DedupKey.ForOrder(orderId),
     };
 
     /// <summary>Writes typed rows through the store's writer exactly as the loader does (columns from the row type).</summary>

@@ -15,7 +15,7 @@ public class SalesRowRulesTests
     static Order Paid(params Basket[] baskets) => new()
     {
         Id = 4360, EventId = Tomsk.Id, Payed = true, PayedAt = PaidAt, CurrencyId = "RUB", Baskets = baskets,
-        Utm = new UtmTags("vk", "posty", "anons2", "", ""), PayloadJson = Utf8Json.FromText("""{"id":4360}"""),
+        Utm = new UtmTags("vk", "posty", "anons2", "", ""), PayloadJson = """{"id":4360}""",
     };
 
     static Basket Ticket(decimal price, DateTimeOffset? deleted = null, decimal? refunded = null) => new()
