@@ -56,6 +56,26 @@ public abstract class QTicketsApiCmdlet : QTicketsCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// An order's event: from <paramref name="events"/>, else (when <paramref name="fetch"/>) read from the API once per
+    /// command and remembered, null included. A refused token or an API that stays down ends the command (RunApi);
+    /// an event the API does not know is only its orders' error.
+    /// </summary>
+    protected QTickets.Core.Model.Event? EventOf(QTickets.Core.Transform.EventDirectory events, long eventId, bool fetch)
+    {
+        if (eventId <= 0) return null;
+        if (events.TryGet(eventId, out var known)) return known;
+        if (!fetch) return null;
+        QTickets.Core.Model.Event? fetched = null;
+        RunApi(async stopping =>
+        {
+            try { fetched = await Api.GetEventAsync(eventId, stopping).ConfigureAwait(false); }
+            catch (QTicketsNotFoundException) { fetched = null; }
+        });
+        events.Remember(eventId, fetched);
+        return fetched;
+    }
+
     /// <summary>A non-terminating "no such id" error, written from a worker through the queue.</summary>
     protected void WriteNotFound(QTicketsNotFoundException ex, string noun, CancellationToken cancellation) =>
         Queue.Post(c => ((QTicketsCmdlet)c).WriteError(new ErrorRecord(ex, $"QTickets.Api.{noun}NotFound", ErrorCategory.ObjectNotFound, ex.Id)), cancellation);

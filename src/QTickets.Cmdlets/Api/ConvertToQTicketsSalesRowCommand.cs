@@ -144,22 +144,6 @@ public sealed class ConvertToQTicketsSalesRowCommand : QTicketsApiCmdlet
         }
     }
 
-    QEvent? EventOf(long eventId)
-    {
-        if (eventId <= 0) return null;
-        if (_events.TryGet(eventId, out var known)) return known;
-        // Events passed in are the whole list: an order of another event is reported, not fetched behind the user's back.
-        if (Event is not null) return null;
-
-        // Without its events no order can be converted: a refused token or an API that stays down ends the
-        // command (RunApi); an event the API does not know is this order's error only.
-        QEvent? fetched = null;
-        RunApi(async stopping =>
-        {
-            try { fetched = await Api.GetEventAsync(eventId, stopping).ConfigureAwait(false); }
-            catch (QTicketsNotFoundException) { fetched = null; }
-        });
-        _events.Remember(eventId, fetched);
-        return fetched;
-    }
+    // Events passed in are the whole list: an order of another event is reported, not fetched behind the user's back.
+    QEvent? EventOf(long eventId) => EventOf(_events, eventId, fetch: Event is null);
 }

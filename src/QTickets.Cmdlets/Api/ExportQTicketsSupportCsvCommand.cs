@@ -159,20 +159,7 @@ public sealed class ExportQTicketsSupportCsvCommand : QTicketsApiCmdlet, IDispos
         }
     }
 
-    QEvent? EventOf(long eventId)
-    {
-        if (eventId <= 0) return null;
-        if (_events.TryGet(eventId, out var known)) return known;
-        if (Event is not null || !_online) return null;
-        QEvent? fetched = null;
-        RunApi(async stopping =>
-        {
-            try { fetched = await Api.GetEventAsync(eventId, stopping).ConfigureAwait(false); }
-            catch (QTicketsNotFoundException) { fetched = null; }
-        });
-        _events.Remember(eventId, fetched);
-        return fetched;
-    }
+    QEvent? EventOf(long eventId) => EventOf(_events, eventId, fetch: Event is null && _online);
 
     // Promo codes are read once per command, at the first order that names one; without the API an order shows
     // the code's id.
