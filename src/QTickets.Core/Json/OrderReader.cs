@@ -29,8 +29,31 @@ internal sealed class OrderReader
 {
     [ThreadStatic] static OrderReader? t_reader;
 
-    public static Order Read(ReadOnlySpan<byte> json, bool includePersonalData) =>
-        (t_reader ??= new OrderReader()).ReadOrder(json, includePersonalData);
+    /// <summary>One order alone: its JSON is all of <paramref name="json"/> (saved by hand: comments and trailing commas allowed).</summary>
+    /// <exception cref="JsonException">The JSON is not valid, not an object, or a basket in it is not one.</exception>
+    public static Order Read(ReadOnlySpan<byte> json, bool includePersonalData)
+    {
+        var r = new Utf8JsonReader(json, s_options);
+        r.Read();
+        try
+        {
+            return Read(json, ref r, includePersonalData);
+        }
+        catch (OrderShapeException ex)
+        {
+            throw new JsonException(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The order at the reader's token, the reader left on the order's last token: an element of a page read by the
+    /// same reader (<see cref="OrderPageReader"/>), so a page is tokenized once. <paramref name="json"/> is everything
+    /// the reader reads (positions in the payload's notes are the reader's).
+    /// </summary>
+    /// <exception cref="OrderShapeException">The order is not an object, or a basket in it is not one.</exception>
+    /// <exception cref="JsonException">The JSON is not valid (the reader's own).</exception>
+    public static Order Read(ReadOnlySpan<byte> json, ref Utf8JsonReader r, bool includePersonalData) =>
+        (t_reader ??= new OrderReader()).ReadOrder(json, ref r, includePersonalData);
 
     // The order's keys; those that can carry a problem come first, in the order their problems are listed.
     enum OrderKey { Id, Payed, PayedAt, EventId, Price, OriginalPrice, ReservedTo, CreatedAt, UpdatedAt, DeletedAt,
@@ -105,8 +128,10 @@ internal sealed class OrderReader
         _textWriter = new Utf8JsonWriter(_renamed, PersonalData.PayloadWriting);
     }
 
-    Order ReadOrder(ReadOnlySpan<byte> json, bool includePersonalData)
+    Order ReadOrder(ReadOnlySpan<byte> json, ref Utf8JsonReader r, bool includePersonalData)
     {
+        if (r.TokenType != JsonTokenType.StartObject)
+            throw new OrderShapeException($"an order is {Kind(r.TokenType)}, not an object");
         _personal = includePersonalData;
         Array.Clear(_orderProblems);
         _orderProblems[(int)OrderKey.Id] = Missing("id");
@@ -120,9 +145,6 @@ internal sealed class OrderReader
         _clientEmail = _clientPhone = _cardNumber = _buyerName = _buyerMiddlename = _buyerSurname = null;
         _writer.Reset();
 
-        var r = new Utf8JsonReader(json, s_options);
-        if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
-            throw new JsonException($"an order is {Kind(r.TokenType)}, not an object");
         var order = new Order();
         _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
@@ -360,7 +382,7 @@ internal sealed class OrderReader
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
             if (r.TokenType != JsonTokenType.StartObject)
-                throw new JsonException($"a basket is {Kind(r.TokenType)}, not an object");
+                throw new OrderShapeException($"a basket is {Kind(r.TokenType)}, not an object");
             _baskets.Add(ReadBasket(ref r, kept, includePersonalData));
         }
         if (kept is not null) _writer.WriteEndArray();

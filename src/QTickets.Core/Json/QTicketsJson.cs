@@ -21,6 +21,13 @@ public static class QTicketsJson
     /// <exception cref="JsonException">The JSON is not an object, or a basket in it is not one.</exception>
     public static Order ParseOrder(ReadOnlySpan<byte> utf8, bool includePersonalData) => OrderReader.Read(utf8, includePersonalData);
 
+    /// <summary>
+    /// A page of `GET /orders` read in one pass (<see cref="OrderPageReader"/>): its envelope, and each order as
+    /// <see cref="ParseOrder(ReadOnlySpan{byte}, bool)"/> reads one, on the same reader.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes are not one complete JSON value (a cut-off body).</exception>
+    public static OrdersPage ParseOrdersPage(ReadOnlySpan<byte> utf8, bool includePersonalData) => OrderPageReader.Read(utf8, includePersonalData);
+
     /// <summary>An order that is an element of a parsed page or answer: read from the element's own UTF-8 bytes.</summary>
     public static Order ParseOrder(JsonElement e, bool includePersonalData) =>
         e.ValueKind == JsonValueKind.Object
