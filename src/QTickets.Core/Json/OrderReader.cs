@@ -137,6 +137,8 @@ internal sealed class OrderReader
     byte[] _text = new byte[4096];
     int _textUsed;
     (long At, int Source, int Length) _lastUnescaped;
+    /// <summary>Where the last timestamp the model read in the served form was: kept, it is known to go as served.</summary>
+    long _servedTimeAt;
     char[] _chars = new char[256];
     readonly Utf8StringCache _repeated = new();
     /// <summary>Name values (strings only) in the order names are masked: buyer's name, surname, middle name, then each holder's.</summary>
@@ -167,6 +169,7 @@ internal sealed class OrderReader
         _maskedTexts.Clear();
         _textUsed = 0;
         _lastUnescaped = (-1, 0, 0);
+        _servedTimeAt = -1;
         Array.Clear(_buyerNames);
         _holderNames.Clear();
         _ticketProblems.Clear();
@@ -592,18 +595,35 @@ internal sealed class OrderReader
     }
 
     /// <summary>
-    /// A scalar the payload keeps exactly as served: a number, true, false, null, or a string served unescaped that
+    /// A value the payload keeps exactly as served, the reader left on its last token: a number, true, false, null, an
+    /// empty list or object, or a string served unescaped that
     /// <see cref="WriteText"/> would write as it came (a timestamp in the served form, or printable ASCII without an
     /// e-mail or a phone number, which <see cref="PersonalData.PayloadWriting"/>'s encoder leaves as it is).
     /// </summary>
     /// <param name="noted">It has letters: a name found later may be in it (<see cref="_maskedTexts"/>).</param>
-    static bool AsServed(ref Utf8JsonReader r, out bool noted)
+    bool AsServed(ref Utf8JsonReader r, out bool noted)
     {
         noted = false;
-        if (r.TokenType != JsonTokenType.String) return r.TokenType is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
+        switch (r.TokenType)
+        {
+            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                return true;
+            case JsonTokenType.StartArray or JsonTokenType.StartObject:
+            {
+                // PHP's empty lists (refunds, services, related baskets): written [] or {} whatever the shape.
+                var next = r;
+                if (!next.Read() || next.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject) ||
+                    next.TokenStartIndex != r.TokenStartIndex + 1)
+                    return false;
+                r = next;
+                return true;
+            }
+            case not JsonTokenType.String:
+                return false;
+        }
         if (r.ValueIsEscaped) return false;
         var raw = r.ValueSpan;
-        if (QTicketsJson.IsServedForm(raw)) return true;
+        if (r.TokenStartIndex == _servedTimeAt || QTicketsJson.IsServedForm(raw)) return true;
         // One pass for what NoPatternIn, MayHoldName and the encoder each look for. Unescaped, a string holds no '"'
         // or '\', and the reader refuses control characters in it.
         var digits = 0;
@@ -822,13 +842,14 @@ internal sealed class OrderReader
     }
 
     /// <summary>A timestamp: the served form read from the bytes, any other ISO-8601 form with an offset; not a string: none.</summary>
-    static string? Time(ref Utf8JsonReader r, string name, out DateTimeOffset? value)
+    string? Time(ref Utf8JsonReader r, string name, out DateTimeOffset? value)
     {
         value = null;
         if (r.TokenType != JsonTokenType.String) return null;
         if (!r.ValueIsEscaped && QTicketsJson.TryServedForm(r.ValueSpan, out var served))
         {
             value = served;
+            _servedTimeAt = r.TokenStartIndex;
             return null;
         }
         var text = r.GetString();
