@@ -10,6 +10,8 @@ namespace QTickets.Engine.Api;
 internal sealed class PooledBody : IDisposable
 {
     const int FirstRent = 64 * 1024;
+    // A declared length is trusted only this far: a header is no reason to rent a gigabyte before a byte has come.
+    const int MostDeclared = 16 * 1024 * 1024;
 
     byte[] _buffer;
 
@@ -29,7 +31,7 @@ internal sealed class PooledBody : IDisposable
     public static async Task<PooledBody> ReadAsync(Stream stream, long? declaredLength, CancellationToken cancellation)
     {
         // One byte more than declared: reading 0 bytes into it is how the end shows without a second rent.
-        var buffer = ArrayPool<byte>.Shared.Rent(declaredLength is > 0 and < int.MaxValue / 2 ? (int)declaredLength + 1 : FirstRent);
+        var buffer = ArrayPool<byte>.Shared.Rent(declaredLength is > 0 and < MostDeclared ? (int)declaredLength + 1 : FirstRent);
         var used = 0;
         try
         {
