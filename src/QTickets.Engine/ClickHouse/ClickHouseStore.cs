@@ -113,6 +113,9 @@ public sealed class ClickHouseStore : IClickHouseStore
         }
     }
 
+    async Task<long> CountAsync(string sql, CancellationToken cancellation) =>
+        Convert.ToInt64(await ScalarAsync(sql, cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
+
     async Task<List<object?[]>> RowsAsync(string sql, CancellationToken cancellation)
     {
         try
@@ -157,10 +160,8 @@ public sealed class ClickHouseStore : IClickHouseStore
     public async Task<IReadOnlyList<SchemaMigration>> GetMigrationsAsync(SchemaOptions options, CancellationToken cancellation)
     {
         var applied = new Dictionary<int, DateTime>();
-        var exists = Convert.ToUInt64(await ScalarAsync(
-            $"SELECT count() FROM system.tables WHERE database = {Literal(Database)} AND name = {Literal(SchemaMigrations)}",
-            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
-        if (exists)
+        if (await CountAsync($"SELECT count() FROM system.tables WHERE database = {Literal(Database)} AND name = {Literal(SchemaMigrations)}",
+                cancellation).ConfigureAwait(false) > 0)
             foreach (var row in await RowsAsync($"SELECT version, max(applied_at) FROM {Database}.{SchemaMigrations} GROUP BY version",
                          cancellation).ConfigureAwait(false))
                 applied[Convert.ToInt32(row[0], CultureInfo.InvariantCulture)] = (DateTime)row[1]!;
@@ -199,10 +200,8 @@ public sealed class ClickHouseStore : IClickHouseStore
             $"SELECT type FROM system.columns WHERE database = {Literal(Database)} AND table = {Literal(OrdersStaging)} AND name = 'revenue'",
             cancellation).ConfigureAwait(false);
         if (type is not null && !type.StartsWith("Decimal", StringComparison.Ordinal)) return true;
-        var foreign = Convert.ToUInt64(await ScalarAsync(
-            $"SELECT count() FROM {Database}.{OrdersStaging} WHERE _dedup_key != {Schema.OrderKeySql}", cancellation).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        return foreign > 0;
+        return await CountAsync($"SELECT count() FROM {Database}.{OrdersStaging} WHERE _dedup_key != {Schema.OrderKeySql}", cancellation)
+            .ConfigureAwait(false) > 0;
     }
 
     public IReadOnlyList<string> GetGrantStatements(GrantPlan plan) => Schema.Grants(Database, plan);
@@ -238,10 +237,9 @@ public sealed class ClickHouseStore : IClickHouseStore
         var days = await RowsAsync($"SELECT toString(toDate(sale_ts)), count() FROM {Database}.{OrdersStaging} WHERE {foreign} GROUP BY 1 ORDER BY 1",
             cancellation).ConfigureAwait(false);
         var staged = days.Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
-        var events = Convert.ToInt64(await ScalarAsync($"SELECT count() FROM {Database}.{Events} WHERE {Schema.LegacyCitySql}", cancellation)
-            .ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var inventory = Convert.ToInt64(await ScalarAsync($"SELECT count() FROM {Database}.{InventoryLatest} WHERE {Schema.LegacyCitySql}", cancellation)
-            .ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var events = await CountAsync($"SELECT count() FROM {Database}.{Events} WHERE {Schema.LegacyCitySql}", cancellation).ConfigureAwait(false);
+        var inventory = await CountAsync($"SELECT count() FROM {Database}.{InventoryLatest} WHERE {Schema.LegacyCitySql}", cancellation)
+            .ConfigureAwait(false);
         // Deleted, not outranked: the legacy rows are keyed apart from this loader's, so no version of ours replaces
         // them, and they count cancelled tickets. The orders themselves are in this loader's rows.
         if (staged > 0) await ExecuteAsync($"DELETE FROM {Database}.{OrdersStaging} WHERE {foreign}", cancellation).ConfigureAwait(false);
@@ -250,7 +248,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         return new LegacyWrites
         {
             StagingRows = staged, EventRows = events, InventoryRows = inventory,
-            Days = days.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
+            Days = days.Select(r => Day(r[0])).ToList(),
         };
     }
 
@@ -333,12 +331,10 @@ public sealed class ClickHouseStore : IClickHouseStore
         var statements = DailyFacts.ReplaceStatements(Database, list, version);
         foreach (var s in statements) await ExecuteAsync(s, cancellation).ConfigureAwait(false);
         // What now stands for those days (the rows just written are the latest versions).
-        var daily = Convert.ToInt64(await ScalarAsync(
-            $"SELECT count() FROM {Database}.{SalesDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        var utm = Convert.ToInt64(await ScalarAsync(
-            $"SELECT count() FROM {Database}.{SalesUtmDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
+        var daily = await CountAsync($"SELECT count() FROM {Database}.{SalesDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation)
+            .ConfigureAwait(false);
+        var utm = await CountAsync($"SELECT count() FROM {Database}.{SalesUtmDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation)
+            .ConfigureAwait(false);
         return new DailyFactsResult { Days = days.Distinct().Order().ToList(), SalesDailyRows = daily, SalesUtmDailyRows = utm, Version = version };
     }
 
@@ -351,25 +347,20 @@ public sealed class ClickHouseStore : IClickHouseStore
         var rows = await RowsAsync(
             $"SELECT order_id, max(_ver), argMax(payload_json, _ver), toString(toDate(argMax(sale_ts, _ver))) FROM {Database}.{OrdersStaging} " +
             $"WHERE _dedup_key IN ({keys}) GROUP BY order_id", cancellation).ConfigureAwait(false);
-        return rows.Select(r => new StagedOrder((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), (string)r[2]!,
-            DateOnly.ParseExact((string)r[3]!, "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList();
+        return rows.Select(r => new StagedOrder((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), (string)r[2]!, Day(r[3])))
+            .ToList();
     }
 
     /// <summary>The highest _ver of the rows <paramref name="from"/> names (a table, with a WHERE if need be); 0 for none.</summary>
     async Task<ulong> MaxVersionAsync(string from, CancellationToken cancellation) =>
         Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {from}", cancellation).ConfigureAwait(false) ?? 0UL, CultureInfo.InvariantCulture);
 
-    public async Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation)
-    {
-        var rows = await RowsAsync($"SELECT DISTINCT toString(toDate(sale_ts)) FROM {Database}.{OrdersStaging} WHERE _ver = {version} ORDER BY 1",
-            cancellation).ConfigureAwait(false);
-        return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-    }
+    public Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation) =>
+        DaysAsync($"SELECT DISTINCT toString(toDate(sale_ts)) FROM {Database}.{OrdersStaging} WHERE _ver = {version} ORDER BY 1", cancellation);
 
-    public async Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation)
-    {
+    public Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation) =>
         // Staging without FINAL: an order's sale day never changes (payed_at is set once), so any version names it.
-        var rows = await RowsAsync(
+        DaysAsync(
             $"SELECT toString(d) FROM (SELECT DISTINCT toDate(sale_ts) AS d FROM {Database}.{OrdersStaging}) " +
             $"WHERE d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesDaily}) " +
             $"OR d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesUtmDaily}) " +
@@ -377,9 +368,12 @@ public sealed class ClickHouseStore : IClickHouseStore
             // ran at once with the same version (the loader and the webhook receiver); plain sums count it twice.
             $"OR d IN (SELECT sales_date FROM {Database}.{SalesDaily} GROUP BY sales_date HAVING uniqExact(_ver) > 1) " +
             $"OR d IN (SELECT sales_date FROM {Database}.{SalesUtmDaily} GROUP BY sales_date HAVING uniqExact(_ver) > 1) ORDER BY d",
-            cancellation).ConfigureAwait(false);
-        return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-    }
+            cancellation);
+
+    async Task<IReadOnlyList<DateOnly>> DaysAsync(string sql, CancellationToken cancellation) =>
+        (await RowsAsync(sql, cancellation).ConfigureAwait(false)).Select(r => Day(r[0])).ToList();
+
+    static DateOnly Day(object? text) => DateOnly.ParseExact((string)text!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     // ---------------------------------------------------------------- job runs and state
 
@@ -490,9 +484,9 @@ public sealed class ClickHouseStore : IClickHouseStore
         var lastOk = (string?)await ScalarAsync(
             $"SELECT if(count() = 0, '', toString(max(started_at))) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status = 'ok'",
             cancellation).ConfigureAwait(false);
-        var rejected = Convert.ToInt64(await ScalarAsync(
+        var rejected = await CountAsync(
             $"SELECT count() FROM (SELECT argMax(state, _ver) AS s FROM {Database}.{RejectedOrders} WHERE job = {Literal(job)} GROUP BY order_id) " +
-            $"WHERE s = '{RejectedOrderState.Open}'", cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            $"WHERE s = '{RejectedOrderState.Open}'", cancellation).ConfigureAwait(false);
         return new FreshnessFacts
         {
             OpenRejectedOrders = rejected,
@@ -530,7 +524,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         _observer.Verbose($"ClickHouse {Endpoint}: {Shorten(sql)}");
         var rows = await RowsAsync(sql, cancellation).ConfigureAwait(false);
         return rows.Select(r => new DailyTotals(
-            DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Day(r[0]),
             (string)r[1]!,
             Convert.ToInt64(r[2], CultureInfo.InvariantCulture),
             Convert.ToInt64(r[3], CultureInfo.InvariantCulture),
