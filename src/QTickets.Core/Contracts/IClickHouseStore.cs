@@ -1,5 +1,3 @@
-using QTickets.Core.Contracts;
-
 namespace QTickets.Core.Contracts;
 
 /// <summary>

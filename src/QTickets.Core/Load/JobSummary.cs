@@ -49,6 +49,14 @@ public abstract class JobSummary
 
     protected static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>A JSON array of texts: days as yyyy-MM-dd (<see cref="Day"/>), ids as they are.</summary>
+    protected static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items) w.WriteStringValue(item);
+        w.WriteEndArray();
+    }
+
     static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One JSON object, written by <paramref name="body"/>; Cyrillic stays readable.</summary>

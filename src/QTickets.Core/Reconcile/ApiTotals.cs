@@ -1,6 +1,5 @@
 using QTickets.Core.Model;
 using QTickets.Core.Transform;
-
 using QTickets.Core.Contracts;
 
 namespace QTickets.Core.Reconcile;

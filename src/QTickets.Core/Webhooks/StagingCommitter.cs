@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using QTickets.Core.Json;
 using QTickets.Core.Contracts;
-using QTickets.Core.Contracts;
 using QTickets.Core.Transform;
 
 namespace QTickets.Core.Webhooks;

@@ -6,7 +6,6 @@ using ClickHouse.Driver.ADO;
 using QTickets.Core.Contracts;
 using QTickets.Core.Load;
 using QTickets.Core.Configuration;
-using QTickets.Core.Reconcile;
 using static QTickets.Core.Contracts.KnownTables;
 
 // Namespace Storage, not ClickHouse: a QTickets.Engine.ClickHouse namespace would shadow ClickHouse.Driver for all engine code.
@@ -21,7 +20,6 @@ public sealed class ClickHouseStore : IClickHouseStore
     readonly ClickHouseClient _client;
     readonly ClickHouseErrors _errors;
     readonly IRunObserver _observer;
-    readonly string _user;
     readonly bool _loopback;
     readonly int _port;
 
@@ -30,20 +28,20 @@ public sealed class ClickHouseStore : IClickHouseStore
         if (string.IsNullOrWhiteSpace(config.ClickHouseDatabase) || !IsIdentifier(config.ClickHouseDatabase))
             throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
         Database = config.ClickHouseDatabase;
-        _user = config.ClickHouseUser;
+        var user = config.ClickHouseUser;
         _loopback = config.ClickHouseHost is "localhost" ||
                     (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
         _observer = observer;
         _port = config.ClickHousePort;
         var password = config.ClickHousePassword?.Reveal() ?? "";
-        Endpoint = $"{config.ClickHouseUrl} as '{_user}', database {Database}";
-        _errors = new ClickHouseErrors(config.ClickHouseUrl, _user, password);
+        Endpoint = $"{config.ClickHouseUrl} as '{user}', database {Database}";
+        _errors = new ClickHouseErrors(config.ClickHouseUrl, user, password);
         _client = new ClickHouseClient(new ClickHouseClientSettings
         {
             Host = config.ClickHouseHost,
             Port = checked((ushort)config.ClickHousePort),
             Protocol = config.ClickHouseSecure ? "https" : "http",
-            Username = _user,
+            Username = user,
             Password = password,
             SkipServerCertificateValidation = config.ClickHouseSecure && !config.ClickHouseVerifySsl,
             // The driver otherwise sends JSON settings that a readonly=1 profile refuses on every call.
@@ -166,17 +164,9 @@ public sealed class ClickHouseStore : IClickHouseStore
                          cancellation).ConfigureAwait(false))
                 applied[Convert.ToInt32(row[0], CultureInfo.InvariantCulture)] = (DateTime)row[1]!;
         return Schema.Migrations(Database, options)
-            .Select(m => applied.TryGetValue(m.Version, out var at)
-                ? With(m, applied: true, at, "already applied")
-                : m)
+            .Select(m => applied.TryGetValue(m.Version, out var at) ? m.AsApplied(at, "already applied") : m)
             .ToList();
     }
-
-    static SchemaMigration With(SchemaMigration m, bool applied, DateTime? at, string outcome) => new()
-    {
-        Version = m.Version, Name = m.Name, Description = m.Description, Statements = m.Statements,
-        Applied = applied, AppliedAt = at, Outcome = outcome,
-    };
 
     public async Task<SchemaMigration> ApplyMigrationAsync(SchemaMigration migration, SchemaOptions options, CancellationToken cancellation)
     {
@@ -190,7 +180,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         var md5 = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(string.Join(";\n", migration.Statements))));
         await ExecuteAsync($"INSERT INTO {Database}.{SchemaMigrations} (version, name, statements_md5) VALUES " +
                            $"({migration.Version}, {Literal(migration.Name)}, {Literal(md5)})", cancellation).ConfigureAwait(false);
-        return With(migration, applied: true, DateTime.Now, outcome);
+        return migration.AsApplied(DateTime.Now, outcome);
     }
 
     /// <summary>Staging rows keyed by another recipe, or a Float64 revenue column: a database the legacy loader filled.</summary>

@@ -225,7 +225,7 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class ArrayEncoder(ColumnEncoder element) : ColumnEncoder
+    abstract class CollectionEncoder : ColumnEncoder
     {
         // As ClickHouse.Driver wrote it: null is the empty collection.
         protected override bool WriteNull(EncodedBatch batch)
@@ -233,7 +233,10 @@ internal abstract class ColumnEncoder
             batch.WriteVarUInt(0);
             return true;
         }
+    }
 
+    sealed class ArrayEncoder(ColumnEncoder element) : CollectionEncoder
+    {
         protected override void WriteValue(EncodedBatch batch, object value)
         {
             if (value is string or not IEnumerable) throw Mismatch(value, "Array");
@@ -243,15 +246,8 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class MapEncoder(ColumnEncoder key, ColumnEncoder value) : ColumnEncoder
+    sealed class MapEncoder(ColumnEncoder key, ColumnEncoder value) : CollectionEncoder
     {
-        // As ClickHouse.Driver wrote it: null is the empty collection.
-        protected override bool WriteNull(EncodedBatch batch)
-        {
-            batch.WriteVarUInt(0);
-            return true;
-        }
-
         protected override void WriteValue(EncodedBatch batch, object map)
         {
             if (map is not IDictionary dictionary) throw Mismatch(map, "Map");
@@ -264,20 +260,12 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class DecimalEncoder : ColumnEncoder, IValueEncoder<decimal>
+    sealed class DecimalEncoder(int precision, int scale) : ColumnEncoder, IValueEncoder<decimal>
     {
         static readonly decimal[] s_pow10 = Enumerable.Range(0, 19).Select(i => (decimal)Math.Pow(10, i)).ToArray();
-        readonly int _precision;
-        readonly int _scale;
-        readonly int _bytes;
-
-        public DecimalEncoder(int precision, int scale)
-        {
-            if (precision > 38) throw new ArgumentException($"Decimal({precision}, {scale}) is wider than this writer's 38 digits");
-            _precision = precision;
-            _scale = scale;
-            _bytes = precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
-        }
+        readonly int _bytes = precision > 38
+            ? throw new ArgumentException($"Decimal({precision}, {scale}) is wider than this writer's 38 digits")
+            : precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
 
         protected override void WriteValue(EncodedBatch batch, object value)
         {
@@ -285,7 +273,7 @@ internal abstract class ColumnEncoder
             try { d = value is decimal m ? m : Convert.ToDecimal(value, CultureInfo.InvariantCulture); }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
             {
-                throw Mismatch(value, $"Decimal({_precision}, {_scale})");
+                throw Mismatch(value, $"Decimal({precision}, {scale})");
             }
             Write(batch, d);
         }
@@ -297,15 +285,15 @@ internal abstract class ColumnEncoder
             {
                 switch (_bytes)
                 {
-                    case 4: batch.WriteInt32(checked((int)decimal.Truncate(d * s_pow10[_scale]))); return;
-                    case 8: batch.WriteInt64(checked((long)decimal.Truncate(d * s_pow10[_scale]))); return;
+                    case 4: batch.WriteInt32(checked((int)decimal.Truncate(d * s_pow10[scale]))); return;
+                    case 8: batch.WriteInt64(checked((long)decimal.Truncate(d * s_pow10[scale]))); return;
                 }
             }
-            catch (OverflowException) { throw new ColumnValueException($"a value with {decimal.Truncate(Math.Abs(d)).ToString(CultureInfo.InvariantCulture).Length} integer digits does not fit Decimal({_precision}, {_scale})"); }
+            catch (OverflowException) { throw new ColumnValueException($"a value with {decimal.Truncate(Math.Abs(d)).ToString(CultureInfo.InvariantCulture).Length} integer digits does not fit Decimal({precision}, {scale})"); }
             Span<byte> b = stackalloc byte[16];
-            var mantissa = Exact(d, _scale);
+            var mantissa = Exact(d, scale);
             if (!mantissa.TryWriteBytes(b, out var written, isUnsigned: false, isBigEndian: false))
-                throw new ColumnValueException($"the value does not fit Decimal({_precision}, {_scale})");
+                throw new ColumnValueException($"the value does not fit Decimal({precision}, {scale})");
             if (mantissa.Sign < 0) b[written..].Fill(0xFF); else b[written..].Clear();
             batch.Write(b);
         }
