@@ -427,17 +427,9 @@ public sealed class QTicketsLoader(ILoadSource source, IClickHouseStore? store, 
     /// <summary>The meta_job_runs row, ok, partial, stopped or error. A failure to record a committed run fails the run; an error row is best effort.</summary>
     async Task RecordAsync(LoadSummary summary, CancellationToken cancellation)
     {
-        var run = new LoadRun
-        {
-            Job = summary.Job,
-            RunId = summary.RunId,
-            StartedAt = _options.Clock.Of(summary.StartedAt),
-            FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status is LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Stopped ? summary.Status : LoadStatus.Error,
-            RowsProcessed = summary.Committed ? summary.RowsProcessed : 0,
-            Message = summary.JobRunMessage(),
-            Metrics = summary.JobRunMetrics(_options.LookbackHours),
-        };
+        var run = summary.ToRun(_options.Clock,
+            summary.Status is LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Stopped ? summary.Status : LoadStatus.Error,
+            summary.Committed ? summary.RowsProcessed : 0, summary.JobRunMessage(), summary.JobRunMetrics(_options.LookbackHours));
         try
         {
             // Recorded even when the run was cancelled: give the audit row a few seconds of its own.

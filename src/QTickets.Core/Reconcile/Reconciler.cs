@@ -60,17 +60,8 @@ public sealed class Reconciler(IQTicketsApi api, IClickHouseStore store, Reconci
     /// <summary>The verdict as a meta_job_runs row: ok when every day matches (at the end), error otherwise.</summary>
     public async Task RecordAsync(ReconcileSummary summary, CancellationToken cancellation)
     {
-        var run = new LoadRun
-        {
-            Job = summary.Job,
-            RunId = summary.RunId,
-            StartedAt = _options.Clock.Of(summary.StartedAt),
-            FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status is ReconcileStatus.Clean or ReconcileStatus.Repaired ? LoadStatus.Ok : LoadStatus.Error,
-            RowsProcessed = (ulong)summary.RowsCompared,
-            Message = summary.JobRunMessage(),
-            Metrics = summary.JobRunMetrics(),
-        };
+        var run = summary.ToRun(_options.Clock, summary.Status is ReconcileStatus.Clean or ReconcileStatus.Repaired ? LoadStatus.Ok : LoadStatus.Error,
+            (ulong)summary.RowsCompared, summary.JobRunMessage(), summary.JobRunMetrics());
         await store.RecordRunAsync(run, cancellation).ConfigureAwait(false);
     }
 }
