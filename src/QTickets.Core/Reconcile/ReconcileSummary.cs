@@ -88,9 +88,6 @@ public sealed class ReconcileSummary : JobSummary
         }
     }
 
-
-    protected override void WriteFigures(Utf8JsonWriter w) => Figures(w);
-
     /// <summary>meta_job_runs.message: the legacy status key first, then the verdict.</summary>
     public string JobRunMessage() => Json(w =>
     {
@@ -110,7 +107,7 @@ public sealed class ReconcileSummary : JobSummary
     /// <summary>meta_job_runs.metrics: the range, the drift (days and their differing rows) and the totals.</summary>
     public string JobRunMetrics() => Json(w =>
     {
-        Figures(w);
+        WriteFigures(w);
         w.WriteStartArray("drift");
         foreach (var r in (RepairedDays.Count > 0 ? RowsBefore : Rows).Where(r => r.differs).Take(200))
         {
@@ -131,7 +128,7 @@ public sealed class ReconcileSummary : JobSummary
         w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
     });
 
-    void Figures(Utf8JsonWriter w)
+    protected override void WriteFigures(Utf8JsonWriter w)
     {
         w.WriteString("from", Day(From));
         w.WriteString("to", Day(To));
