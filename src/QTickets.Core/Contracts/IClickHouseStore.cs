@@ -126,8 +126,6 @@ public interface IClickHouseStore : IDisposable
     /// <summary>The legacy smoke checks, one result each.</summary>
     Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);
 
-    // ---------------------------------------------------------------- reconciliation (Compare-QTicketsClickHouse)
-
     /// <summary>
     /// Per sale day (toDate(sale_ts)) in [<paramref name="from"/>, <paramref name="to"/>] and event, from staging
     /// FINAL: orders with a live ticket (tickets_sold &gt; 0), tickets, revenue and the highest _ver. Only

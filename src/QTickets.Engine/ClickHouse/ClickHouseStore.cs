@@ -83,8 +83,6 @@ public sealed class ClickHouseStore : IClickHouseStore
             : $"{Database}-{fields[1]}-{_port}";
     }
 
-    // ---------------------------------------------------------------- statements
-
     public async Task ExecuteAsync(string statement, CancellationToken cancellation)
     {
         _observer.Verbose($"ClickHouse {Endpoint}: {Shorten(statement)}");
@@ -152,8 +150,6 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     static string Literal(string value) =>
         "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
-
-    // ---------------------------------------------------------------- schema
 
     public async Task<IReadOnlyList<SchemaMigration>> GetMigrationsAsync(SchemaOptions options, CancellationToken cancellation)
     {
@@ -271,8 +267,6 @@ public sealed class ClickHouseStore : IClickHouseStore
         return rows.Select(r => new TableColumn((string)r[0]!, (string)r[1]!)).ToList();
     }
 
-    // ---------------------------------------------------------------- writing
-
     public ITableWriter<object?[]> OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer)
     {
         var encoders = new ColumnEncoder[columns.Count];
@@ -365,8 +359,6 @@ public sealed class ClickHouseStore : IClickHouseStore
 
     static DateOnly Day(object? text) => DateOnly.ParseExact((string)text!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    // ---------------------------------------------------------------- job runs and state
-
     public async Task RecordRunAsync(LoadRun run, CancellationToken cancellation)
     {
         // The legacy vocabulary the dashboards read ('ok', 'error'), plus 'partial' and 'stopped' (freshness ignores it).
@@ -404,8 +396,6 @@ public sealed class ClickHouseStore : IClickHouseStore
             $"{Database}.{LoaderState} WHERE job = {Literal(job)} AND name = {Literal(name)}", cancellation).ConfigureAwait(false) + 1));
         await WriteRowsAsync(LoaderState, new[] { new StateRow(job, name, value, DateTime.UtcNow, version) }, cancellation).ConfigureAwait(false);
     }
-
-    // ---------------------------------------------------------------- rejected orders
 
     public async Task<(IReadOnlyList<RejectedOrder> Orders, ulong LastVersion)> ReadRejectedOrdersAsync(string job, CancellationToken cancellation)
     {
@@ -448,12 +438,8 @@ public sealed class ClickHouseStore : IClickHouseStore
     sealed record RejectedOrderRow(string job, string order_id, string problem, string state, DateTime first_seen, DateTime last_seen,
         uint attempts, Guid run_id, string note, ulong _ver);
 
-    // ---------------------------------------------------------------- smoke checks
-
     public Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation) =>
         new SmokeChecks(Database, ScalarAsync, RowsAsync).RunAsync(job, cancellation);
-
-    // ---------------------------------------------------------------- freshness (Test-QTicketsFreshness)
 
     public async Task<FreshnessFacts> GetFreshnessAsync(string job, DateTime runsSince, CancellationToken cancellation)
     {
@@ -493,8 +479,6 @@ public sealed class ClickHouseStore : IClickHouseStore
     static DateTime? WallTime(string? text) => string.IsNullOrEmpty(text)
         ? null
         : DateTime.ParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None);
-
-    // ---------------------------------------------------------------- reconciliation
 
     public Task<IReadOnlyList<DailyTotals>> GetStagingTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation) =>
         TotalsAsync($"SELECT toString(toDate(sale_ts)) AS d, event_id AS e, countIf(tickets_sold > 0), sum(toUInt64(tickets_sold)), " +

@@ -64,14 +64,14 @@ internal abstract class ColumnEncoder
         return type switch
         {
             "String" => StringEncoder.Instance,
-            "UInt8" => new Primitive((b, v) => b.WriteByte(Convert.ToByte(v, CultureInfo.InvariantCulture))),
-            "UInt16" => new Primitive((b, v) => b.WriteUInt16(Convert.ToUInt16(v, CultureInfo.InvariantCulture))),
-            "UInt32" => UInt32Encoder.Instance,
-            "UInt64" => UInt64Encoder.Instance,
-            "Int8" => new Primitive((b, v) => b.WriteByte(unchecked((byte)Convert.ToSByte(v, CultureInfo.InvariantCulture)))),
-            "Int16" => new Primitive((b, v) => b.WriteUInt16(unchecked((ushort)Convert.ToInt16(v, CultureInfo.InvariantCulture)))),
-            "Int32" => Int32Encoder.Instance,
-            "Int64" => new Primitive((b, v) => b.WriteInt64(Convert.ToInt64(v, CultureInfo.InvariantCulture))),
+            "UInt8" => IntegerEncoder<byte>.Instance,
+            "UInt16" => IntegerEncoder<ushort>.Instance,
+            "UInt32" => IntegerEncoder<uint>.Instance,
+            "UInt64" => IntegerEncoder<ulong>.Instance,
+            "Int8" => IntegerEncoder<sbyte>.Instance,
+            "Int16" => IntegerEncoder<short>.Instance,
+            "Int32" => IntegerEncoder<int>.Instance,
+            "Int64" => IntegerEncoder<long>.Instance,
             "Float32" => new Primitive((b, v) => b.WriteSingle(Convert.ToSingle(v, CultureInfo.InvariantCulture))),
             "Float64" => new Primitive((b, v) => b.WriteDouble(Convert.ToDouble(v, CultureInfo.InvariantCulture))),
             "Bool" or "Boolean" => new Primitive((b, v) => b.WriteByte(Convert.ToBoolean(v, CultureInfo.InvariantCulture) ? (byte)1 : (byte)0)),
@@ -130,25 +130,19 @@ internal abstract class ColumnEncoder
         protected override void WriteValue(EncodedBatch batch, object value) => write(batch, value);
     }
 
-    sealed class UInt32Encoder : ColumnEncoder, IValueEncoder<uint>
+    /// <summary>An integer column: little-endian from its own type without boxing; any other value as Convert.ToXxx reads it.</summary>
+    sealed class IntegerEncoder<T> : ColumnEncoder, IValueEncoder<T> where T : struct, IBinaryInteger<T>
     {
-        public static readonly UInt32Encoder Instance = new();
-        public void Write(EncodedBatch batch, uint value) => batch.WriteUInt32(value);
-        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteUInt32(Convert.ToUInt32(value, CultureInfo.InvariantCulture));
-    }
+        public static readonly IntegerEncoder<T> Instance = new();
 
-    sealed class UInt64Encoder : ColumnEncoder, IValueEncoder<ulong>
-    {
-        public static readonly UInt64Encoder Instance = new();
-        public void Write(EncodedBatch batch, ulong value) => batch.WriteUInt64(value);
-        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteUInt64(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
-    }
+        public void Write(EncodedBatch batch, T value)
+        {
+            Span<byte> b = stackalloc byte[16];
+            batch.Write(b[..value.WriteLittleEndian(b)]);
+        }
 
-    sealed class Int32Encoder : ColumnEncoder, IValueEncoder<int>
-    {
-        public static readonly Int32Encoder Instance = new();
-        public void Write(EncodedBatch batch, int value) => batch.WriteInt32(value);
-        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteInt32(Convert.ToInt32(value, CultureInfo.InvariantCulture));
+        protected override void WriteValue(EncodedBatch batch, object value) =>
+            Write(batch, (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture));
     }
 
     sealed class StringEncoder : ColumnEncoder, IValueEncoder<string>, IValueEncoder<Utf8Json>
