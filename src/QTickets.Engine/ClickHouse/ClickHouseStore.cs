@@ -15,45 +15,32 @@ namespace QTickets.Engine.ClickHouse;
 /// <see cref="IClickHouseStore"/> over ClickHouse.Driver's HTTP client. Every table name is qualified with the
 /// configured database (which may not exist before Initialize), so the connection names no database.
 /// </summary>
-public sealed class ClickHouseStore : IClickHouseStore
+public sealed class ClickHouseStore(QTicketsConfig config, IRunObserver observer) : IClickHouseStore
 {
-    readonly ClickHouseClient _client;
-    readonly ClickHouseErrors _errors;
-    readonly IRunObserver _observer;
-    readonly bool _loopback;
-    readonly int _port;
+    public string Database { get; } = !string.IsNullOrWhiteSpace(config.ClickHouseDatabase) && IsIdentifier(config.ClickHouseDatabase)
+        ? config.ClickHouseDatabase
+        : throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
 
-    public ClickHouseStore(QTicketsConfig config, IRunObserver observer)
+    public string Endpoint { get; } = $"{config.ClickHouseUrl} as '{config.ClickHouseUser}', database {config.ClickHouseDatabase}";
+
+    readonly IRunObserver _observer = observer;
+    readonly int _port = config.ClickHousePort;
+    readonly bool _loopback = config.ClickHouseHost is "localhost" ||
+                              (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+    readonly ClickHouseErrors _errors = new(config.ClickHouseUrl, config.ClickHouseUser, config.ClickHousePassword?.Reveal() ?? "");
+    readonly ClickHouseClient _client = new(new ClickHouseClientSettings
     {
-        if (string.IsNullOrWhiteSpace(config.ClickHouseDatabase) || !IsIdentifier(config.ClickHouseDatabase))
-            throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
-        Database = config.ClickHouseDatabase;
-        var user = config.ClickHouseUser;
-        _loopback = config.ClickHouseHost is "localhost" ||
-                    (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
-        _observer = observer;
-        _port = config.ClickHousePort;
-        var password = config.ClickHousePassword?.Reveal() ?? "";
-        Endpoint = $"{config.ClickHouseUrl} as '{user}', database {Database}";
-        _errors = new ClickHouseErrors(config.ClickHouseUrl, user, password);
-        _client = new ClickHouseClient(new ClickHouseClientSettings
-        {
-            Host = config.ClickHouseHost,
-            Port = checked((ushort)config.ClickHousePort),
-            Protocol = config.ClickHouseSecure ? "https" : "http",
-            Username = user,
-            Password = password,
-            SkipServerCertificateValidation = config.ClickHouseSecure && !config.ClickHouseVerifySsl,
-            // The driver otherwise sends JSON settings that a readonly=1 profile refuses on every call.
-            JsonReadMode = JsonReadMode.None,
-            JsonWriteMode = JsonWriteMode.None,
-            Timeout = TimeSpan.FromMinutes(5),
-        });
-    }
-
-    public string Endpoint { get; }
-
-    public string Database { get; }
+        Host = config.ClickHouseHost,
+        Port = checked((ushort)config.ClickHousePort),
+        Protocol = config.ClickHouseSecure ? "https" : "http",
+        Username = config.ClickHouseUser,
+        Password = config.ClickHousePassword?.Reveal() ?? "",
+        SkipServerCertificateValidation = config.ClickHouseSecure && !config.ClickHouseVerifySsl,
+        // The driver otherwise sends JSON settings that a readonly=1 profile refuses on every call.
+        JsonReadMode = JsonReadMode.None,
+        JsonWriteMode = JsonWriteMode.None,
+        Timeout = TimeSpan.FromMinutes(5),
+    });
 
     static bool IsIdentifier(string name) => name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
