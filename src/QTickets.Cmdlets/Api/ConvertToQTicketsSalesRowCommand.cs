@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Text.Json;
 using QTickets.Core.Configuration;
-using QTickets.Core.Contracts;
 using QTickets.Core.Json;
 using QTickets.Core.Model;
 using QTickets.Core.Transform;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
 using QTickets.Core.Configuration;
-using QTickets.Core.Contracts;
 using QTickets.Core.Model;
 using QTickets.Core.Support;
 using QTickets.Core.Transform;

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using QTickets.Core.Contracts;
-using QTickets.Cmdlets.ClickHouse;
 
 namespace QTickets.Cmdlets.ClickHouse;
 
@@ -45,7 +44,10 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
                 if (migration.Applied)
                 {
                     WriteVerbose($"Migration {migration.Version:D3} {migration.Name} already applied{(migration.AppliedAt is { } at ? $" at {at:u}" : "")}");
-                    if (!IsWhatIf) WriteObject(recreated.TryGetValue(migration.Version, out var names) ? WithOutcome(migration, names) : migration);
+                    if (!IsWhatIf)
+                        WriteObject(recreated.TryGetValue(migration.Version, out var names)
+                            ? migration.AsApplied(migration.AppliedAt, $"{migration.Outcome}; recreated {string.Join(", ", names)}")
+                            : migration);
                     continue;
                 }
                 var ddl = migration.Statements.Count == 0 ? "(nothing to run; recorded as applied)" : string.Join(";\n", migration.Statements) + ";";
@@ -114,12 +116,6 @@ public sealed class InitializeQTicketsClickHouseCommand : ClickHouseCmdlet
         KnownTables.Events or KnownTables.InventoryLatest or KnownTables.InventoryStaging =>
             " The next load writes the events and a new inventory snapshot of the events on sale.",
         _ => "",
-    };
-
-    static SchemaMigration WithOutcome(SchemaMigration m, List<string> recreated) => new()
-    {
-        Version = m.Version, Name = m.Name, Description = m.Description, Statements = m.Statements,
-        Applied = m.Applied, AppliedAt = m.AppliedAt, Outcome = $"{m.Outcome}; recreated {string.Join(", ", recreated)}",
     };
 
     void ApplyGrants()

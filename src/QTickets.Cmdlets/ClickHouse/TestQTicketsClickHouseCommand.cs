@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using QTickets.Core.Contracts;
-using QTickets.Cmdlets.ClickHouse;
 
 namespace QTickets.Cmdlets.ClickHouse;
 

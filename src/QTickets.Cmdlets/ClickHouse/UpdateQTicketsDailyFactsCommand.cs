@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using QTickets.Core.Configuration;
 using QTickets.Core.Contracts;
-using QTickets.Cmdlets.ClickHouse;
 
 namespace QTickets.Cmdlets.ClickHouse;
 

@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using QTickets.Core.Contracts;
 
 namespace QTickets.Cmdlets.Hosting;

@@ -161,7 +161,6 @@ public sealed class CompareQTicketsClickHouseCommand : QTicketsLoadCmdlet
         return Run(Store, (store, ct) => new QTicketsLoader(new ApiLoadSource(api), store, loadOptions, Queue).ReloadDaysAsync(days, ct));
     }
 
-    /// <summary>Engine work off the pipeline thread; what it reports is written on the pipeline thread meanwhile.</summary>
     static string DayList(IEnumerable<DateOnly> days) => string.Join(", ", days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
 
     sealed class ReloadFailedException(LoadSummary summary) : Exception(summary.Message)

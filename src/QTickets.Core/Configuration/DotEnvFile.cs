@@ -39,12 +39,8 @@ public static class DotEnvFile
         return Parse(File.ReadAllText(path, Encoding.UTF8), path);
     }
 
-    static bool IsValidKey(string key)
-    {
-        foreach (var c in key)
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
-        return key.Length > 0 && !char.IsAsciiDigit(key[0]);
-    }
+    static bool IsValidKey(string key) =>
+        key.Length > 0 && !char.IsAsciiDigit(key[0]) && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     static string ParseValue(string raw, string origin, int lineNo)
     {

@@ -21,21 +21,12 @@ public enum ClickHouseFailure
 /// A ClickHouse failure translated for people: the message names the host and port, the user, the table or
 /// column, and says how to fix it. It never contains the password (the tests scan for it).
 /// </summary>
-public sealed class ClickHouseStoreException : Exception
+public sealed class ClickHouseStoreException(ClickHouseFailure failure, string message, Exception? inner = null,
+    string? table = null, string? column = null, int serverCode = 0) : Exception(message, inner)
 {
-    public ClickHouseStoreException(ClickHouseFailure failure, string message, Exception? inner = null,
-        string? table = null, string? column = null, int serverCode = 0)
-        : base(message, inner)
-    {
-        Failure = failure;
-        Table = table;
-        Column = column;
-        ServerCode = serverCode;
-    }
-
-    public ClickHouseFailure Failure { get; }
-    public string? Table { get; }
-    public string? Column { get; }
+    public ClickHouseFailure Failure { get; } = failure;
+    public string? Table { get; } = table;
+    public string? Column { get; } = column;
     /// <summary>ClickHouse's error code (e.g. 60 UNKNOWN_TABLE), 0 when the server never answered.</summary>
-    public int ServerCode { get; }
+    public int ServerCode { get; } = serverCode;
 }

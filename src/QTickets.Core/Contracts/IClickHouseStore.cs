@@ -1,5 +1,3 @@
-using QTickets.Core.Contracts;
-
 namespace QTickets.Core.Contracts;
 
 /// <summary>
@@ -127,8 +125,6 @@ public interface IClickHouseStore : IDisposable
 
     /// <summary>The legacy smoke checks, one result each.</summary>
     Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation);
-
-    // ---------------------------------------------------------------- reconciliation (Compare-QTicketsClickHouse)
 
     /// <summary>
     /// Per sale day (toDate(sale_ts)) in [<paramref name="from"/>, <paramref name="to"/>] and event, from staging

@@ -17,6 +17,12 @@ public sealed class SchemaMigration
     /// <summary>What applying did ("applied", "nothing to migrate", "already applied").</summary>
     public string Outcome { get; init; } = "";
 
+    /// <summary>This migration as applied (at <paramref name="at"/>), with what applying did.</summary>
+    public SchemaMigration AsApplied(DateTime? at, string outcome) => new()
+    {
+        Version = Version, Name = Name, Description = Description, Statements = Statements, Applied = true, AppliedAt = at, Outcome = outcome,
+    };
+
     public override string ToString() => $"{Version:D3} {Name} ({(Applied ? "applied" : "pending")})";
 }
 

@@ -11,20 +11,11 @@ namespace QTickets.Core.Diagnostics;
 /// re-filtering. The point is to see the server's raw answers; the resilient client lives in the engine.
 /// Probe failures are findings, never exceptions; only cancellation ends a run early.
 /// </summary>
-public sealed class EndpointProber
+public sealed class EndpointProber(ProbeSettings settings)
 {
     static readonly string[] s_requestIdHeaders = { "X-Request-Id", "X-Request-ID", "Request-Id", "X-Correlation-Id", "X-Amzn-Trace-Id", "CF-Ray" };
 
-    readonly ProbeSettings _settings;
-    readonly ProbeWindowSet _windows;
-
-    public EndpointProber(ProbeSettings settings)
-    {
-        _settings = settings;
-        _windows = new ProbeWindowSet(settings.Clock.GetUtcNow());
-    }
-
-    public ProbeWindowSet Windows => _windows;
+    public ProbeWindowSet Windows { get; } = new(settings.Clock.GetUtcNow());
 
     /// <summary>The steps this run takes, in order: the selection plus what it depends on (0 always, A0 for A–C/J1).</summary>
     public static IReadOnlyList<string> Plan(IReadOnlyCollection<string>? selection)
@@ -40,16 +31,16 @@ public sealed class EndpointProber
         Action<EndpointProbeResult>? onResult, Action<string>? verbose, CancellationToken cancellation)
     {
         var results = new List<EndpointProbeResult>();
-        using var handler = _settings.Handler ?? new SocketsHttpHandler
+        using var handler = settings.Handler ?? new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.All,
             AllowAutoRedirect = false,
             UseCookies = false,
-            ConnectTimeout = _settings.Timeout,
+            ConnectTimeout = settings.Timeout,
         };
         using var http = new HttpClient(handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
-        foreach (var id in Plan(_settings.Steps))
+        foreach (var id in Plan(settings.Steps))
         {
             cancellation.ThrowIfCancellationRequested();
             var step = ProbeCatalog.Find(id)!;
@@ -57,9 +48,9 @@ public sealed class EndpointProber
             {
                 ProbeKind.Environment => Environment(step),
                 ProbeKind.ById => await ById(http, step, results, verbose, cancellation).ConfigureAwait(false),
-                ProbeKind.Write when !_settings.IncludeWriteProbes => Skipped(step),
+                ProbeKind.Write when !settings.IncludeWriteProbes => Skipped(step),
                 ProbeKind.Repeat503 => await Repeat(http, step, results, verbose, cancellation).ConfigureAwait(false),
-                _ => await Send(http, step, step.Method, step.Request!(_windows, _settings.Organization), results, verbose, cancellation).ConfigureAwait(false),
+                _ => await Send(http, step, step.Method, step.Request!(Windows, settings.Organization), results, verbose, cancellation).ConfigureAwait(false),
             };
             results.Add(result);
             onResult?.Invoke(result);
@@ -69,49 +60,49 @@ public sealed class EndpointProber
 
     EndpointProbeResult Environment(ProbeStep step)
     {
-        var now = _windows.Now;
+        var now = Windows.Now;
         var text = new StringBuilder()
             .AppendLine("QTickets debug protocol, step 0: environment")
             .AppendLine($"Started (UTC):      {ProbeClock.Utc(now)}")
-            .AppendLine($"Started (Moscow):   {ProbeClock.Msk(now)} ({ProbeClock.Iso(now)})")
-            .AppendLine($"Base URL:           {_settings.BaseUrl}")
-            .AppendLine($"Token:              {_settings.TokenFingerprint} ({_settings.Token.Length} characters; only the fingerprint is ever written)")
-            .AppendLine($"Organisation:       {(_settings.Organization.Length > 0 ? _settings.Organization : "(not set)")}")
-            .AppendLine($"30-day window:      {_windows.Days30}")
-            .AppendLine($"24 h window:        {_windows.Hours24}")
-            .AppendLine($"90-day window:      {_windows.Days90}")
-            .AppendLine($"Steps:              {string.Join(", ", Plan(_settings.Steps))}")
-            .AppendLine($"Write probes:       {(_settings.IncludeWriteProbes ? "sent (-IncludeWriteProbes)" : "not sent (POST /orders may create an order; -IncludeWriteProbes sends E1, E2)")}")
-            .AppendLine($"Personal data:      {(_settings.IncludePersonalData ? "INCLUDED in saved bodies (-IncludePersonalData)" : "masked in saved bodies")}")
-            .AppendLine($"Retry delay (F):    {_settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s")
-            .AppendLine($"Timeout:            {_settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s a request, no retries")
+            .AppendLine($"Started (Moscow):   {ProbeClock.MoscowText(now)} Moscow ({ProbeClock.Iso(now)})")
+            .AppendLine($"Base URL:           {settings.BaseUrl}")
+            .AppendLine($"Token:              {settings.TokenFingerprint} ({settings.Token.Length} characters; only the fingerprint is ever written)")
+            .AppendLine($"Organisation:       {(settings.Organization.Length > 0 ? settings.Organization : "(not set)")}")
+            .AppendLine($"30-day window:      {Windows.Days30}")
+            .AppendLine($"24 h window:        {Windows.Hours24}")
+            .AppendLine($"90-day window:      {Windows.Days90}")
+            .AppendLine($"Steps:              {string.Join(", ", Plan(settings.Steps))}")
+            .AppendLine($"Write probes:       {(settings.IncludeWriteProbes ? "sent (-IncludeWriteProbes)" : "not sent (POST /orders may create an order; -IncludeWriteProbes sends E1, E2)")}")
+            .AppendLine($"Personal data:      {(settings.IncludePersonalData ? "INCLUDED in saved bodies (-IncludePersonalData)" : "masked in saved bodies")}")
+            .AppendLine($"Retry delay (F):    {settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s")
+            .AppendLine($"Timeout:            {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s a request, no retries")
             .AppendLine($"OS:                 {System.Runtime.InteropServices.RuntimeInformation.OSDescription}")
             .AppendLine($".NET:               {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-        foreach (var line in _settings.EnvironmentLines) text.AppendLine(line);
+        foreach (var line in settings.EnvironmentLines) text.AppendLine(line);
         return new EndpointProbeResult
         {
             Step = step.Id, Hypothesis = step.Hypothesis, Kind = step.Kind, Artifact = step.Artifact,
-            Url = _settings.BaseUrl.ToString(), StartedAt = now, Outcome = ProbeOutcome.Info,
-            Finding = $"token {_settings.TokenFingerprint}, organisation {(_settings.Organization.Length > 0 ? _settings.Organization : "(not set)")}, " +
+            Url = settings.BaseUrl.ToString(), StartedAt = now, Outcome = ProbeOutcome.Info,
+            Finding = $"token {settings.TokenFingerprint}, organisation {(settings.Organization.Length > 0 ? settings.Organization : "(not set)")}, " +
                       $"clock {ProbeClock.Both(now)}",
-            ResponseBody = text.ToString(), PersonalDataIncluded = _settings.IncludePersonalData,
+            ResponseBody = text.ToString(), PersonalDataIncluded = settings.IncludePersonalData,
         };
     }
 
     EndpointProbeResult Skipped(ProbeStep step)
     {
-        var (path, body) = step.Request!(_windows, _settings.Organization);
+        var (path, body) = step.Request!(Windows, settings.Organization);
         return new EndpointProbeResult
         {
             Step = step.Id, Hypothesis = step.Hypothesis, Kind = step.Kind, Artifact = step.Artifact, Method = step.Method,
-            Url = Combine(path), RequestBody = body, StartedAt = _settings.Clock.GetUtcNow(), Outcome = ProbeOutcome.Skipped,
+            Url = Combine(path), RequestBody = body, StartedAt = settings.Clock.GetUtcNow(), Outcome = ProbeOutcome.Skipped,
             Finding = "not sent: POST /orders may create an order on the real API; -IncludeWriteProbes sends it",
         };
     }
 
     Task<EndpointProbeResult> ById(HttpClient http, ProbeStep step, List<EndpointProbeResult> earlier, Action<string>? verbose, CancellationToken ct)
     {
-        var id = _settings.OrderId
+        var id = settings.OrderId
                  ?? earlier.FirstOrDefault(r => r.Step == "J1" && r.Outcome == ProbeOutcome.Applied)?.FirstOrderId
                  ?? earlier.FirstOrDefault(r => r.Step == "A0" && r.FirstOrderId is not null)?.FirstOrderId;
         if (id is null)
@@ -129,19 +120,19 @@ public sealed class EndpointProber
         var first = earlier.FirstOrDefault(r => r.StatusCode == 503);
         if (first is null) return NotApplicable(step, "no step answered 503: nothing to repeat");
         var original = ProbeCatalog.Find(first.Step)!;
-        verbose?.Invoke($"F: waiting {_settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, then repeating {first.Step} ({first.Method} {first.Url})");
-        await Task.Delay(_settings.RetryDelay, _settings.Clock, ct).ConfigureAwait(false);
+        verbose?.Invoke($"F: waiting {settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, then repeating {first.Step} ({first.Method} {first.Url})");
+        await Task.Delay(settings.RetryDelay, settings.Clock, ct).ConfigureAwait(false);
         var repeat = new ProbeStep
         {
-            Id = step.Id, Artifact = step.Artifact + "_" + first.Step, Hypothesis = $"The 503 of {first.Step} is transient: the same request succeeds after {_settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
+            Id = step.Id, Artifact = step.Artifact + "_" + first.Step, Hypothesis = $"The 503 of {first.Step} is transient: the same request succeeds after {settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
             Kind = step.Kind, Method = first.Method, Form = original.Form,
         };
         var path = first.Url.StartsWith(BaseWithSlash, StringComparison.Ordinal) ? first.Url[BaseWithSlash.Length..] : first.Url;
         var result = await Send(http, repeat, first.Method, (path, first.RequestBody), earlier, verbose, ct).ConfigureAwait(false);
         var finding = result.StatusCode switch
         {
-            503 => $"503 again after {_settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: {first.Step}'s 503 is not transient for this request",
-            >= 200 and < 300 => $"{result.StatusCode} after {_settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: {first.Step}'s 503 was transient",
+            503 => $"503 again after {settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: {first.Step}'s 503 is not transient for this request",
+            >= 200 and < 300 => $"{result.StatusCode} after {settings.RetryDelay.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: {first.Step}'s 503 was transient",
             _ => $"repeat of {first.Step}: {result.Finding}",
         };
         return result with { Outcome = result.StatusCode is >= 200 and < 300 ? ProbeOutcome.Info : result.Outcome, Finding = finding };
@@ -151,20 +142,20 @@ public sealed class EndpointProber
         List<EndpointProbeResult> earlier, Action<string>? verbose, CancellationToken ct)
     {
         var url = Combine(request.Path);
-        var started = _settings.Clock.GetUtcNow();
+        var started = settings.Clock.GetUtcNow();
         using var message = new HttpRequestMessage(new HttpMethod(method), url);
         message.Headers.Accept.ParseAdd("application/json");
         message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         message.Headers.UserAgent.ParseAdd("QTickets.PowerShell-Test-QTicketsEndpoint/" + typeof(EndpointProber).Assembly.GetName().Version?.ToString(3));
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.Token);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         if (request.Body is not null) message.Content = new StringContent(request.Body, Encoding.UTF8, "application/json");
         var requestHeaders = RequestHeaders(message, request.Body);
 
         var response = await Exchange(http, message, ct).ConfigureAwait(false);
         var facts = PageFacts.Read(response.Body);
         var baseline = earlier.FirstOrDefault(r => r.Step == "A0" && r.StatusCode == 200);
-        var (outcome, finding) = ProbeAnalyzer.Judge(step, response, facts, _windows, baseline);
-        ProbeWindow? window = step.Window is { } k ? _windows[k] : null;
+        var (outcome, finding) = ProbeAnalyzer.Judge(step, response, facts, Windows, baseline);
+        ProbeWindow? window = step.Window is { } k ? Windows[k] : null;
         verbose?.Invoke($"{step.Id}: {method} {url}{(request.Body is null ? "" : $" (JSON body, {request.Body.Length} chars)")} -> " +
                         $"{response.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no answer"} in {response.ElapsedMs} ms: {finding}");
         return new EndpointProbeResult
@@ -183,15 +174,15 @@ public sealed class EndpointProber
             SameAsDefaultPage = step.Kind == ProbeKind.Baseline ? null : ProbeAnalyzer.SameAsDefault(facts, baseline),
             ElapsedMs = response.ElapsedMs, RequestId = response.RequestId, Outcome = outcome, Finding = finding, StartedAt = started,
             RequestHeaders = requestHeaders, ResponseHeaders = response.Headers,
-            ResponseBody = response.Body is null ? null : _settings.IncludePersonalData ? response.Body : PersonalDataMask.Mask(response.Body),
-            PersonalDataIncluded = _settings.IncludePersonalData, OrderIds = facts.Ids,
+            ResponseBody = response.Body is null ? null : settings.IncludePersonalData ? response.Body : PersonalDataMask.Mask(response.Body),
+            PersonalDataIncluded = settings.IncludePersonalData, OrderIds = facts.Ids,
         };
     }
 
     async Task<ProbeResponse> Exchange(HttpClient http, HttpRequestMessage message, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_settings.Timeout);
+        timeout.CancelAfter(settings.Timeout);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -206,7 +197,7 @@ public sealed class EndpointProber
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new ProbeResponse { Error = $"no answer within {_settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", ElapsedMs = clock.ElapsedMilliseconds };
+            return new ProbeResponse { Error = $"no answer within {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", ElapsedMs = clock.ElapsedMilliseconds };
         }
         catch (HttpRequestException ex)
         {
@@ -215,7 +206,7 @@ public sealed class EndpointProber
         }
     }
 
-    string BaseWithSlash => _settings.BaseUrl.ToString().TrimEnd('/') + "/";
+    string BaseWithSlash => settings.BaseUrl.ToString().TrimEnd('/') + "/";
 
     string Combine(string path) => BaseWithSlash + path;
 
@@ -224,7 +215,7 @@ public sealed class EndpointProber
         var text = new StringBuilder($"{message.Method} {message.RequestUri} HTTP/1.1\n");
         foreach (var h in message.Headers)
             text.Append(h.Key).Append(": ")
-                .Append(h.Key == "Authorization" ? "Bearer " + _settings.TokenFingerprint : string.Join(", ", h.Value)).Append('\n');
+                .Append(h.Key == "Authorization" ? "Bearer " + settings.TokenFingerprint : string.Join(", ", h.Value)).Append('\n');
         if (message.Content is not null)
             foreach (var h in message.Content.Headers) text.Append(h.Key).Append(": ").Append(string.Join(", ", h.Value)).Append('\n');
         if (body is not null) text.Append('\n').Append(body).Append('\n');
@@ -249,6 +240,6 @@ public sealed class EndpointProber
     EndpointProbeResult NotApplicable(ProbeStep step, string finding) => new()
     {
         Step = step.Id, Hypothesis = step.Hypothesis, Kind = step.Kind, Artifact = step.Artifact,
-        StartedAt = _settings.Clock.GetUtcNow(), Outcome = ProbeOutcome.NotApplicable, Finding = finding,
+        StartedAt = settings.Clock.GetUtcNow(), Outcome = ProbeOutcome.NotApplicable, Finding = finding,
     };
 }

@@ -104,7 +104,7 @@ public static class EndpointReportWriter
         md.Append("| Step | Request | HTTP | Items | Total | ms | Outcome | Note |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var r in v.Results)
         {
-            var request = r.Method.Length == 0 ? "(environment)" : $"{r.Method} {Rel(r.Url, v.BaseUrl)}{(r.RequestBody is null ? "" : " + JSON body")}";
+            var request = r.Method.Length == 0 ? "(environment)" : $"{r.Method} {VerdictBuilder.Path(r.Url, v.BaseUrl)}{(r.RequestBody is null ? "" : " + JSON body")}";
             md.Append($"| {r.Step} | {Cell(request)} | {r.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {N(r.ItemCount) ?? "-"} | " +
                       $"{N(r.PagingTotal) ?? "-"} | {(r.Method.Length > 0 && r.Outcome != ProbeOutcome.Skipped && r.Outcome != ProbeOutcome.NotApplicable ? r.ElapsedMs.ToString(CultureInfo.InvariantCulture) : "-")} | " +
                       $"{r.Outcome} | {Cell(r.Finding)} |\n");
@@ -112,11 +112,7 @@ public static class EndpointReportWriter
         md.Append("\n## Verdict\n\n").Append(v.Summary).Append("\n\n**").Append(v.Headline).Append("**\n\n");
         foreach (var line in v.Findings) md.Append("- ").Append(line).Append('\n');
         md.Append("\n**What to do:** ").Append(v.Recommendation).Append('\n');
-        if (notes.Count > 0)
-        {
-            md.Append("\n## Notes\n\n");
-            foreach (var n in notes) md.Append("- ").Append(n).Append('\n');
-        }
+        AppendNotes(md, notes);
         md.Append("\nPer step: `step<ID>_*.json|html` (body), `.headers.txt` (request and response headers), `.outcome.txt`. ");
         md.Append("See README_TESTING.md for how this run differs from the manual protocol.\n");
         return md.ToString();
@@ -141,12 +137,15 @@ public static class EndpointReportWriter
         md.Append($"- **Bodies**: {(v.PersonalDataIncluded ? "saved as received, personal data INCLUDED (-IncludePersonalData): do not share this folder" : "personal data masked (`***`): client, e-mails, phones, names, card mask, barcodes, ticket and payment URLs; JSON is re-indented")}.\n");
         md.Append("- **Times** are written in UTC and Moscow time; the token appears only as its fingerprint in every file.\n");
         md.Append("- **Analysis**: each outcome file says whether the server applied or ignored what was sent, and why; final_report.md ends with the verdict.\n");
-        if (notes.Count > 0)
-        {
-            md.Append("\n## Notes\n\n");
-            foreach (var n in notes) md.Append("- ").Append(n).Append('\n');
-        }
+        AppendNotes(md, notes);
         return md.ToString();
+    }
+
+    static void AppendNotes(StringBuilder md, IReadOnlyList<string> notes)
+    {
+        if (notes.Count == 0) return;
+        md.Append("\n## Notes\n\n");
+        foreach (var n in notes) md.Append("- ").Append(n).Append('\n');
     }
 
     static string SupportTicket(EndpointVerdict v)
@@ -207,12 +206,6 @@ public static class EndpointReportWriter
         });
         md.Append("\nПолный протокол (тела ответов без персональных данных, заголовки, время) приложен архивом.\n");
         return md.ToString();
-    }
-
-    static string Rel(string url, string baseUrl)
-    {
-        var prefix = baseUrl.TrimEnd('/');
-        return url.StartsWith(prefix, StringComparison.Ordinal) ? url[prefix.Length..] : url;
     }
 
     static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

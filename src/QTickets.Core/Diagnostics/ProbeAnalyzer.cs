@@ -100,7 +100,7 @@ internal static class ProbeAnalyzer
         _ => "30-day",
     };
 
-    static string Day(DateTimeOffset t) => t == default ? "?" : ProbeClock.Day(t);
+    static string Day(DateTimeOffset t) => t == default ? "?" : ProbeClock.MoscowText(t, "yyyy-MM-dd");
 
     static string Show(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "?";
 

@@ -18,12 +18,9 @@ internal static class ProbeClock
     public static string Utc(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
-    public static string Msk(DateTimeOffset t) =>
-        Moscow(t).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " Moscow";
-
     /// <summary>"2026-11-23 13:01:45 UTC (16:01:45 Moscow)".</summary>
     public static string Both(DateTimeOffset t) =>
-        Utc(t) + " (" + Moscow(t).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " Moscow)";
+        Utc(t) + " (" + MoscowText(t) + " Moscow)";
 
     /// <summary>ISO-8601 in Moscow time with a colon offset, as the API writes its own timestamps.</summary>
     public static string Iso(DateTimeOffset t) =>
@@ -35,6 +32,4 @@ internal static class ProbeClock
     /// <summary>Moscow wall-clock time in an invariant format (a format string alone would use the culture's separators).</summary>
     public static string MoscowText(DateTimeOffset t, string format = "yyyy-MM-dd HH:mm:ss") =>
         Moscow(t).ToString(format, CultureInfo.InvariantCulture);
-
-    public static string Day(DateTimeOffset t) => Moscow(t).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -12,20 +12,12 @@ public readonly record struct ProbeWindow(DateTimeOffset Start, DateTimeOffset E
 public enum ProbeWindowKind { Days30, Hours24, Days90 }
 
 /// <summary>The windows of one run, all ending at the same instant (the start of the run).</summary>
-public sealed class ProbeWindowSet
+public sealed class ProbeWindowSet(DateTimeOffset now)
 {
-    public ProbeWindowSet(DateTimeOffset now)
-    {
-        Now = new DateTimeOffset(now.UtcDateTime.Ticks - now.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        Days30 = new ProbeWindow(Now.AddDays(-30), Now);
-        Hours24 = new ProbeWindow(Now.AddHours(-24), Now);
-        Days90 = new ProbeWindow(Now.AddDays(-90), Now);
-    }
-
-    public DateTimeOffset Now { get; }
-    public ProbeWindow Days30 { get; }
-    public ProbeWindow Hours24 { get; }
-    public ProbeWindow Days90 { get; }
+    public DateTimeOffset Now { get; } = new(now.UtcDateTime.Ticks - now.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    public ProbeWindow Days30 => new(Now.AddDays(-30), Now);
+    public ProbeWindow Hours24 => new(Now.AddHours(-24), Now);
+    public ProbeWindow Days90 => new(Now.AddDays(-90), Now);
 
     public ProbeWindow this[ProbeWindowKind kind] => kind switch
     {

@@ -164,7 +164,7 @@ public static class VerdictBuilder
         if (r.PaidCount > 0 && r.UnpaidCount > 0) text += $" of all statuses ({r.PaidCount} paid, {r.UnpaidCount} unpaid)";
         else if (r.UnpaidCount == 0) text += " (all paid)";
         else text += " (all unpaid)";
-        if (r.EarliestCreatedAt is { } from) text += $", from {ProbeClock.Day(from)}";
+        if (r.EarliestCreatedAt is { } from) text += $", from {ProbeClock.MoscowText(from, "yyyy-MM-dd")}";
         if (r.PagingTotal is { } total) text += $", paging.total {total.ToString(CultureInfo.InvariantCulture)}";
         return text;
     }
@@ -184,7 +184,8 @@ public static class VerdictBuilder
         { } s => s.ToString(CultureInfo.InvariantCulture),
     };
 
-    static string Path(string url, string baseUrl)
+    /// <summary>The URL relative to the base URL (the whole URL when it is elsewhere).</summary>
+    internal static string Path(string url, string baseUrl)
     {
         var prefix = baseUrl.TrimEnd('/');
         return url.StartsWith(prefix, StringComparison.Ordinal) ? url[prefix.Length..] : url;

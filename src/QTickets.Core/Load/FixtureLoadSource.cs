@@ -11,16 +11,11 @@ namespace QTickets.Core.Load;
 /// *_sample.json / *_fixture.json), each a list, a `{data: [...]}` page or a single object. No HTTP at all, so no
 /// inventory. The window is not applied: a fixture is loaded whole, as the legacy did.
 /// </summary>
-public sealed class FixtureLoadSource : ILoadSource
+public sealed class FixtureLoadSource(string directory) : ILoadSource
 {
-    readonly string _dir;
-
-    public FixtureLoadSource(string directory)
-    {
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Offline fixtures folder '{directory}' does not exist (-OfflineFixturesDir).");
-        _dir = directory;
-    }
+    readonly string _dir = Directory.Exists(directory)
+        ? directory
+        : throw new DirectoryNotFoundException($"Offline fixtures folder '{directory}' does not exist (-OfflineFixturesDir).");
 
     public async IAsyncEnumerable<Event> EventsAsync([EnumeratorCancellation] CancellationToken cancellation)
     {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using QTickets.Core.Contracts;
 using QTickets.Core.Transform;
@@ -88,34 +86,27 @@ public sealed class FreshnessReport
     static string Age(TimeSpan? t) => t is { } v ? Hours(v) : "n/a";
 
     /// <summary>The report as one line of JSON (the script's second line; ages in seconds, times with their offset).</summary>
-    public string ToJson()
+    public string ToJson() => JobSummary.Json(w =>
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("job", Job);
-            w.WriteBoolean("healthy", Healthy);
-            w.WriteNumber("exit_code", ExitCode);
-            w.WriteString("checked_at", Stamp(CheckedAt));
-            Time(w, "newest_sale", NewestSale);
-            Seconds(w, "sale_age_s", SaleAge);
-            Time(w, "newest_inventory", NewestInventory);
-            Seconds(w, "inventory_age_s", InventoryAge);
-            w.WriteNumber("runs", Runs);
-            w.WriteNumber("failed_runs", FailedRuns);
-            w.WriteNumber("failed_percent", FailedPercent);
-            w.WriteString("last_run_status", LastRunStatus);
-            Time(w, "last_ok_run", LastOkRunAt);
-            w.WriteNumber("open_rejected_orders", OpenRejectedOrders);
-            w.WriteNumber("max_age_s", (long)MaxAge.TotalSeconds);
-            w.WriteNumber("max_failed_percent", MaxFailedPercent);
-            w.WriteNumber("run_window_s", (long)RunWindow.TotalSeconds);
-            if (Problems.Length > 0) w.WriteString("problems", Problems);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+        w.WriteString("job", Job);
+        w.WriteBoolean("healthy", Healthy);
+        w.WriteNumber("exit_code", ExitCode);
+        w.WriteString("checked_at", Stamp(CheckedAt));
+        Time(w, "newest_sale", NewestSale);
+        Seconds(w, "sale_age_s", SaleAge);
+        Time(w, "newest_inventory", NewestInventory);
+        Seconds(w, "inventory_age_s", InventoryAge);
+        w.WriteNumber("runs", Runs);
+        w.WriteNumber("failed_runs", FailedRuns);
+        w.WriteNumber("failed_percent", FailedPercent);
+        w.WriteString("last_run_status", LastRunStatus);
+        Time(w, "last_ok_run", LastOkRunAt);
+        w.WriteNumber("open_rejected_orders", OpenRejectedOrders);
+        w.WriteNumber("max_age_s", (long)MaxAge.TotalSeconds);
+        w.WriteNumber("max_failed_percent", MaxFailedPercent);
+        w.WriteNumber("run_window_s", (long)RunWindow.TotalSeconds);
+        if (Problems.Length > 0) w.WriteString("problems", Problems);
+    });
 
     // Wall-clock in Zone, written with that zone's offset at the time, so a machine reading the line needs no zone.
     string Stamp(DateTime t)

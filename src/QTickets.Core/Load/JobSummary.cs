@@ -42,6 +42,13 @@ public abstract class JobSummary
         if (Message.Length > 0) w.WriteString("message", Message);
     });
 
+    /// <summary>The meta_job_runs row of this run, its times on <paramref name="clock"/>'s wall.</summary>
+    public Contracts.LoadRun ToRun(Transform.WallClock clock, LoadStatus status, ulong rowsProcessed, string message, string metrics) => new()
+    {
+        Job = Job, RunId = RunId, StartedAt = clock.Of(StartedAt), FinishedAt = clock.Of(FinishedAt), Status = status,
+        RowsProcessed = rowsProcessed, Message = message, Metrics = metrics,
+    };
+
     /// <summary>The job's own figures, between the common head and the failure in <see cref="ToJson"/>.</summary>
     protected abstract void WriteFigures(Utf8JsonWriter w);
 
@@ -49,10 +56,18 @@ public abstract class JobSummary
 
     protected static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>A JSON array of texts: days as yyyy-MM-dd (<see cref="Day"/>), ids as they are.</summary>
+    protected static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items) w.WriteStringValue(item);
+        w.WriteEndArray();
+    }
+
     static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>One JSON object, written by <paramref name="body"/>; Cyrillic stays readable.</summary>
-    protected static string Json(Action<Utf8JsonWriter> body)
+    /// <summary>One JSON object, written by <paramref name="body"/>; Cyrillic stays readable (also the freshness report's line).</summary>
+    protected internal static string Json(Action<Utf8JsonWriter> body)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer, s_json))

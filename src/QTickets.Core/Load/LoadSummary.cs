@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace QTickets.Core.Load;
@@ -166,9 +164,7 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("revenue", Revenue);
         if (WindowStart is { } s) w.WriteString("window_start", s.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
         if (WindowEnd is { } e) w.WriteString("window_end", e.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
-        w.WriteStartArray("days_touched");
-        foreach (var d in DaysTouched) w.WriteStringValue(Day(d));
-        w.WriteEndArray();
+        WriteArray(w, "days_touched", DaysTouched.Select(Day));
         w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
         WritePagesInFlight(w);
     });

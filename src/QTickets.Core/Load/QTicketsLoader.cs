@@ -23,22 +23,13 @@ namespace QTickets.Core.Load;
 /// a first run. Days with orders in staging but no facts (a dropped facts table) are recomputed by every run.
 /// </para>
 /// </summary>
-public sealed class QTicketsLoader
+/// <param name="store">Null for a dry run: nothing is read from or written to ClickHouse.</param>
+public sealed class QTicketsLoader(ILoadSource source, IClickHouseStore? store, LoadOptions options, IRunObserver observer)
 {
-    readonly ILoadSource _source;
-    readonly IClickHouseStore? _store;
-    readonly LoadOptions _options;
-    readonly IRunObserver _observer;
-
-    /// <param name="store">Null for a dry run: nothing is read from or written to ClickHouse.</param>
-    public QTicketsLoader(ILoadSource source, IClickHouseStore? store, LoadOptions options, IRunObserver observer)
-    {
-        if (store is null && !options.DryRun) throw new ArgumentNullException(nameof(store), "Only a dry run may go without ClickHouse.");
-        _source = source;
-        _store = store;
-        _options = options;
-        _observer = observer;
-    }
+    readonly IClickHouseStore? _store = store is not null || options.DryRun
+        ? store
+        : throw new ArgumentNullException(nameof(store), "Only a dry run may go without ClickHouse.");
+    readonly LoadOptions _options = options;
 
     /// <summary>Runs the load. Never throws for a failed run: the summary carries the status and exit code.</summary>
     public async Task<LoadSummary> RunAsync(CancellationToken cancellation)
@@ -73,7 +64,7 @@ public sealed class QTicketsLoader
             summary.Status = summary.ExitCode == LoadExitCode.Stopped ? LoadStatus.Stopped : LoadStatus.Error;
             summary.Message = summary.Status == LoadStatus.Stopped ? "stopped (Ctrl+C or SIGINT) before it finished; the next run covers its window" : OneLine(ex.Message);
         }
-        summary.PagesInFlight = _source.PagesInFlight;
+        summary.PagesInFlight = source.PagesInFlight;
         summary.FinishedAt = _options.Time.GetUtcNow();
         return summary;
     }
@@ -103,7 +94,7 @@ public sealed class QTicketsLoader
                     $"repair: {first:yyyy-MM-dd}..{last:yyyy-MM-dd}") { PaymentsOnly = true };
                 summary.WindowStart ??= window.Start;
                 summary.WindowEnd = window.End;
-                _observer.Verbose($"Reload window {window.Start:O} .. {window.End:O}: {window.Reason}");
+                observer.Verbose($"Reload window {window.Start:O} .. {window.End:O}: {window.Reason}");
                 touched.UnionWith(await LoadOrdersAsync(summary, window, directory, floor, null, cancellation).ConfigureAwait(false));
             }
             summary.DaysTouched = touched.Order().ToList();
@@ -147,7 +138,7 @@ public sealed class QTicketsLoader
                 {
                     // Dropped, emptied or recreated by hand: the watermark claims orders that are gone. Forgotten
                     // before anything is loaded, so a run that dies midway leaves the next one a first run too.
-                    _observer.Warning($"{KnownTables.OrdersStaging} holds no order, but the watermark says orders were loaded up to " +
+                    observer.Warning($"{KnownTables.OrdersStaging} holds no order, but the watermark says orders were loaded up to " +
                                       $"{stored.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z (the table was dropped or emptied, or nothing was ever paid): " +
                                       "loading like a first run.");
                     await _store.ClearWatermarkAsync(_options.JobName, cancellation).ConfigureAwait(false);
@@ -163,7 +154,7 @@ public sealed class QTicketsLoader
         summary.WindowEnd = window.End;
         summary.WindowReason = window.Reason;
         summary.Backfill = (window.Backfill || emptied) && !_options.DryRun;
-        _observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
+        observer.Verbose($"Load window {window.Start:O} .. {window.End:O}: {window.Reason}");
 
         var events = await ReadEventsAsync(summary, cancellation).ConfigureAwait(false);
         var rejections = await ReadRejectionsAsync(summary, now, cancellation).ConfigureAwait(false);
@@ -171,7 +162,7 @@ public sealed class QTicketsLoader
         // that died between staging and facts) count, not the days this run adds.
         var lost = _store is null ? Array.Empty<DateOnly>() : await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false);
         if (lost.Count > 0)
-            _observer.Warning($"{lost.Count} sale day(s) have orders in staging but their daily facts are missing or half-replaced ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
+            observer.Warning($"{lost.Count} sale day(s) have orders in staging but their daily facts are missing or half-replaced ({lost[0]:yyyy-MM-dd} .. {lost[^1]:yyyy-MM-dd}): " +
                               "recomputing them too.");
         var days = await LoadOrdersAsync(summary, window, new EventDirectory(events), floor, rejections, cancellation).ConfigureAwait(false);
         days.UnionWith(lost);
@@ -184,7 +175,7 @@ public sealed class QTicketsLoader
 
         if (_store is not null) await LoadReferenceListsAsync(summary, now, cancellation).ConfigureAwait(false);
 
-        if (!_options.SkipInventory && _source.HasSeats)
+        if (!_options.SkipInventory && source.HasSeats)
             await SnapshotInventoryAsync(summary, events, now, version, cancellation).ConfigureAwait(false);
 
         if (_store is not null)
@@ -212,7 +203,7 @@ public sealed class QTicketsLoader
     async Task<List<Event>> ReadEventsAsync(LoadSummary summary, CancellationToken cancellation)
     {
         var events = new List<Event>();
-        await foreach (var e in _source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
+        await foreach (var e in source.EventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
         summary.Events = events.Count;
         return events;
     }
@@ -240,7 +231,7 @@ public sealed class QTicketsLoader
         // 1M orders was tens of MB held to the end of the run.
         var lastId = long.MinValue;
         var days = new HashSet<DateOnly>();
-        await using var staging = _store is null ? null : new LazyWriter<SalesRow>(_store, KnownTables.OrdersStaging, _options.BatchSize, _observer, summary.RunId);
+        await using var staging = _store is null ? null : new LazyWriter<SalesRow>(_store, KnownTables.OrdersStaging, _options.BatchSize, observer, summary.RunId);
         var rejected = 0;
         async Task StageAsync(Order order)
         {
@@ -248,7 +239,7 @@ public sealed class QTicketsLoader
             var row = converter.ToSalesRow(order, ev, out var rejection);
             if (rejection is not null)
             {
-                _observer.Warning($"{order} rejected: {rejection}");
+                observer.Warning($"{order} rejected: {rejection}");
                 if (rejections is null || rejections.Reject(order, rejection)) rejected++;
                 else summary.IgnoredOrders++;
                 return;
@@ -262,7 +253,7 @@ public sealed class QTicketsLoader
             if (staging is not null) await staging.AddAsync(row, cancellation).ConfigureAwait(false);
         }
 
-        await foreach (var order in _source.OrdersAsync(window, cancellation).ConfigureAwait(false))
+        await foreach (var order in source.OrdersAsync(window, cancellation).ConfigureAwait(false))
         {
             // An order whose id is not a number (Id 0) is rejected by the converter; it takes no place in the order.
             if (order.Id > 0)
@@ -279,19 +270,19 @@ public sealed class QTicketsLoader
         {
             var retry = rejections.ToRetry();
             summary.RetriedOrders = retry.Count;
-            if (retry.Count > 0) _observer.Verbose($"Retrying {retry.Count} rejected order(s) by id");
+            if (retry.Count > 0) observer.Verbose($"Retrying {retry.Count} rejected order(s) by id");
             // Fetched as many at a time as seat maps are (-Parallelism: one request takes 2-8 s on the real API), staged in
             // id order. A request that fails beyond its retries fails the run like any API failure: the watermark stays.
             var fetched = new ConcurrentDictionary<long, Order?>();
             await Parallel.ForEachAsync(retry,
                 new ParallelOptions { MaxDegreeOfParallelism = _options.InventoryParallelism, CancellationToken = cancellation },
-                async (id, ct) => fetched[id] = await _source.OrderAsync(id, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                async (id, ct) => fetched[id] = await source.OrderAsync(id, ct).ConfigureAwait(false)).ConfigureAwait(false);
             foreach (var id in retry)
             {
                 if (fetched[id] is { } order) await StageAsync(order).ConfigureAwait(false);
                 else
                 {
-                    _observer.Warning($"Order {id} rejected: the API no longer finds it (404)");
+                    observer.Warning($"Order {id} rejected: the API no longer finds it (404)");
                     rejections.NotFound(id);
                 }
             }
@@ -328,10 +319,10 @@ public sealed class QTicketsLoader
             new ParallelOptions { MaxDegreeOfParallelism = _options.InventoryParallelism, CancellationToken = cancellation },
             async (show, ct) =>
             {
-                try { perShow[show.Id] = await _source.SeatsAsync(show.Id, ct).ConfigureAwait(false); }
+                try { perShow[show.Id] = await source.SeatsAsync(show.Id, ct).ConfigureAwait(false); }
                 catch (QTicketsNotFoundException)
                 {
-                    _observer.Warning($"Show {show.Id}: no seat map (404); left out of the inventory snapshot.");
+                    observer.Warning($"Show {show.Id}: no seat map (404); left out of the inventory snapshot.");
                 }
             }).ConfigureAwait(false);
         summary.InventoryShows = perShow.Count;
@@ -359,7 +350,7 @@ public sealed class QTicketsLoader
     /// </summary>
     async Task LoadReferenceListsAsync(LoadSummary summary, DateTimeOffset now, CancellationToken cancellation)
     {
-        if (await _source.ReferenceListsAsync(cancellation).ConfigureAwait(false) is not { } lists) return;
+        if (await source.ReferenceListsAsync(cancellation).ConfigureAwait(false) is not { } lists) return;
         var types = lists.Discounts.ToDictionary(d => d.Id, d => d.Type);
         await WriteAsync(KnownTables.Discounts, lists.Discounts.Select(d => ReferenceRows.Of(d, _options.Clock, now)), summary.RunId, cancellation)
             .ConfigureAwait(false);
@@ -368,15 +359,15 @@ public sealed class QTicketsLoader
         if (lists.ColorThemes is { } colors)
             await WriteAsync(KnownTables.PriceShades, colors.Select(c => ReferenceRows.Of(c, _options.Clock, now)), summary.RunId, cancellation).ConfigureAwait(false);
         else
-            _observer.Warning($"The QTickets API has no /color-themes list for this account: {KnownTables.PriceShades} is not refreshed.");
+            observer.Warning($"The QTickets API has no /color-themes list for this account: {KnownTables.PriceShades} is not refreshed.");
         summary.ReferenceRows = lists.Discounts.Count + lists.PromoCodes.Count + (lists.ColorThemes?.Count ?? 0);
-        _observer.Verbose($"Reference lists: {lists.Discounts.Count} discounts, {lists.PromoCodes.Count} promo codes, " +
+        observer.Verbose($"Reference lists: {lists.Discounts.Count} discounts, {lists.PromoCodes.Count} promo codes, " +
                           $"{lists.ColorThemes?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} price colours.");
     }
 
     async Task WriteAsync<T>(string table, IEnumerable<T> rows, Guid runId, CancellationToken cancellation, params string[] omitted) where T : class
     {
-        await using var writer = new LazyWriter<T>(_store!, table, _options.BatchSize, _observer, runId, omitted);
+        await using var writer = new LazyWriter<T>(_store!, table, _options.BatchSize, observer, runId, omitted);
         foreach (var row in rows) await writer.AddAsync(row, cancellation).ConfigureAwait(false);
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);
     }
@@ -436,17 +427,9 @@ public sealed class QTicketsLoader
     /// <summary>The meta_job_runs row, ok, partial, stopped or error. A failure to record a committed run fails the run; an error row is best effort.</summary>
     async Task RecordAsync(LoadSummary summary, CancellationToken cancellation)
     {
-        var run = new LoadRun
-        {
-            Job = summary.Job,
-            RunId = summary.RunId,
-            StartedAt = _options.Clock.Of(summary.StartedAt),
-            FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status is LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Stopped ? summary.Status : LoadStatus.Error,
-            RowsProcessed = summary.Committed ? summary.RowsProcessed : 0,
-            Message = summary.JobRunMessage(),
-            Metrics = summary.JobRunMetrics(_options.LookbackHours),
-        };
+        var run = summary.ToRun(_options.Clock,
+            summary.Status is LoadStatus.Ok or LoadStatus.Partial or LoadStatus.Stopped ? summary.Status : LoadStatus.Error,
+            summary.Committed ? summary.RowsProcessed : 0, summary.JobRunMessage(), summary.JobRunMetrics(_options.LookbackHours));
         try
         {
             // Recorded even when the run was cancelled: give the audit row a few seconds of its own.
@@ -463,7 +446,7 @@ public sealed class QTicketsLoader
             }
             else
             {
-                _observer.Warning("Could not record the failed run in meta_job_runs: " + OneLine(ex.Message));
+                observer.Warning("Could not record the failed run in meta_job_runs: " + OneLine(ex.Message));
             }
         }
     }

@@ -10,27 +10,15 @@ namespace QTickets.Core.Load;
 /// The run is "partial" (exit 8) while <see cref="Open"/> is above 0: an order the loader could not read is sales
 /// missing from ClickHouse until it loads.
 /// </summary>
-public sealed class RejectedOrderBook
+/// <param name="known">The table's latest row of every order not loaded yet (open, or closed by a person).</param>
+/// <param name="now">Wall-clock time of the run (first_seen, last_seen).</param>
+/// <param name="lastVersion">The highest version in the table (any order, any state): this run writes the next one,
+/// so its rows replace every earlier row whatever the clocks of the runs said.</param>
+public sealed class RejectedOrderBook(string job, Guid runId, DateTime now, IEnumerable<RejectedOrder> known, ulong lastVersion)
 {
-    readonly string _job;
-    readonly Guid _runId;
-    readonly DateTime _now;
-    readonly ulong _version;
-    readonly Dictionary<string, RejectedOrder> _known;
+    readonly ulong _version = lastVersion + 1;
+    readonly Dictionary<string, RejectedOrder> _known = known.ToDictionary(r => r.OrderId, StringComparer.Ordinal);
     readonly Dictionary<string, RejectedOrder> _changes = new(StringComparer.Ordinal);
-
-    /// <param name="known">The table's latest row of every order not loaded yet (open, or closed by a person).</param>
-    /// <param name="now">Wall-clock time of the run (first_seen, last_seen).</param>
-    /// <param name="lastVersion">The highest version in the table (any order, any state): this run writes the next one,
-    /// so its rows replace every earlier row whatever the clocks of the runs said.</param>
-    public RejectedOrderBook(string job, Guid runId, DateTime now, IEnumerable<RejectedOrder> known, ulong lastVersion)
-    {
-        _job = job;
-        _runId = runId;
-        _now = now;
-        _version = lastVersion + 1;
-        _known = known.ToDictionary(r => r.OrderId, StringComparer.Ordinal);
-    }
 
     /// <summary>Open orders with a numeric id that this run has not met yet: to be fetched by id.</summary>
     public IReadOnlyList<long> ToRetry() => _known.Values
@@ -51,9 +39,9 @@ public sealed class RejectedOrderBook
         var earlier = _known.GetValueOrDefault(key);
         _changes[key] = new RejectedOrder
         {
-            Job = _job, OrderId = key, Problem = problem, State = RejectedOrderState.Open,
-            FirstSeen = earlier?.FirstSeen ?? _now, LastSeen = _now, Attempts = (earlier?.Attempts ?? 0) + 1,
-            RunId = _runId, Note = earlier?.Note ?? "", Version = _version,
+            Job = job, OrderId = key, Problem = problem, State = RejectedOrderState.Open,
+            FirstSeen = earlier?.FirstSeen ?? now, LastSeen = now, Attempts = (earlier?.Attempts ?? 0) + 1,
+            RunId = runId, Note = earlier?.Note ?? "", Version = _version,
         };
         return true;
     }
@@ -66,7 +54,7 @@ public sealed class RejectedOrderBook
         if (_known.GetValueOrDefault(key) is not { IsOpen: true } earlier) return;
         _changes[key] = earlier with
         {
-            State = RejectedOrderState.Loaded, LastSeen = _now, Attempts = earlier.Attempts + 1, RunId = _runId, Version = _version,
+            State = RejectedOrderState.Loaded, LastSeen = now, Attempts = earlier.Attempts + 1, RunId = runId, Version = _version,
         };
         Reloaded++;
     }

@@ -116,17 +116,11 @@ public sealed class RunLock : IDisposable
     public void Dispose() => _stream.Dispose();
 }
 
-public sealed class RunLockedException : Exception
+public sealed class RunLockedException(string path, string holder)
+    : Exception($"Another QTickets load is running ({holder}; lock {path}). This run did nothing; the next scheduled run will continue.")
 {
-    public RunLockedException(string path, string holder)
-        : base($"Another QTickets load is running ({holder}; lock {path}). This run did nothing; the next scheduled run will continue.")
-    {
-        Holder = holder;
-        LockPath = path;
-    }
-
-    public string Holder { get; }
-    public string LockPath { get; }
+    public string Holder { get; } = holder;
+    public string LockPath { get; } = path;
 }
 
 /// <summary>The run lock could not be taken, and no other run holds it: the lock folder needs fixing.</summary>

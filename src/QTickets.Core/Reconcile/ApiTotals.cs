@@ -1,6 +1,5 @@
 using QTickets.Core.Model;
 using QTickets.Core.Transform;
-
 using QTickets.Core.Contracts;
 
 namespace QTickets.Core.Reconcile;
@@ -12,23 +11,13 @@ namespace QTickets.Core.Reconcile;
 /// staging. Orders the loader would reject are counted apart, never guessed at; orders outside the days or
 /// events asked for are left out.
 /// </summary>
-public sealed class ApiTotals
+/// <param name="events">Event ids to keep (as staging spells them); null or empty keeps all.</param>
+public sealed class ApiTotals(WallClock clock, DateOnly from, DateOnly to, IReadOnlySet<string>? events = null)
 {
-    readonly SalesRowConverter _converter;
-    readonly DateOnly _from;
-    readonly DateOnly _to;
-    readonly IReadOnlySet<string>? _events;
+    readonly SalesRowConverter _converter = new(clock, 0);
+    readonly IReadOnlySet<string>? _events = events is { Count: > 0 } ? events : null;
     readonly Dictionary<(DateOnly, string), (long Orders, long Tickets, decimal Revenue)> _sums = new();
     readonly HashSet<long> _seen = new();
-
-    /// <param name="events">Event ids to keep (as staging spells them); null or empty keeps all.</param>
-    public ApiTotals(WallClock clock, DateOnly from, DateOnly to, IReadOnlySet<string>? events = null)
-    {
-        _converter = new SalesRowConverter(clock, 0);
-        _from = from;
-        _to = to;
-        _events = events is { Count: > 0 } ? events : null;
-    }
 
     /// <summary>Orders read (each id once).</summary>
     public int Orders { get; private set; }
@@ -44,7 +33,7 @@ public sealed class ApiTotals
         if (rejection is not null) { Rejected++; return; }
         if (row is null) return;
         var day = DateOnly.FromDateTime(row.sale_ts);
-        if (day < _from || day > _to) return;
+        if (day < from || day > to) return;
         if (_events is not null && !_events.Contains(row.event_id)) return;
         var key = (day, row.event_id);
         _sums.TryGetValue(key, out var sum);

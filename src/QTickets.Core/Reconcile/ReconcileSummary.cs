@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using QTickets.Core.Load;
 
@@ -19,10 +17,7 @@ public sealed class ReconcileSummary : JobSummary
     /// error, the comparison (or the repair) failed. ExitCode: Ok for clean and repaired, Drift (7) for drift, else
     /// the loader's code for the failure.
     /// </summary>
-    public ReconcileSummary()
-    {
-        Job = "qtickets_api_reconcile";
-    }
+    public ReconcileSummary() => Job = "qtickets_api_reconcile";
 
     public ReconcileStatus Status { get; set; } = ReconcileStatus.Clean;
 
@@ -93,9 +88,6 @@ public sealed class ReconcileSummary : JobSummary
         }
     }
 
-
-    protected override void WriteFigures(Utf8JsonWriter w) => Figures(w);
-
     /// <summary>meta_job_runs.message: the legacy status key first, then the verdict.</summary>
     public string JobRunMessage() => Json(w =>
     {
@@ -115,7 +107,7 @@ public sealed class ReconcileSummary : JobSummary
     /// <summary>meta_job_runs.metrics: the range, the drift (days and their differing rows) and the totals.</summary>
     public string JobRunMetrics() => Json(w =>
     {
-        Figures(w);
+        WriteFigures(w);
         w.WriteStartArray("drift");
         foreach (var r in (RepairedDays.Count > 0 ? RowsBefore : Rows).Where(r => r.differs).Take(200))
         {
@@ -136,24 +128,16 @@ public sealed class ReconcileSummary : JobSummary
         w.WriteNumber("duration_ms", (long)Elapsed.TotalMilliseconds);
     });
 
-    void Figures(Utf8JsonWriter w)
+    protected override void WriteFigures(Utf8JsonWriter w)
     {
         w.WriteString("from", Day(From));
         w.WriteString("to", Day(To));
-        w.WriteStartArray("event_ids");
-        foreach (var e in EventIds) w.WriteStringValue(e);
-        w.WriteEndArray();
+        WriteArray(w, "event_ids", EventIds);
         w.WriteNumber("days_compared", DaysCompared);
         w.WriteNumber("days_differing", DaysDiffering);
-        w.WriteStartArray("differing_days");
-        foreach (var d in DifferingDays) w.WriteStringValue(Day(d));
-        w.WriteEndArray();
-        w.WriteStartArray("differing_days_before");
-        foreach (var d in DifferingDaysBefore) w.WriteStringValue(Day(d));
-        w.WriteEndArray();
-        w.WriteStartArray("repaired_days");
-        foreach (var d in RepairedDays) w.WriteStringValue(Day(d));
-        w.WriteEndArray();
+        WriteArray(w, "differing_days", DifferingDays.Select(Day));
+        WriteArray(w, "differing_days_before", DifferingDaysBefore.Select(Day));
+        WriteArray(w, "repaired_days", RepairedDays.Select(Day));
         w.WriteNumber("rows_compared", RowsCompared);
         w.WriteNumber("rows_differing", RowsDiffering);
         w.WriteNumber("api_orders_read", ApiOrdersRead);

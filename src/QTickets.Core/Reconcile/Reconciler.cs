@@ -11,21 +11,11 @@ namespace QTickets.Core.Reconcile;
 /// that differ is the loader's (<see cref="QTickets.Core.Load.QTicketsLoader.ReloadDaysAsync"/>), called by the cmdlet
 /// between two comparisons so that -WhatIf and -Confirm can stop it.
 /// </summary>
-public sealed class Reconciler
+public sealed class Reconciler(IQTicketsApi api, IClickHouseStore store, ReconcileOptions options, IRunObserver observer)
 {
-    readonly IQTicketsApi _api;
-    readonly IClickHouseStore _store;
-    readonly ReconcileOptions _options;
-    readonly IRunObserver _observer;
-
-    public Reconciler(IQTicketsApi api, IClickHouseStore store, ReconcileOptions options, IRunObserver observer)
-    {
-        if (options.To < options.From) throw new ArgumentException($"-To {options.To:yyyy-MM-dd} is before -From {options.From:yyyy-MM-dd}.");
-        _api = api;
-        _store = store;
-        _options = options;
-        _observer = observer;
-    }
+    readonly ReconcileOptions _options = options.To >= options.From
+        ? options
+        : throw new ArgumentException($"-To {options.To:yyyy-MM-dd} is before -From {options.From:yyyy-MM-dd}.");
 
     public ReconcileSummary Start() => new()
     {
@@ -44,43 +34,34 @@ public sealed class Reconciler
     public async Task<IReadOnlyList<ReconcileRow>> CompareAsync(ReconcileSummary summary, CancellationToken cancellation)
     {
         var events = new List<Event>();
-        await foreach (var e in _api.GetEventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
+        await foreach (var e in api.GetEventsAsync(cancellation).ConfigureAwait(false)) events.Add(e);
         var directory = new EventDirectory(events);
         var wanted = _options.EventIds.Count > 0 ? new HashSet<string>(_options.EventIds, StringComparer.Ordinal) : null;
-        var api = new ApiTotals(_options.Clock, _options.From, _options.To, wanted);
+        var expected = new ApiTotals(_options.Clock, _options.From, _options.To, wanted);
         var query = OrderQuery.PaidBetween(_options.Clock.StartOf(_options.From), _options.Clock.StartOf(_options.To.AddDays(1)))
             with { IncludeCancelled = true };
-        _observer.Verbose($"Reading the orders paid {query.Since:O} .. {query.Until:O} (cancelled and refunded ones included)");
-        await foreach (var order in _api.GetOrdersAsync(query, cancellation).ConfigureAwait(false))
+        observer.Verbose($"Reading the orders paid {query.Since:O} .. {query.Until:O} (cancelled and refunded ones included)");
+        await foreach (var order in api.GetOrdersAsync(query, cancellation).ConfigureAwait(false))
         {
             directory.TryGet(order.EventId, out var ev);
-            api.Add(order, ev);
+            expected.Add(order, ev);
         }
-        summary.ApiOrdersRead = api.Orders;
-        summary.ApiOrdersRejected = api.Rejected;
+        summary.ApiOrdersRead = expected.Orders;
+        summary.ApiOrdersRejected = expected.Rejected;
 
-        var staging = await _store.GetStagingTotalsAsync(_options.From, _options.To, _options.EventIds, cancellation).ConfigureAwait(false);
-        var facts = await _store.GetFactsTotalsAsync(_options.From, _options.To, _options.EventIds, cancellation).ConfigureAwait(false);
-        var rows = ReconcileComparer.Compare(api.Totals(), staging, facts);
-        _observer.Verbose($"Compared {rows.Count} day-event rows: {api.Orders} orders read ({api.Rejected} the loader rejects), " +
-                          $"{staging.Count} staging and {facts.Count} facts day-event groups");
+        var staging = await store.GetStagingTotalsAsync(_options.From, _options.To, _options.EventIds, cancellation).ConfigureAwait(false);
+        var facts = await store.GetFactsTotalsAsync(_options.From, _options.To, _options.EventIds, cancellation).ConfigureAwait(false);
+        var rows = ReconcileComparer.Compare(expected.Totals(), staging, facts);
+        observer.Verbose($"Compared {rows.Count} day-event rows: {expected.Orders} orders read ({expected.Rejected} the loader rejects), " +
+                         $"{staging.Count} staging and {facts.Count} facts day-event groups");
         return rows;
     }
 
     /// <summary>The verdict as a meta_job_runs row: ok when every day matches (at the end), error otherwise.</summary>
     public async Task RecordAsync(ReconcileSummary summary, CancellationToken cancellation)
     {
-        var run = new LoadRun
-        {
-            Job = summary.Job,
-            RunId = summary.RunId,
-            StartedAt = _options.Clock.Of(summary.StartedAt),
-            FinishedAt = _options.Clock.Of(summary.FinishedAt),
-            Status = summary.Status is ReconcileStatus.Clean or ReconcileStatus.Repaired ? LoadStatus.Ok : LoadStatus.Error,
-            RowsProcessed = (ulong)summary.RowsCompared,
-            Message = summary.JobRunMessage(),
-            Metrics = summary.JobRunMetrics(),
-        };
-        await _store.RecordRunAsync(run, cancellation).ConfigureAwait(false);
+        var run = summary.ToRun(_options.Clock, summary.Status is ReconcileStatus.Clean or ReconcileStatus.Repaired ? LoadStatus.Ok : LoadStatus.Error,
+            (ulong)summary.RowsCompared, summary.JobRunMessage(), summary.JobRunMetrics());
+        await store.RecordRunAsync(run, cancellation).ConfigureAwait(false);
     }
 }

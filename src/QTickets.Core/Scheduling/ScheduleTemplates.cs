@@ -117,12 +117,7 @@ public static class ScheduleTemplates
         return path;
     }
 
-    static string Template(string scripts, params string[] parts)
-    {
-        var path = Path.Combine(new[] { scripts }.Concat(parts).ToArray());
-        if (!File.Exists(path)) throw Incomplete(path);
-        return File.ReadAllText(path);
-    }
+    static string Template(string scripts, params string[] parts) => File.ReadAllText(Existing(scripts, Path.Combine(parts)));
 
     static FileNotFoundException Incomplete(string path) => new(
         $"The module folder has no {path}: the installation is incomplete. Install the module again " +

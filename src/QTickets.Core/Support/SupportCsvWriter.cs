@@ -9,23 +9,15 @@ namespace QTickets.Core.Support;
 /// run as a formula neutralised (<see cref="SpreadsheetText"/>), and the contact columns only when asked for.
 /// One row shape per file: the first row fixes the header.
 /// </summary>
-public sealed class SupportCsvWriter : IDisposable
+public sealed class SupportCsvWriter(Stream stream, CultureInfo culture, bool includePersonalData, string? delimiter = null) : IDisposable
 {
-    readonly TextWriter _out;
-    readonly string _delimiter;
-    readonly CultureInfo _culture;
-    readonly bool _includePersonalData;
+    readonly TextWriter _out = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)) { NewLine = "\r\n" };
+    readonly string _delimiter = Separator(string.IsNullOrEmpty(delimiter) ? culture.TextInfo.ListSeparator : delimiter);
     bool _headerWritten;
 
-    public SupportCsvWriter(Stream stream, CultureInfo culture, bool includePersonalData, string? delimiter = null)
-    {
-        _out = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)) { NewLine = "\r\n" };
-        _culture = culture;
-        _delimiter = string.IsNullOrEmpty(delimiter) ? culture.TextInfo.ListSeparator : delimiter;
-        _includePersonalData = includePersonalData;
-        if (_delimiter.Length == 0 || _delimiter.Contains('"') || _delimiter.Contains('\n') || _delimiter.Contains('\r'))
-            throw new ArgumentException($"'{_delimiter}' cannot separate CSV columns: use ';', ',' or a tab.");
-    }
+    static string Separator(string d) => d.Length == 0 || d.Contains('"') || d.Contains('\n') || d.Contains('\r')
+        ? throw new ArgumentException($"'{d}' cannot separate CSV columns: use ';', ',' or a tab.")
+        : d;
 
     public int Rows { get; private set; }
 
@@ -40,33 +32,33 @@ public sealed class SupportCsvWriter : IDisposable
 
     public void Write(SupportOrderRow r)
     {
-        Header(_includePersonalData ? OrderColumns.Concat(BuyerColumns) : OrderColumns);
+        Header(includePersonalData ? OrderColumns.Concat(BuyerColumns) : OrderColumns);
         var cells = new List<string>
         {
             Id(r.OrderId), Text(r.Status), Text(r.PaidAt), Text(r.Event), Text(r.ShowStart), Text(r.City),
-            r.Tickets.ToString(_culture), r.Amount.ToString(_culture), Text(r.Currency), Text(r.PromoCode),
+            r.Tickets.ToString(culture), r.Amount.ToString(culture), Text(r.Currency), Text(r.PromoCode),
         };
-        if (_includePersonalData) cells.AddRange(new[] { Text(r.BuyerName), Text(r.BuyerEmail), Text(r.BuyerPhone) });
+        if (includePersonalData) cells.AddRange(new[] { Text(r.BuyerName), Text(r.BuyerEmail), Text(r.BuyerPhone) });
         Line(cells);
     }
 
     public void Write(SupportTicketRow r)
     {
-        Header(_includePersonalData ? TicketColumns.Concat(BuyerColumns).Concat(HolderColumns) : TicketColumns);
+        Header(includePersonalData ? TicketColumns.Concat(BuyerColumns).Concat(HolderColumns) : TicketColumns);
         var cells = new List<string>
         {
             Id(r.OrderId), Id(r.TicketId), Text(r.Status), Text(r.PaidAt), Text(r.Event), Text(r.ShowStart), Text(r.City),
-            Text(r.Seat), r.Price.ToString(_culture), Text(r.Currency), Text(r.PromoCode),
+            Text(r.Seat), r.Price.ToString(culture), Text(r.Currency), Text(r.PromoCode),
         };
-        if (_includePersonalData)
+        if (includePersonalData)
             cells.AddRange(new[] { Text(r.BuyerName), Text(r.BuyerEmail), Text(r.BuyerPhone), Text(r.HolderName), Text(r.HolderEmail), Text(r.HolderPhone) });
         Line(cells);
     }
 
     /// <summary>Writes the header alone (a file with no matching order still names its columns).</summary>
     public void WriteHeader(bool perTicket) => Header(perTicket
-        ? (_includePersonalData ? TicketColumns.Concat(BuyerColumns).Concat(HolderColumns) : TicketColumns)
-        : (_includePersonalData ? OrderColumns.Concat(BuyerColumns) : OrderColumns));
+        ? (includePersonalData ? TicketColumns.Concat(BuyerColumns).Concat(HolderColumns) : TicketColumns)
+        : (includePersonalData ? OrderColumns.Concat(BuyerColumns) : OrderColumns));
 
     public void Dispose() => _out.Dispose();
 

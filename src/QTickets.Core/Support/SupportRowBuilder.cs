@@ -9,17 +9,9 @@ namespace QTickets.Core.Support;
 /// zone, show times as the venue states them, contacts only when asked for) and of finding a customer's orders by
 /// e-mail, which looks at the buyer as well as at every ticket holder.
 /// </summary>
-public sealed class SupportRowBuilder
+public sealed class SupportRowBuilder(WallClock clock, bool includePersonalData)
 {
     const string TimeFormat = "yyyy-MM-dd HH:mm";
-    readonly WallClock _clock;
-    readonly bool _includePersonalData;
-
-    public SupportRowBuilder(WallClock clock, bool includePersonalData)
-    {
-        _clock = clock;
-        _includePersonalData = includePersonalData;
-    }
 
     public SupportOrderRow ToOrderRow(Order order, Event? ev, string? promoCode) => new()
     {
@@ -33,9 +25,9 @@ public sealed class SupportRowBuilder
         Amount = order.Price,
         Currency = order.CurrencyId,
         PromoCode = promoCode ?? "",
-        BuyerName = _includePersonalData ? order.ClientName : null,
-        BuyerEmail = _includePersonalData ? order.ClientEmail : null,
-        BuyerPhone = _includePersonalData ? order.ClientPhone : null,
+        BuyerName = includePersonalData ? order.ClientName : null,
+        BuyerEmail = includePersonalData ? order.ClientEmail : null,
+        BuyerPhone = includePersonalData ? order.ClientPhone : null,
     };
 
     public IEnumerable<SupportTicketRow> ToTicketRows(Order order, Event? ev, string? promoCode)
@@ -55,12 +47,12 @@ public sealed class SupportRowBuilder
                 Price = b.Price,
                 Currency = order.CurrencyId,
                 PromoCode = promoCode ?? "",
-                BuyerName = _includePersonalData ? order.ClientName : null,
-                BuyerEmail = _includePersonalData ? order.ClientEmail : null,
-                BuyerPhone = _includePersonalData ? order.ClientPhone : null,
-                HolderName = _includePersonalData ? b.HolderName : null,
-                HolderEmail = _includePersonalData ? b.HolderEmail : null,
-                HolderPhone = _includePersonalData ? b.HolderPhone : null,
+                BuyerName = includePersonalData ? order.ClientName : null,
+                BuyerEmail = includePersonalData ? order.ClientEmail : null,
+                BuyerPhone = includePersonalData ? order.ClientPhone : null,
+                HolderName = includePersonalData ? b.HolderName : null,
+                HolderEmail = includePersonalData ? b.HolderEmail : null,
+                HolderPhone = includePersonalData ? b.HolderPhone : null,
             };
     }
 
@@ -78,7 +70,7 @@ public sealed class SupportRowBuilder
         order.Baskets.Any(b => b.HolderEmail is not null || b.HolderName is not null || b.HolderPhone is not null);
 
     string PaidAt(Order order) =>
-        order.PayedAt is { } paid ? _clock.Of(paid).ToString(TimeFormat, CultureInfo.InvariantCulture) : "";
+        order.PayedAt is { } paid ? clock.Of(paid).ToString(TimeFormat, CultureInfo.InvariantCulture) : "";
 
     // A show's time as the venue states it (its own offset): the time printed on the ticket.
     static string ShowStart(Event? ev, long showId) =>

@@ -9,24 +9,14 @@ namespace QTickets.Core.Transform;
 /// ClickHouse) and one _ver. Quantities are summed as the API gives them, Σ max_quantity and Σ free_quantity
 /// per show (the legacy counted seat entries, so a standing zone of 500 counted as 1).
 /// </summary>
-public sealed class InventorySnapshot
+public sealed class InventorySnapshot(DateTimeOffset takenAt, WallClock clock, ulong version)
 {
-    readonly WallClock _clock;
-
-    public InventorySnapshot(DateTimeOffset takenAt, WallClock clock, ulong version)
-    {
-        _clock = clock;
-        TakenAt = takenAt;
-        SnapshotTs = TruncateToSeconds(clock.Of(takenAt));
-        Version = version;
-    }
-
-    public DateTimeOffset TakenAt { get; }
+    public DateTimeOffset TakenAt { get; } = takenAt;
 
     /// <summary>Whole seconds: the DateTime column keeps no more, and the _dedup_key must match what is stored.</summary>
-    public DateTime SnapshotTs { get; }
+    public DateTime SnapshotTs { get; } = TruncateToSeconds(clock.Of(takenAt));
 
-    public ulong Version { get; }
+    public ulong Version { get; } = version;
 
     /// <summary>The shows whose seats make an event's inventory: all but deleted ones (past shows included, as the Apps Script did).</summary>
     public static IEnumerable<Show> ShowsOf(Event ev) => ev.Shows.Where(s => s.DeletedAt is null);
@@ -36,7 +26,7 @@ public sealed class InventorySnapshot
         snapshot_ts = SnapshotTs,
         event_id = ev.Id.ToString(CultureInfo.InvariantCulture),
         show_id = show.Id.ToString(CultureInfo.InvariantCulture),
-        show_start = show.StartDate is { } start ? _clock.Of(start) : null,
+        show_start = show.StartDate is { } start ? clock.Of(start) : null,
         event_name = ev.Name.Trim(),
         city = CityName.Of(ev),
         tickets_total = Count(maxQuantity),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using QTickets.Core.Contracts;
 using QTickets.Core.Json;
 using QTickets.Core.Model;
 

@@ -15,22 +15,11 @@ namespace QTickets.Core.Transform;
 /// event nobody knows) is rejected with a reason, never guessed at.</item>
 /// </list>
 /// </summary>
-public sealed class SalesRowConverter
+/// <param name="version">Every row's _ver; null: each order's own <see cref="RowVersion"/>, at least <paramref name="floor"/>.</param>
+/// <param name="floor">The lowest _ver a row may get (the loader: above every version staging holds, so a row of
+/// this run replaces the rows before it even when the source's clock stamped them ahead).</param>
+public sealed class SalesRowConverter(WallClock clock, ulong? version = null, ulong floor = 0)
 {
-    readonly WallClock _clock;
-    readonly ulong? _version;
-    readonly ulong _floor;
-
-    /// <param name="version">Every row's _ver; null: each order's own <see cref="RowVersion"/>, at least <paramref name="floor"/>.</param>
-    /// <param name="floor">The lowest _ver a row may get (the loader: above every version staging holds, so a row of
-    /// this run replaces the rows before it even when the source's clock stamped them ahead).</param>
-    public SalesRowConverter(WallClock clock, ulong? version = null, ulong floor = 0)
-    {
-        _clock = clock;
-        _version = version;
-        _floor = floor;
-    }
-
     /// <summary>
     /// The order's sales row; null with <paramref name="rejection"/> null when the order was never paid (nothing
     /// to load), null with a reason when the order is bad.
@@ -68,12 +57,12 @@ public sealed class SalesRowConverter
             utm_campaign = utm.Campaign,
             utm_content = utm.Content,
             utm_term = utm.Term,
-            sale_ts = _clock.Of(payedAt),
+            sale_ts = clock.Of(payedAt),
             tickets_sold = tickets,
             revenue = revenue,
             currency = order.CurrencyId.Trim().ToUpperInvariant(),
             PayloadUtf8 = order.PayloadUtf8,
-            _ver = _version ?? Math.Max(RowVersion.Of(order), _floor),
+            _ver = version ?? Math.Max(RowVersion.Of(order), floor),
             _dedup_key = DedupKey.ForOrder(order.Id),
             SaleUtc = payedAt.ToUniversalTime(),
         };
@@ -95,7 +84,7 @@ public sealed class SalesRowConverter
         var orderId = Id(order.Id);
         var eventId = Id(order.EventId);
         var city = CityName.Of(ev);
-        DateTime? saleTs = order.PayedAt is { } t ? _clock.Of(t) : null;
+        DateTime? saleTs = order.PayedAt is { } t ? clock.Of(t) : null;
         var rows = new TicketRow[order.Baskets.Count];
         for (var i = 0; i < rows.Length; i++)
         {

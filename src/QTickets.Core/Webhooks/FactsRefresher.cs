@@ -12,25 +12,15 @@ namespace QTickets.Core.Webhooks;
 /// next start finds such days by comparing staging with the facts (<see cref="CatchUpAsync"/>).
 /// </para>
 /// </summary>
-public sealed class FactsRefresher
+public sealed class FactsRefresher(IClickHouseStore store, IRunObserver observer, TimeProvider? time = null, TimeSpan? delay = null)
 {
-    readonly IClickHouseStore _store;
-    readonly IRunObserver _observer;
-    readonly TimeProvider _time;
+    readonly TimeProvider _time = time ?? TimeProvider.System;
     readonly SortedSet<DateOnly> _pending = new();
     readonly SemaphoreSlim _signal = new(0);
     readonly object _sync = new();
     long _recomputations;
 
-    public FactsRefresher(IClickHouseStore store, IRunObserver observer, TimeProvider? time = null, TimeSpan? delay = null)
-    {
-        _store = store;
-        _observer = observer;
-        _time = time ?? TimeProvider.System;
-        Delay = delay ?? TimeSpan.FromMilliseconds(250);
-    }
-
-    public TimeSpan Delay { get; }
+    public TimeSpan Delay { get; } = delay ?? TimeSpan.FromMilliseconds(250);
 
     public long Recomputations => Interlocked.Read(ref _recomputations);
 
@@ -52,8 +42,8 @@ public sealed class FactsRefresher
     {
         var from = new DateOnly(2000, 1, 1);
         var to = new DateOnly(2100, 1, 1);
-        var staging = await _store.GetStagingTotalsAsync(from, to, Array.Empty<string>(), cancellation).ConfigureAwait(false);
-        var facts = await _store.GetFactsTotalsAsync(from, to, Array.Empty<string>(), cancellation).ConfigureAwait(false);
+        var staging = await store.GetStagingTotalsAsync(from, to, Array.Empty<string>(), cancellation).ConfigureAwait(false);
+        var facts = await store.GetFactsTotalsAsync(from, to, Array.Empty<string>(), cancellation).ConfigureAwait(false);
         var factsByKey = facts.ToDictionary(f => (f.Day, f.EventId));
         var stagingKeys = new HashSet<(DateOnly, string)>();
         var days = new HashSet<DateOnly>();
@@ -65,7 +55,7 @@ public sealed class FactsRefresher
         foreach (var f in facts)
             if (!stagingKeys.Contains((f.Day, f.EventId)) && (f.Tickets != 0 || f.Revenue != 0)) days.Add(f.Day);
         // Days a killed receiver left with old and new sums side by side (FINAL reads them right, plain sums do not).
-        days.UnionWith(await _store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false));
+        days.UnionWith(await store.GetDaysWithoutFactsAsync(cancellation).ConfigureAwait(false));
         if (days.Count > 0) Touch(days);
         return days.Count;
     }
@@ -112,16 +102,16 @@ public sealed class FactsRefresher
         if (days.Length == 0) return true;
         try
         {
-            var result = await _store.RecomputeDailyFactsAsync(days, (ulong)_time.GetUtcNow().ToUnixTimeSeconds(), cancellation).ConfigureAwait(false);
+            var result = await store.RecomputeDailyFactsAsync(days, (ulong)_time.GetUtcNow().ToUnixTimeSeconds(), cancellation).ConfigureAwait(false);
             Interlocked.Increment(ref _recomputations);
-            _observer.Verbose($"Daily facts recomputed for {result}");
+            observer.Verbose($"Daily facts recomputed for {result}");
             return true;
         }
         catch (Exception ex) when (ex is ClickHouseStoreException or OperationCanceledException)
         {
             lock (_sync) _pending.UnionWith(days);
             if (ex is ClickHouseStoreException)
-                _observer.Warning($"Daily facts of {days.Length} day(s) not recomputed, retrying: {ex.Message}");
+                observer.Warning($"Daily facts of {days.Length} day(s) not recomputed, retrying: {ex.Message}");
             return false;
         }
     }

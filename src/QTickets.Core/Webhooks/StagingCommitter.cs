@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using QTickets.Core.Json;
 using QTickets.Core.Contracts;
-using QTickets.Core.Contracts;
 using QTickets.Core.Transform;
 
 namespace QTickets.Core.Webhooks;
@@ -24,25 +23,13 @@ namespace QTickets.Core.Webhooks;
 /// each of its readings as the newest, corrects that order on its next run.
 /// </para>
 /// </summary>
-public sealed class StagingCommitter
+/// <param name="linger">How long the first delivery of a batch waits for others to join it.</param>
+public sealed class StagingCommitter(IClickHouseStore store, IRunObserver observer, int maxBatch = 1000, TimeSpan? linger = null, int capacity = 10_000)
 {
-    readonly IClickHouseStore _store;
-    readonly IRunObserver _observer;
-    readonly int _maxBatch;
-    readonly TimeSpan _linger;
-    readonly Channel<Pending> _pending;
+    readonly TimeSpan _linger = linger ?? TimeSpan.FromMilliseconds(5);
+    readonly Channel<Pending> _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { SingleReader = true });
 
     sealed record Pending(SalesRow Row, ulong SourceVersion, TaskCompletionSource<StageResult> Done);
-
-    /// <param name="linger">How long the first delivery of a batch waits for others to join it.</param>
-    public StagingCommitter(IClickHouseStore store, IRunObserver observer, int maxBatch = 1000, TimeSpan? linger = null, int capacity = 10_000)
-    {
-        _store = store;
-        _observer = observer;
-        _maxBatch = maxBatch;
-        _linger = linger ?? TimeSpan.FromMilliseconds(5);
-        _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { SingleReader = true });
-    }
 
     /// <summary>Inserts that succeeded and rows they carried (for the summary).</summary>
     public long Batches => Interlocked.Read(ref _batches);
@@ -63,12 +50,12 @@ public sealed class StagingCommitter
     public async Task RunAsync(CancellationToken cancellation)
     {
         var reader = _pending.Reader;
-        var batch = new List<Pending>(_maxBatch);
+        var batch = new List<Pending>(maxBatch);
         while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
-            if (_linger > TimeSpan.Zero && reader.Count < _maxBatch)
+            if (_linger > TimeSpan.Zero && reader.Count < maxBatch)
                 await Task.Delay(_linger, cancellation).ConfigureAwait(false);
-            while (batch.Count < _maxBatch && reader.TryRead(out var p)) batch.Add(p);
+            while (batch.Count < maxBatch && reader.TryRead(out var p)) batch.Add(p);
             try
             {
                 var results = await CommitAsync(batch, cancellation).ConfigureAwait(false);
@@ -89,7 +76,7 @@ public sealed class StagingCommitter
     async Task<StageResult[]> CommitAsync(List<Pending> batch, CancellationToken cancellation)
     {
         var ids = batch.Select(p => long.Parse(p.Row.order_id, System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
-        var staged = (await _store.GetStagedOrdersAsync(ids, cancellation).ConfigureAwait(false)).ToDictionary(s => s.OrderId, StringComparer.Ordinal);
+        var staged = (await store.GetStagedOrdersAsync(ids, cancellation).ConfigureAwait(false)).ToDictionary(s => s.OrderId, StringComparer.Ordinal);
         var results = new StageResult[batch.Count];
         var writes = new List<(SalesRow Row, ulong Version)>();
         foreach (var group in Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].Row.order_id, StringComparer.Ordinal))
@@ -127,11 +114,11 @@ public sealed class StagingCommitter
         // A token scope of its own per batch: a retried insert of this batch is kept once, and a later batch with the
         // same bytes (a row restored after a repair deleted it) is still inserted.
         var options = new WriteOptions { BatchSize = Math.Max(rows.Count, 1), ProgressId = 19, DeduplicationScope = Guid.NewGuid().ToString("N") };
-        await using var writer = await _store.OpenWriterAsync<SalesRow>(KnownTables.OrdersStaging, options, NullRunObserver.Instance, cancellation).ConfigureAwait(false);
+        await using var writer = await store.OpenWriterAsync<SalesRow>(KnownTables.OrdersStaging, options, NullRunObserver.Instance, cancellation).ConfigureAwait(false);
         foreach (var (row, version) in rows)
             await writer.AddAsync(row._ver == version ? row : WithVersion(row, version), cancellation).ConfigureAwait(false);
         await writer.CompleteAsync(cancellation).ConfigureAwait(false);
-        _observer.Verbose($"Staged {rows.Count} order(s) from webhooks in {KnownTables.OrdersStaging}");
+        observer.Verbose($"Staged {rows.Count} order(s) from webhooks in {KnownTables.OrdersStaging}");
     }
 
     static SalesRow WithVersion(SalesRow r, ulong version) => new()

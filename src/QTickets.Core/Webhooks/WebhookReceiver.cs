@@ -17,43 +17,26 @@ namespace QTickets.Core.Webhooks;
 /// QTickets retries; 200 also for what no retry can change (an order never paid, one the converter rejects: the
 /// scheduled load records those in qtickets_rejected_orders).
 /// </summary>
-public sealed class WebhookReceiver : IWebhookHandler
+/// <param name="secret">QTICKETS_WEBHOOK_SECRET as UTF-8 bytes.</param>
+/// <param name="log">Receives one line per delivery (no body, no secret, no personal data).</param>
+public sealed class WebhookReceiver(byte[] secret, WebhookReceiverOptions options, WebhookEvents events, StagingCommitter staging,
+    FactsRefresher facts, Action<string> log) : IWebhookHandler
 {
     static readonly JsonDocumentOptions s_json = new() { MaxDepth = 64 };
 
-    readonly byte[] _secret;
-    readonly WebhookReceiverOptions _options;
-    readonly WebhookEvents _events;
-    readonly StagingCommitter _staging;
-    readonly FactsRefresher _facts;
-    readonly SalesRowConverter _converter;
-    readonly Action<string> _log;
-
-    /// <param name="secret">QTICKETS_WEBHOOK_SECRET as UTF-8 bytes.</param>
-    /// <param name="log">Receives one line per delivery (no body, no secret, no personal data).</param>
-    public WebhookReceiver(byte[] secret, WebhookReceiverOptions options, WebhookEvents events, StagingCommitter staging,
-        FactsRefresher facts, Action<string> log)
-    {
-        if (secret.Length == 0) throw new ArgumentException("The webhook secret is empty.", nameof(secret));
-        _secret = secret;
-        _options = options;
-        _events = events;
-        _staging = staging;
-        _facts = facts;
-        _log = log;
-        _converter = new SalesRowConverter(options.Clock);
-    }
+    readonly byte[] _secret = secret.Length > 0 ? secret : throw new ArgumentException("The webhook secret is empty.", nameof(secret));
+    readonly SalesRowConverter _converter = new(options.Clock);
 
     public WebhookCounters Counters { get; } = new();
 
     public WebhookResponse? Admit(string method, string path, long? contentLength)
     {
-        if (!string.Equals(path, _options.Path, StringComparison.Ordinal))
+        if (!string.Equals(path, options.Path, StringComparison.Ordinal))
             return Refuse(404, "not found", $"webhook 404 {Clean(method)} {Clean(path, 80)}: not the webhook path");
         if (!string.Equals(method, "POST", StringComparison.Ordinal))
             return Refuse(405, "only POST", $"webhook 405 {Clean(method)}: only POST is accepted");
-        if (contentLength > _options.MaxBodyBytes)
-            return Refuse(413, "body too large", $"webhook 413: a body of {contentLength} bytes, over the limit of {_options.MaxBodyBytes}");
+        if (contentLength > options.MaxBodyBytes)
+            return Refuse(413, "body too large", $"webhook 413: a body of {contentLength} bytes, over the limit of {options.MaxBodyBytes}");
         return null;
     }
 
@@ -97,7 +80,7 @@ public sealed class WebhookReceiver : IWebhookHandler
         }
         try
         {
-            var ev = await _events.GetAsync(order.EventId, cancellation).ConfigureAwait(false);
+            var ev = await events.GetAsync(order.EventId, cancellation).ConfigureAwait(false);
             var row = _converter.ToSalesRow(order, ev, out var rejection);
             if (row is null)
             {
@@ -110,11 +93,11 @@ public sealed class WebhookReceiver : IWebhookHandler
                 return Answer(200, "rejected", $"webhook 200 {kind} {order} rejected: {PersonalData.MaskText(rejection)}; " +
                                                $"the scheduled load records it{Took(started)}");
             }
-            var staged = await _staging.StageAsync(row, cancellation).ConfigureAwait(false);
+            var staged = await staging.StageAsync(row, cancellation).ConfigureAwait(false);
             if (staged.Outcome == StageOutcome.Written)
             {
                 Counters.CountStaged();
-                _facts.Touch(staged.Days);
+                facts.Touch(staged.Days);
                 return Answer(200, "ok", $"webhook 200 {kind} {order}: staged, _ver {staged.Version}, " +
                                          $"day {string.Join(",", staged.Days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}, " +
                                          $"{row.tickets_sold} tickets {row.revenue.ToString(CultureInfo.InvariantCulture)}{Took(started)}");
@@ -144,7 +127,7 @@ public sealed class WebhookReceiver : IWebhookHandler
 
     WebhookResponse Answer(int status, string body, string line)
     {
-        _log(line);
+        log(line);
         return new WebhookResponse(status, body, line);
     }
 

@@ -1,5 +1,4 @@
 using QTickets.Core.Contracts;
-using QTickets.Core.Transform;
 
 namespace QTickets.Core.Webhooks;
 

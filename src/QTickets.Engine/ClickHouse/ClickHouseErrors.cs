@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ClickHouse.Driver;
@@ -12,20 +11,9 @@ namespace QTickets.Engine.ClickHouse;
 /// port, user, table, column) and what to do. Server texts pass through <see cref="Scrub"/>, so the password can
 /// never leak even if a server echoed it.
 /// </summary>
-internal sealed partial class ClickHouseErrors
+internal sealed partial class ClickHouseErrors(string endpoint, string user, string password)
 {
-    readonly string _endpoint;
-    readonly string _user;
-    readonly string _password;
-
-    public ClickHouseErrors(string endpoint, string user, string password)
-    {
-        _endpoint = endpoint;
-        _user = user;
-        _password = password;
-    }
-
-    public string Scrub(string text) => _password.Length == 0 ? text : text.Replace(_password, "***", StringComparison.Ordinal);
+    public string Scrub(string text) => password.Length == 0 ? text : text.Replace(password, "***", StringComparison.Ordinal);
 
     /// <summary>True for failures a retry of the same batch can cure: the connection, not the request.</summary>
     public static bool IsTransient(Exception ex) =>
@@ -51,7 +39,7 @@ internal sealed partial class ClickHouseErrors
             var refused = http.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } ||
                           http.HttpRequestError == HttpRequestError.ConnectionError;
             return new ClickHouseStoreException(ClickHouseFailure.Unreachable,
-                $"Cannot reach ClickHouse at {_endpoint}: {(refused ? "connection refused" : Scrub(http.Message))}. " +
+                $"Cannot reach ClickHouse at {endpoint}: {(refused ? "connection refused" : Scrub(http.Message))}. " +
                 "Check that the ClickHouse server is running on that machine (e.g. systemctl status clickhouse-server) and that " +
                 "CLICKHOUSE_HOST / CLICKHOUSE_PORT name its HTTP port (8123, or 8443 with CLICKHOUSE_SECURE=true), not the native port 9000.", ex);
         }
@@ -64,33 +52,33 @@ internal sealed partial class ClickHouseErrors
         return code switch
         {
             516 or 192 or 194 => new(ClickHouseFailure.AuthenticationFailed,
-                $"ClickHouse at {_endpoint} rejected user '{_user}': wrong password or no such user. " +
+                $"ClickHouse at {endpoint} rejected user '{user}': wrong password or no such user. " +
                 "Check CLICKHOUSE_USER / CLICKHOUSE_PASSWORD (or -Credential).", ex, table, serverCode: code),
             164 => new(ClickHouseFailure.ReadOnlyUser,
-                $"User '{_user}' is read-only on {_endpoint}{On(table)}: {text}. Write with the writer user " +
+                $"User '{user}' is read-only on {endpoint}{On(table)}: {text}. Write with the writer user " +
                 "(CLICKHOUSE_USER, e.g. etl_writer), not the reader.", ex, table, serverCode: code),
             497 => new(ClickHouseFailure.AccessDenied,
-                $"User '{_user}' lacks a privilege on {_endpoint}{On(table)}: {text}. Apply the grants " +
+                $"User '{user}' lacks a privilege on {endpoint}{On(table)}: {text}. Apply the grants " +
                 "(Initialize-QTicketsClickHouse -Grants as an administrator) or use a user that has them.", ex, table, serverCode: code),
             60 => new(ClickHouseFailure.TableMissing,
-                $"Table {table ?? TableIn(text) ?? "?"} does not exist on {_endpoint}: {text}. Run Initialize-QTicketsClickHouse " +
+                $"Table {table ?? TableIn(text) ?? "?"} does not exist on {endpoint}: {text}. Run Initialize-QTicketsClickHouse " +
                 "(as an administrator) to create the schema, or check -Table and CLICKHOUSE_DB.", ex, table, serverCode: code),
             81 => new(ClickHouseFailure.DatabaseMissing,
-                $"The database does not exist on {_endpoint}: {text}. Run Initialize-QTicketsClickHouse to create it, or check CLICKHOUSE_DB.",
+                $"The database does not exist on {endpoint}: {text}. Run Initialize-QTicketsClickHouse to create it, or check CLICKHOUSE_DB.",
                 ex, table, serverCode: code),
             16 or 47 => new(ClickHouseFailure.ColumnMissing,
-                $"A column is missing{On(table)} on {_endpoint}: {text}. Check -ColumnMap, or run Initialize-QTicketsClickHouse " +
+                $"A column is missing{On(table)} on {endpoint}: {text}. Check -ColumnMap, or run Initialize-QTicketsClickHouse " +
                 "to migrate the schema.", ex, table, ColumnIn(text, columns), code),
             6 or 27 or 53 or 70 or 72 or 321 => TypeMismatch(root, table, ColumnIn(text, columns), code),
             _ when root is OperationCanceledException => new(ClickHouseFailure.Cancelled, "The ClickHouse call was cancelled.", ex, table),
-            _ => new(ClickHouseFailure.Server, $"ClickHouse at {_endpoint} (user '{_user}'){On(table)} failed: {text}", ex, table, serverCode: code),
+            _ => new(ClickHouseFailure.Server, $"ClickHouse at {endpoint} (user '{user}'){On(table)} failed: {text}", ex, table, serverCode: code),
         };
     }
 
     /// <summary>Something answered on the configured host and port, but not as ClickHouse does.</summary>
     public ClickHouseStoreException NotClickHouse(string answer, Exception? inner = null) =>
         new(ClickHouseFailure.NotClickHouse,
-            $"{_endpoint} is not a ClickHouse server: it answered with {Describe(answer)}. Check CLICKHOUSE_HOST and CLICKHOUSE_PORT: " +
+            $"{endpoint} is not a ClickHouse server: it answered with {Describe(answer)}. Check CLICKHOUSE_HOST and CLICKHOUSE_PORT: " +
             "they must name ClickHouse's HTTP interface (port 8123 by default, 8443 with CLICKHOUSE_SECURE=true; not the native " +
             "port 9000, not a web server or proxy page).", inner);
 

@@ -6,7 +6,6 @@ using ClickHouse.Driver.ADO;
 using QTickets.Core.Contracts;
 using QTickets.Core.Load;
 using QTickets.Core.Configuration;
-using QTickets.Core.Reconcile;
 using static QTickets.Core.Contracts.KnownTables;
 
 // Namespace Storage, not ClickHouse: a QTickets.Engine.ClickHouse namespace would shadow ClickHouse.Driver for all engine code.
@@ -16,46 +15,32 @@ namespace QTickets.Engine.ClickHouse;
 /// <see cref="IClickHouseStore"/> over ClickHouse.Driver's HTTP client. Every table name is qualified with the
 /// configured database (which may not exist before Initialize), so the connection names no database.
 /// </summary>
-public sealed class ClickHouseStore : IClickHouseStore
+public sealed class ClickHouseStore(QTicketsConfig config, IRunObserver observer) : IClickHouseStore
 {
-    readonly ClickHouseClient _client;
-    readonly ClickHouseErrors _errors;
-    readonly IRunObserver _observer;
-    readonly string _user;
-    readonly bool _loopback;
-    readonly int _port;
+    public string Database { get; } = !string.IsNullOrWhiteSpace(config.ClickHouseDatabase) && IsIdentifier(config.ClickHouseDatabase)
+        ? config.ClickHouseDatabase
+        : throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
 
-    public ClickHouseStore(QTicketsConfig config, IRunObserver observer)
+    public string Endpoint { get; } = $"{config.ClickHouseUrl} as '{config.ClickHouseUser}', database {config.ClickHouseDatabase}";
+
+    readonly IRunObserver _observer = observer;
+    readonly int _port = config.ClickHousePort;
+    readonly bool _loopback = config.ClickHouseHost is "localhost" ||
+                              (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+    readonly ClickHouseErrors _errors = new(config.ClickHouseUrl, config.ClickHouseUser, config.ClickHousePassword?.Reveal() ?? "");
+    readonly ClickHouseClient _client = new(new ClickHouseClientSettings
     {
-        if (string.IsNullOrWhiteSpace(config.ClickHouseDatabase) || !IsIdentifier(config.ClickHouseDatabase))
-            throw new ArgumentException($"ClickHouse database name '{config.ClickHouseDatabase}' is not a plain identifier (letters, digits, _).");
-        Database = config.ClickHouseDatabase;
-        _user = config.ClickHouseUser;
-        _loopback = config.ClickHouseHost is "localhost" ||
-                    (System.Net.IPAddress.TryParse(config.ClickHouseHost.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
-        _observer = observer;
-        _port = config.ClickHousePort;
-        var password = config.ClickHousePassword?.Reveal() ?? "";
-        Endpoint = $"{config.ClickHouseUrl} as '{_user}', database {Database}";
-        _errors = new ClickHouseErrors(config.ClickHouseUrl, _user, password);
-        _client = new ClickHouseClient(new ClickHouseClientSettings
-        {
-            Host = config.ClickHouseHost,
-            Port = checked((ushort)config.ClickHousePort),
-            Protocol = config.ClickHouseSecure ? "https" : "http",
-            Username = _user,
-            Password = password,
-            SkipServerCertificateValidation = config.ClickHouseSecure && !config.ClickHouseVerifySsl,
-            // The driver otherwise sends JSON settings that a readonly=1 profile refuses on every call.
-            JsonReadMode = JsonReadMode.None,
-            JsonWriteMode = JsonWriteMode.None,
-            Timeout = TimeSpan.FromMinutes(5),
-        });
-    }
-
-    public string Endpoint { get; }
-
-    public string Database { get; }
+        Host = config.ClickHouseHost,
+        Port = checked((ushort)config.ClickHousePort),
+        Protocol = config.ClickHouseSecure ? "https" : "http",
+        Username = config.ClickHouseUser,
+        Password = config.ClickHousePassword?.Reveal() ?? "",
+        SkipServerCertificateValidation = config.ClickHouseSecure && !config.ClickHouseVerifySsl,
+        // The driver otherwise sends JSON settings that a readonly=1 profile refuses on every call.
+        JsonReadMode = JsonReadMode.None,
+        JsonWriteMode = JsonWriteMode.None,
+        Timeout = TimeSpan.FromMinutes(5),
+    });
 
     static bool IsIdentifier(string name) => name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
@@ -85,8 +70,6 @@ public sealed class ClickHouseStore : IClickHouseStore
             : $"{Database}-{fields[1]}-{_port}";
     }
 
-    // ---------------------------------------------------------------- statements
-
     public async Task ExecuteAsync(string statement, CancellationToken cancellation)
     {
         _observer.Verbose($"ClickHouse {Endpoint}: {Shorten(statement)}");
@@ -112,6 +95,9 @@ public sealed class ClickHouseStore : IClickHouseStore
             throw _errors.Translate(ex, TableOf(sql));
         }
     }
+
+    async Task<long> CountAsync(string sql, CancellationToken cancellation) =>
+        Convert.ToInt64(await ScalarAsync(sql, cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
     async Task<List<object?[]>> RowsAsync(string sql, CancellationToken cancellation)
     {
@@ -152,30 +138,18 @@ public sealed class ClickHouseStore : IClickHouseStore
     static string Literal(string value) =>
         "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
-    // ---------------------------------------------------------------- schema
-
     public async Task<IReadOnlyList<SchemaMigration>> GetMigrationsAsync(SchemaOptions options, CancellationToken cancellation)
     {
         var applied = new Dictionary<int, DateTime>();
-        var exists = Convert.ToUInt64(await ScalarAsync(
-            $"SELECT count() FROM system.tables WHERE database = {Literal(Database)} AND name = {Literal(SchemaMigrations)}",
-            cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
-        if (exists)
+        if (await CountAsync($"SELECT count() FROM system.tables WHERE database = {Literal(Database)} AND name = {Literal(SchemaMigrations)}",
+                cancellation).ConfigureAwait(false) > 0)
             foreach (var row in await RowsAsync($"SELECT version, max(applied_at) FROM {Database}.{SchemaMigrations} GROUP BY version",
                          cancellation).ConfigureAwait(false))
                 applied[Convert.ToInt32(row[0], CultureInfo.InvariantCulture)] = (DateTime)row[1]!;
         return Schema.Migrations(Database, options)
-            .Select(m => applied.TryGetValue(m.Version, out var at)
-                ? With(m, applied: true, at, "already applied")
-                : m)
+            .Select(m => applied.TryGetValue(m.Version, out var at) ? m.AsApplied(at, "already applied") : m)
             .ToList();
     }
-
-    static SchemaMigration With(SchemaMigration m, bool applied, DateTime? at, string outcome) => new()
-    {
-        Version = m.Version, Name = m.Name, Description = m.Description, Statements = m.Statements,
-        Applied = applied, AppliedAt = at, Outcome = outcome,
-    };
 
     public async Task<SchemaMigration> ApplyMigrationAsync(SchemaMigration migration, SchemaOptions options, CancellationToken cancellation)
     {
@@ -189,7 +163,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         var md5 = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(string.Join(";\n", migration.Statements))));
         await ExecuteAsync($"INSERT INTO {Database}.{SchemaMigrations} (version, name, statements_md5) VALUES " +
                            $"({migration.Version}, {Literal(migration.Name)}, {Literal(md5)})", cancellation).ConfigureAwait(false);
-        return With(migration, applied: true, DateTime.Now, outcome);
+        return migration.AsApplied(DateTime.Now, outcome);
     }
 
     /// <summary>Staging rows keyed by another recipe, or a Float64 revenue column: a database the legacy loader filled.</summary>
@@ -199,10 +173,8 @@ public sealed class ClickHouseStore : IClickHouseStore
             $"SELECT type FROM system.columns WHERE database = {Literal(Database)} AND table = {Literal(OrdersStaging)} AND name = 'revenue'",
             cancellation).ConfigureAwait(false);
         if (type is not null && !type.StartsWith("Decimal", StringComparison.Ordinal)) return true;
-        var foreign = Convert.ToUInt64(await ScalarAsync(
-            $"SELECT count() FROM {Database}.{OrdersStaging} WHERE _dedup_key != {Schema.OrderKeySql}", cancellation).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        return foreign > 0;
+        return await CountAsync($"SELECT count() FROM {Database}.{OrdersStaging} WHERE _dedup_key != {Schema.OrderKeySql}", cancellation)
+            .ConfigureAwait(false) > 0;
     }
 
     public IReadOnlyList<string> GetGrantStatements(GrantPlan plan) => Schema.Grants(Database, plan);
@@ -238,10 +210,9 @@ public sealed class ClickHouseStore : IClickHouseStore
         var days = await RowsAsync($"SELECT toString(toDate(sale_ts)), count() FROM {Database}.{OrdersStaging} WHERE {foreign} GROUP BY 1 ORDER BY 1",
             cancellation).ConfigureAwait(false);
         var staged = days.Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
-        var events = Convert.ToInt64(await ScalarAsync($"SELECT count() FROM {Database}.{Events} WHERE {Schema.LegacyCitySql}", cancellation)
-            .ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var inventory = Convert.ToInt64(await ScalarAsync($"SELECT count() FROM {Database}.{InventoryLatest} WHERE {Schema.LegacyCitySql}", cancellation)
-            .ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var events = await CountAsync($"SELECT count() FROM {Database}.{Events} WHERE {Schema.LegacyCitySql}", cancellation).ConfigureAwait(false);
+        var inventory = await CountAsync($"SELECT count() FROM {Database}.{InventoryLatest} WHERE {Schema.LegacyCitySql}", cancellation)
+            .ConfigureAwait(false);
         // Deleted, not outranked: the legacy rows are keyed apart from this loader's, so no version of ours replaces
         // them, and they count cancelled tickets. The orders themselves are in this loader's rows.
         if (staged > 0) await ExecuteAsync($"DELETE FROM {Database}.{OrdersStaging} WHERE {foreign}", cancellation).ConfigureAwait(false);
@@ -250,7 +221,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         return new LegacyWrites
         {
             StagingRows = staged, EventRows = events, InventoryRows = inventory,
-            Days = days.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
+            Days = days.Select(r => Day(r[0])).ToList(),
         };
     }
 
@@ -282,8 +253,6 @@ public sealed class ClickHouseStore : IClickHouseStore
             "AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position", cancellation).ConfigureAwait(false);
         return rows.Select(r => new TableColumn((string)r[0]!, (string)r[1]!)).ToList();
     }
-
-    // ---------------------------------------------------------------- writing
 
     public ITableWriter<object?[]> OpenWriter(string table, IReadOnlyList<TableColumn> columns, WriteOptions options, IRunObserver observer)
     {
@@ -333,12 +302,10 @@ public sealed class ClickHouseStore : IClickHouseStore
         var statements = DailyFacts.ReplaceStatements(Database, list, version);
         foreach (var s in statements) await ExecuteAsync(s, cancellation).ConfigureAwait(false);
         // What now stands for those days (the rows just written are the latest versions).
-        var daily = Convert.ToInt64(await ScalarAsync(
-            $"SELECT count() FROM {Database}.{SalesDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        var utm = Convert.ToInt64(await ScalarAsync(
-            $"SELECT count() FROM {Database}.{SalesUtmDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
+        var daily = await CountAsync($"SELECT count() FROM {Database}.{SalesDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation)
+            .ConfigureAwait(false);
+        var utm = await CountAsync($"SELECT count() FROM {Database}.{SalesUtmDaily} WHERE sales_date IN ({list}) AND _ver = {version}", cancellation)
+            .ConfigureAwait(false);
         return new DailyFactsResult { Days = days.Distinct().Order().ToList(), SalesDailyRows = daily, SalesUtmDailyRows = utm, Version = version };
     }
 
@@ -351,25 +318,20 @@ public sealed class ClickHouseStore : IClickHouseStore
         var rows = await RowsAsync(
             $"SELECT order_id, max(_ver), argMax(payload_json, _ver), toString(toDate(argMax(sale_ts, _ver))) FROM {Database}.{OrdersStaging} " +
             $"WHERE _dedup_key IN ({keys}) GROUP BY order_id", cancellation).ConfigureAwait(false);
-        return rows.Select(r => new StagedOrder((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), (string)r[2]!,
-            DateOnly.ParseExact((string)r[3]!, "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList();
+        return rows.Select(r => new StagedOrder((string)r[0]!, Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), (string)r[2]!, Day(r[3])))
+            .ToList();
     }
 
     /// <summary>The highest _ver of the rows <paramref name="from"/> names (a table, with a WHERE if need be); 0 for none.</summary>
     async Task<ulong> MaxVersionAsync(string from, CancellationToken cancellation) =>
         Convert.ToUInt64(await ScalarAsync($"SELECT max(_ver) FROM {from}", cancellation).ConfigureAwait(false) ?? 0UL, CultureInfo.InvariantCulture);
 
-    public async Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation)
-    {
-        var rows = await RowsAsync($"SELECT DISTINCT toString(toDate(sale_ts)) FROM {Database}.{OrdersStaging} WHERE _ver = {version} ORDER BY 1",
-            cancellation).ConfigureAwait(false);
-        return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-    }
+    public Task<IReadOnlyList<DateOnly>> GetSaleDaysAsync(ulong version, CancellationToken cancellation) =>
+        DaysAsync($"SELECT DISTINCT toString(toDate(sale_ts)) FROM {Database}.{OrdersStaging} WHERE _ver = {version} ORDER BY 1", cancellation);
 
-    public async Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation)
-    {
+    public Task<IReadOnlyList<DateOnly>> GetDaysWithoutFactsAsync(CancellationToken cancellation) =>
         // Staging without FINAL: an order's sale day never changes (payed_at is set once), so any version names it.
-        var rows = await RowsAsync(
+        DaysAsync(
             $"SELECT toString(d) FROM (SELECT DISTINCT toDate(sale_ts) AS d FROM {Database}.{OrdersStaging}) " +
             $"WHERE d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesDaily}) " +
             $"OR d NOT IN (SELECT DISTINCT sales_date FROM {Database}.{SalesUtmDaily}) " +
@@ -377,11 +339,12 @@ public sealed class ClickHouseStore : IClickHouseStore
             // ran at once with the same version (the loader and the webhook receiver); plain sums count it twice.
             $"OR d IN (SELECT sales_date FROM {Database}.{SalesDaily} GROUP BY sales_date HAVING uniqExact(_ver) > 1) " +
             $"OR d IN (SELECT sales_date FROM {Database}.{SalesUtmDaily} GROUP BY sales_date HAVING uniqExact(_ver) > 1) ORDER BY d",
-            cancellation).ConfigureAwait(false);
-        return rows.Select(r => DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-    }
+            cancellation);
 
-    // ---------------------------------------------------------------- job runs and state
+    async Task<IReadOnlyList<DateOnly>> DaysAsync(string sql, CancellationToken cancellation) =>
+        (await RowsAsync(sql, cancellation).ConfigureAwait(false)).Select(r => Day(r[0])).ToList();
+
+    static DateOnly Day(object? text) => DateOnly.ParseExact((string)text!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public async Task RecordRunAsync(LoadRun run, CancellationToken cancellation)
     {
@@ -420,8 +383,6 @@ public sealed class ClickHouseStore : IClickHouseStore
             $"{Database}.{LoaderState} WHERE job = {Literal(job)} AND name = {Literal(name)}", cancellation).ConfigureAwait(false) + 1));
         await WriteRowsAsync(LoaderState, new[] { new StateRow(job, name, value, DateTime.UtcNow, version) }, cancellation).ConfigureAwait(false);
     }
-
-    // ---------------------------------------------------------------- rejected orders
 
     public async Task<(IReadOnlyList<RejectedOrder> Orders, ulong LastVersion)> ReadRejectedOrdersAsync(string job, CancellationToken cancellation)
     {
@@ -464,12 +425,8 @@ public sealed class ClickHouseStore : IClickHouseStore
     sealed record RejectedOrderRow(string job, string order_id, string problem, string state, DateTime first_seen, DateTime last_seen,
         uint attempts, Guid run_id, string note, ulong _ver);
 
-    // ---------------------------------------------------------------- smoke checks
-
     public Task<IReadOnlyList<SmokeCheckResult>> RunSmokeChecksAsync(string job, CancellationToken cancellation) =>
         new SmokeChecks(Database, ScalarAsync, RowsAsync).RunAsync(job, cancellation);
-
-    // ---------------------------------------------------------------- freshness (Test-QTicketsFreshness)
 
     public async Task<FreshnessFacts> GetFreshnessAsync(string job, DateTime runsSince, CancellationToken cancellation)
     {
@@ -490,9 +447,9 @@ public sealed class ClickHouseStore : IClickHouseStore
         var lastOk = (string?)await ScalarAsync(
             $"SELECT if(count() = 0, '', toString(max(started_at))) FROM {Database}.{JobRuns} WHERE job = {Literal(job)} AND status = 'ok'",
             cancellation).ConfigureAwait(false);
-        var rejected = Convert.ToInt64(await ScalarAsync(
+        var rejected = await CountAsync(
             $"SELECT count() FROM (SELECT argMax(state, _ver) AS s FROM {Database}.{RejectedOrders} WHERE job = {Literal(job)} GROUP BY order_id) " +
-            $"WHERE s = '{RejectedOrderState.Open}'", cancellation).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            $"WHERE s = '{RejectedOrderState.Open}'", cancellation).ConfigureAwait(false);
         return new FreshnessFacts
         {
             OpenRejectedOrders = rejected,
@@ -509,8 +466,6 @@ public sealed class ClickHouseStore : IClickHouseStore
     static DateTime? WallTime(string? text) => string.IsNullOrEmpty(text)
         ? null
         : DateTime.ParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None);
-
-    // ---------------------------------------------------------------- reconciliation
 
     public Task<IReadOnlyList<DailyTotals>> GetStagingTotalsAsync(DateOnly from, DateOnly to, IReadOnlyCollection<string> eventIds, CancellationToken cancellation) =>
         TotalsAsync($"SELECT toString(toDate(sale_ts)) AS d, event_id AS e, countIf(tickets_sold > 0), sum(toUInt64(tickets_sold)), " +
@@ -530,7 +485,7 @@ public sealed class ClickHouseStore : IClickHouseStore
         _observer.Verbose($"ClickHouse {Endpoint}: {Shorten(sql)}");
         var rows = await RowsAsync(sql, cancellation).ConfigureAwait(false);
         return rows.Select(r => new DailyTotals(
-            DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Day(r[0]),
             (string)r[1]!,
             Convert.ToInt64(r[2], CultureInfo.InvariantCulture),
             Convert.ToInt64(r[3], CultureInfo.InvariantCulture),

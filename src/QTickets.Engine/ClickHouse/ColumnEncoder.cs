@@ -64,14 +64,14 @@ internal abstract class ColumnEncoder
         return type switch
         {
             "String" => StringEncoder.Instance,
-            "UInt8" => new Primitive((b, v) => b.WriteByte(Convert.ToByte(v, CultureInfo.InvariantCulture))),
-            "UInt16" => new Primitive((b, v) => b.WriteUInt16(Convert.ToUInt16(v, CultureInfo.InvariantCulture))),
-            "UInt32" => UInt32Encoder.Instance,
-            "UInt64" => UInt64Encoder.Instance,
-            "Int8" => new Primitive((b, v) => b.WriteByte(unchecked((byte)Convert.ToSByte(v, CultureInfo.InvariantCulture)))),
-            "Int16" => new Primitive((b, v) => b.WriteUInt16(unchecked((ushort)Convert.ToInt16(v, CultureInfo.InvariantCulture)))),
-            "Int32" => Int32Encoder.Instance,
-            "Int64" => new Primitive((b, v) => b.WriteInt64(Convert.ToInt64(v, CultureInfo.InvariantCulture))),
+            "UInt8" => IntegerEncoder<byte>.Instance,
+            "UInt16" => IntegerEncoder<ushort>.Instance,
+            "UInt32" => IntegerEncoder<uint>.Instance,
+            "UInt64" => IntegerEncoder<ulong>.Instance,
+            "Int8" => IntegerEncoder<sbyte>.Instance,
+            "Int16" => IntegerEncoder<short>.Instance,
+            "Int32" => IntegerEncoder<int>.Instance,
+            "Int64" => IntegerEncoder<long>.Instance,
             "Float32" => new Primitive((b, v) => b.WriteSingle(Convert.ToSingle(v, CultureInfo.InvariantCulture))),
             "Float64" => new Primitive((b, v) => b.WriteDouble(Convert.ToDouble(v, CultureInfo.InvariantCulture))),
             "Bool" or "Boolean" => new Primitive((b, v) => b.WriteByte(Convert.ToBoolean(v, CultureInfo.InvariantCulture) ? (byte)1 : (byte)0)),
@@ -130,25 +130,19 @@ internal abstract class ColumnEncoder
         protected override void WriteValue(EncodedBatch batch, object value) => write(batch, value);
     }
 
-    sealed class UInt32Encoder : ColumnEncoder, IValueEncoder<uint>
+    /// <summary>An integer column: little-endian from its own type without boxing; any other value as Convert.ToXxx reads it.</summary>
+    sealed class IntegerEncoder<T> : ColumnEncoder, IValueEncoder<T> where T : struct, IBinaryInteger<T>
     {
-        public static readonly UInt32Encoder Instance = new();
-        public void Write(EncodedBatch batch, uint value) => batch.WriteUInt32(value);
-        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteUInt32(Convert.ToUInt32(value, CultureInfo.InvariantCulture));
-    }
+        public static readonly IntegerEncoder<T> Instance = new();
 
-    sealed class UInt64Encoder : ColumnEncoder, IValueEncoder<ulong>
-    {
-        public static readonly UInt64Encoder Instance = new();
-        public void Write(EncodedBatch batch, ulong value) => batch.WriteUInt64(value);
-        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteUInt64(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
-    }
+        public void Write(EncodedBatch batch, T value)
+        {
+            Span<byte> b = stackalloc byte[16];
+            batch.Write(b[..value.WriteLittleEndian(b)]);
+        }
 
-    sealed class Int32Encoder : ColumnEncoder, IValueEncoder<int>
-    {
-        public static readonly Int32Encoder Instance = new();
-        public void Write(EncodedBatch batch, int value) => batch.WriteInt32(value);
-        protected override void WriteValue(EncodedBatch batch, object value) => batch.WriteInt32(Convert.ToInt32(value, CultureInfo.InvariantCulture));
+        protected override void WriteValue(EncodedBatch batch, object value) =>
+            Write(batch, (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture));
     }
 
     sealed class StringEncoder : ColumnEncoder, IValueEncoder<string>, IValueEncoder<Utf8Json>
@@ -225,7 +219,7 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class ArrayEncoder(ColumnEncoder element) : ColumnEncoder
+    abstract class CollectionEncoder : ColumnEncoder
     {
         // As ClickHouse.Driver wrote it: null is the empty collection.
         protected override bool WriteNull(EncodedBatch batch)
@@ -233,7 +227,10 @@ internal abstract class ColumnEncoder
             batch.WriteVarUInt(0);
             return true;
         }
+    }
 
+    sealed class ArrayEncoder(ColumnEncoder element) : CollectionEncoder
+    {
         protected override void WriteValue(EncodedBatch batch, object value)
         {
             if (value is string or not IEnumerable) throw Mismatch(value, "Array");
@@ -243,15 +240,8 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class MapEncoder(ColumnEncoder key, ColumnEncoder value) : ColumnEncoder
+    sealed class MapEncoder(ColumnEncoder key, ColumnEncoder value) : CollectionEncoder
     {
-        // As ClickHouse.Driver wrote it: null is the empty collection.
-        protected override bool WriteNull(EncodedBatch batch)
-        {
-            batch.WriteVarUInt(0);
-            return true;
-        }
-
         protected override void WriteValue(EncodedBatch batch, object map)
         {
             if (map is not IDictionary dictionary) throw Mismatch(map, "Map");
@@ -264,20 +254,12 @@ internal abstract class ColumnEncoder
         }
     }
 
-    sealed class DecimalEncoder : ColumnEncoder, IValueEncoder<decimal>
+    sealed class DecimalEncoder(int precision, int scale) : ColumnEncoder, IValueEncoder<decimal>
     {
         static readonly decimal[] s_pow10 = Enumerable.Range(0, 19).Select(i => (decimal)Math.Pow(10, i)).ToArray();
-        readonly int _precision;
-        readonly int _scale;
-        readonly int _bytes;
-
-        public DecimalEncoder(int precision, int scale)
-        {
-            if (precision > 38) throw new ArgumentException($"Decimal({precision}, {scale}) is wider than this writer's 38 digits");
-            _precision = precision;
-            _scale = scale;
-            _bytes = precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
-        }
+        readonly int _bytes = precision > 38
+            ? throw new ArgumentException($"Decimal({precision}, {scale}) is wider than this writer's 38 digits")
+            : precision <= 9 ? 4 : precision <= 18 ? 8 : 16;
 
         protected override void WriteValue(EncodedBatch batch, object value)
         {
@@ -285,7 +267,7 @@ internal abstract class ColumnEncoder
             try { d = value is decimal m ? m : Convert.ToDecimal(value, CultureInfo.InvariantCulture); }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
             {
-                throw Mismatch(value, $"Decimal({_precision}, {_scale})");
+                throw Mismatch(value, $"Decimal({precision}, {scale})");
             }
             Write(batch, d);
         }
@@ -297,15 +279,15 @@ internal abstract class ColumnEncoder
             {
                 switch (_bytes)
                 {
-                    case 4: batch.WriteInt32(checked((int)decimal.Truncate(d * s_pow10[_scale]))); return;
-                    case 8: batch.WriteInt64(checked((long)decimal.Truncate(d * s_pow10[_scale]))); return;
+                    case 4: batch.WriteInt32(checked((int)decimal.Truncate(d * s_pow10[scale]))); return;
+                    case 8: batch.WriteInt64(checked((long)decimal.Truncate(d * s_pow10[scale]))); return;
                 }
             }
-            catch (OverflowException) { throw new ColumnValueException($"a value with {decimal.Truncate(Math.Abs(d)).ToString(CultureInfo.InvariantCulture).Length} integer digits does not fit Decimal({_precision}, {_scale})"); }
+            catch (OverflowException) { throw new ColumnValueException($"a value with {decimal.Truncate(Math.Abs(d)).ToString(CultureInfo.InvariantCulture).Length} integer digits does not fit Decimal({precision}, {scale})"); }
             Span<byte> b = stackalloc byte[16];
-            var mantissa = Exact(d, _scale);
+            var mantissa = Exact(d, scale);
             if (!mantissa.TryWriteBytes(b, out var written, isUnsigned: false, isBigEndian: false))
-                throw new ColumnValueException($"the value does not fit Decimal({_precision}, {_scale})");
+                throw new ColumnValueException($"the value does not fit Decimal({precision}, {scale})");
             if (mantissa.Sign < 0) b[written..].Fill(0xFF); else b[written..].Clear();
             batch.Write(b);
         }

@@ -12,6 +12,8 @@ namespace QTickets.Engine.ClickHouse;
 /// </summary>
 public static class DailyFacts
 {
+    const string utm = "utm_source, utm_medium, utm_campaign, utm_content, utm_term";
+
     /// <summary>
     /// The two INSERT … SELECT statements for the days <paramref name="daysSql"/> yields, as migration 3 recomputes
     /// legacy facts: each fact key already present for those days also gets a zero row, so a key that lost all its
@@ -19,28 +21,24 @@ public static class DailyFacts
     /// </summary>
     /// <param name="daysSql">A subquery or literal list of Date values.</param>
     /// <param name="versionSql">The _ver expression (epoch seconds: the health check reads toDateTime(max(_ver))).</param>
-    public static string[] Statements(string db, string daysSql, string versionSql)
-    {
-        const string utm = "utm_source, utm_medium, utm_campaign, utm_content, utm_term";
-        return new[]
-        {
-            $"INSERT INTO {db}.{SalesDaily} (sales_date, event_id, city, tickets_sold, revenue, _ver) " +
-            $"SELECT sales_date, event_id, city, toUInt32(sum(tickets)), toFloat64(sum(amount)), {versionSql} FROM (" +
-            $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toUInt64(tickets_sold) AS tickets, " +
-            $"toDecimal128(revenue, 2) AS amount FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
-            $"UNION ALL SELECT sales_date, event_id, toString(city), toUInt64(0), toDecimal128(0, 2) FROM {db}.{SalesDaily} " +
-            $"WHERE sales_date IN ({daysSql})) GROUP BY sales_date, event_id, city SETTINGS insert_deduplicate = 0",
+    public static string[] Statements(string db, string daysSql, string versionSql) =>
+    [
+        $"INSERT INTO {db}.{SalesDaily} (sales_date, event_id, city, tickets_sold, revenue, _ver) " +
+        $"SELECT sales_date, event_id, city, toUInt32(sum(tickets)), toFloat64(sum(amount)), {versionSql} FROM (" +
+        $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toUInt64(tickets_sold) AS tickets, " +
+        $"toDecimal128(revenue, 2) AS amount FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
+        $"UNION ALL SELECT sales_date, event_id, toString(city), toUInt64(0), toDecimal128(0, 2) FROM {db}.{SalesDaily} " +
+        $"WHERE sales_date IN ({daysSql})) GROUP BY sales_date, event_id, city SETTINGS insert_deduplicate = 0",
 
-            $"INSERT INTO {db}.{SalesUtmDaily} (sales_date, event_id, city, {utm}, tickets_sold, revenue, _ver) " +
-            $"SELECT sales_date, event_id, city, {utm}, toUInt32(sum(tickets)), toFloat64(sum(amount)), {versionSql} FROM (" +
-            $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toString(utm_source) AS utm_source, " +
-            $"toString(utm_medium) AS utm_medium, utm_campaign, utm_content, utm_term, toUInt64(tickets_sold) AS tickets, " +
-            $"toDecimal128(revenue, 2) AS amount FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
-            $"UNION ALL SELECT sales_date, event_id, toString(city), toString(utm_source), toString(utm_medium), utm_campaign, " +
-            $"utm_content, utm_term, toUInt64(0), toDecimal128(0, 2) FROM {db}.{SalesUtmDaily} WHERE sales_date IN ({daysSql})) " +
-            $"GROUP BY sales_date, event_id, city, {utm} SETTINGS insert_deduplicate = 0",
-        };
-    }
+        $"INSERT INTO {db}.{SalesUtmDaily} (sales_date, event_id, city, {utm}, tickets_sold, revenue, _ver) " +
+        $"SELECT sales_date, event_id, city, {utm}, toUInt32(sum(tickets)), toFloat64(sum(amount)), {versionSql} FROM (" +
+        $"SELECT toDate(sale_ts) AS sales_date, event_id, toString(city) AS city, toString(utm_source) AS utm_source, " +
+        $"toString(utm_medium) AS utm_medium, utm_campaign, utm_content, utm_term, toUInt64(tickets_sold) AS tickets, " +
+        $"toDecimal128(revenue, 2) AS amount FROM {db}.{OrdersStaging} FINAL WHERE toDate(sale_ts) IN ({daysSql}) " +
+        $"UNION ALL SELECT sales_date, event_id, toString(city), toString(utm_source), toString(utm_medium), utm_campaign, " +
+        $"utm_content, utm_term, toUInt64(0), toDecimal128(0, 2) FROM {db}.{SalesUtmDaily} WHERE sales_date IN ({daysSql})) " +
+        $"GROUP BY sales_date, event_id, city, {utm} SETTINGS insert_deduplicate = 0",
+    ];
 
     /// <summary>
     /// The days' facts as the scheduled load writes them: each table gets the days' sums from staging FINAL with
@@ -52,7 +50,6 @@ public static class DailyFacts
     /// </summary>
     public static string[] ReplaceStatements(string db, string daysSql, ulong version)
     {
-        const string utm = "utm_source, utm_medium, utm_campaign, utm_content, utm_term";
         var ver = version.ToString(CultureInfo.InvariantCulture);
         return new[]
         {

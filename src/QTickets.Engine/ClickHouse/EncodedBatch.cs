@@ -148,13 +148,10 @@ internal sealed class EncodedBatch
     }
 
     /// <summary>Seekable with a known Length, so the request carries Content-Length instead of chunked encoding.</summary>
-    sealed class Reader : Stream
+    sealed class Reader(EncodedBatch batch) : Stream
     {
-        readonly EncodedBatch _batch;
-        readonly long _length;
+        readonly long _length = batch.Length;
         long _offset;
-
-        public Reader(EncodedBatch batch) { _batch = batch; _length = batch.Length; }
 
         public override bool CanRead => true;
         public override bool CanSeek => true;
@@ -171,7 +168,7 @@ internal sealed class EncodedBatch
             var index = (int)(_offset / ChunkPool.ChunkSize);
             var position = (int)(_offset % ChunkPool.ChunkSize);
             var n = (int)Math.Min(Math.Min(buffer.Length, ChunkPool.ChunkSize - position), remaining);
-            _batch._chunks[index].AsSpan(position, n).CopyTo(buffer);
+            batch._chunks[index].AsSpan(position, n).CopyTo(buffer);
             _offset += n;
             return n;
         }
@@ -190,7 +187,7 @@ internal sealed class EncodedBatch
                 var index = (int)(_offset / ChunkPool.ChunkSize);
                 var position = (int)(_offset % ChunkPool.ChunkSize);
                 var n = (int)Math.Min(ChunkPool.ChunkSize - position, _length - _offset);
-                await destination.WriteAsync(_batch._chunks[index].AsMemory(position, n), cancellationToken).ConfigureAwait(false);
+                await destination.WriteAsync(batch._chunks[index].AsMemory(position, n), cancellationToken).ConfigureAwait(false);
                 _offset += n;
             }
         }

@@ -119,63 +119,59 @@ public static partial class Schema
     }
 
     /// <summary>The versioned steps, in order. Never edit a released step: add one.</summary>
-    public static IReadOnlyList<SchemaMigration> Migrations(string db, SchemaOptions o)
-    {
-        var list = new List<SchemaMigration>
+    public static IReadOnlyList<SchemaMigration> Migrations(string db, SchemaOptions o) =>
+    [
+        new()
         {
-            new()
+            Version = 1, Name = "create_tables",
+            Description = "Database, the legacy tables (revenue Decimal in staging, deduplication window on writer tables), the version table and the loader's state",
+            Statements = new[] { $"CREATE DATABASE IF NOT EXISTS {db}{OnCluster(o)}", SchemaMigrationsDdl(db, o) }
+                .Concat(s_tables.Select(t => TableDdl(db, t, o))).ToArray(),
+        },
+        new()
+        {
+            Version = 2, Name = "deduplication_window",
+            Description = "Tables a legacy loader created lack the insert deduplication window; MODIFY SETTING adds it (no-op on new tables, not needed on Replicated ones)",
+            Statements = o.Cluster is not null
+                ? Array.Empty<string>()
+                : WriterTables.Select(t => $"ALTER TABLE {db}.{t} MODIFY SETTING non_replicated_deduplication_window = {DeduplicationWindow}").ToArray(),
+        },
+        new()
+        {
+            Version = 3, Name = "orders_rekey",
+            Description = "Legacy staging rows are keyed by md5(order::event::sale_ts::revenue), so a changed order counted twice. " +
+                "Copy them re-keyed by md5(order_id) with revenue as Decimal(18,2) (the latest version per order wins), swap the tables " +
+                "(the old one stays as " + OrdersStaging + "_legacy_v3), collapse, and recompute every staged day's facts. Skipped when no row needs it.",
+            Statements = RekeyStatements(db, o),
+        },
+        new()
+        {
+            Version = 4, Name = "reader_views",
+            Description = "Readers' views with FINAL; the legacy materialized view mv_qtickets_sales_latest becomes a plain view",
+            Statements = Views(db, o),
+        },
+        new()
+        {
+            Version = 5, Name = "rejected_orders",
+            Description = "Orders the loader rejected (an unreadable value, an unknown event), retried by id on every run until they " +
+                "load or a person marks them ignored",
+            Statements = new[] { TableDdl(db, s_rejectedOrders, o) },
+        },
+        LegacyObjectsMigration(db, o),
+        new()
+        {
+            Version = 7, Name = "staging_fsync",
+            Description = "The orders staging table syncs each inserted part to disk (fsync_after_insert, fsync_part_directory): " +
+                "the webhook receiver answers 200 once a delivery's row is inserted, and QTickets never sends that delivery " +
+                "again, so the row must survive a power loss, not only a ClickHouse restart",
+            Statements = new[]
             {
-                Version = 1, Name = "create_tables",
-                Description = "Database, the legacy tables (revenue Decimal in staging, deduplication window on writer tables), the version table and the loader's state",
-                Statements = new[] { $"CREATE DATABASE IF NOT EXISTS {db}{OnCluster(o)}", SchemaMigrationsDdl(db, o) }
-                    .Concat(s_tables.Select(t => TableDdl(db, t, o))).ToArray(),
+                // The whole definition too, so that a staging table dropped after this step comes back with the setting.
+                TableDdl(db, s_tables.Single(t => t.Name == OrdersStaging), o, moreSettings: StagingFsyncSettings),
+                $"ALTER TABLE {db}.{OrdersStaging}{OnCluster(o)} MODIFY SETTING {StagingFsyncSettings}",
             },
-            new()
-            {
-                Version = 2, Name = "deduplication_window",
-                Description = "Tables a legacy loader created lack the insert deduplication window; MODIFY SETTING adds it (no-op on new tables, not needed on Replicated ones)",
-                Statements = o.Cluster is not null
-                    ? Array.Empty<string>()
-                    : WriterTables.Select(t => $"ALTER TABLE {db}.{t} MODIFY SETTING non_replicated_deduplication_window = {DeduplicationWindow}").ToArray(),
-            },
-            new()
-            {
-                Version = 3, Name = "orders_rekey",
-                Description = "Legacy staging rows are keyed by md5(order::event::sale_ts::revenue), so a changed order counted twice. " +
-                    "Copy them re-keyed by md5(order_id) with revenue as Decimal(18,2) (the latest version per order wins), swap the tables " +
-                    "(the old one stays as " + OrdersStaging + "_legacy_v3), collapse, and recompute every staged day's facts. Skipped when no row needs it.",
-                Statements = RekeyStatements(db, o),
-            },
-            new()
-            {
-                Version = 4, Name = "reader_views",
-                Description = "Readers' views with FINAL; the legacy materialized view mv_qtickets_sales_latest becomes a plain view",
-                Statements = Views(db, o),
-            },
-            new()
-            {
-                Version = 5, Name = "rejected_orders",
-                Description = "Orders the loader rejected (an unreadable value, an unknown event), retried by id on every run until they " +
-                    "load or a person marks them ignored",
-                Statements = new[] { TableDdl(db, s_rejectedOrders, o) },
-            },
-            LegacyObjectsMigration(db, o),
-            new()
-            {
-                Version = 7, Name = "staging_fsync",
-                Description = "The orders staging table syncs each inserted part to disk (fsync_after_insert, fsync_part_directory): " +
-                    "the webhook receiver answers 200 once a delivery's row is inserted, and QTickets never sends that delivery " +
-                    "again, so the row must survive a power loss, not only a ClickHouse restart",
-                Statements = new[]
-                {
-                    // The whole definition too, so that a staging table dropped after this step comes back with the setting.
-                    TableDdl(db, s_tables.Single(t => t.Name == OrdersStaging), o, moreSettings: StagingFsyncSettings),
-                    $"ALTER TABLE {db}.{OrdersStaging}{OnCluster(o)} MODIFY SETTING {StagingFsyncSettings}",
-                },
-            },
-        };
-        return list;
-    }
+        },
+    ];
 
     static string[] RekeyStatements(string db, SchemaOptions o)
     {

@@ -23,7 +23,6 @@ internal sealed class TableWriter<TRow> : ITableWriter<TRow>
     readonly string _table;
     readonly string[] _columns;
     readonly string[] _quotedColumns;
-    readonly string[] _types;
     readonly IRowEncoder<TRow> _encoder;
     readonly bool _compress;
     readonly WriteOptions _options;
@@ -44,15 +43,13 @@ internal sealed class TableWriter<TRow> : ITableWriter<TRow>
     public TableWriter(ClickHouseClient client, ClickHouseErrors errors, string database, string table,
         IRowEncoder<TRow> encoder, WriteOptions options, IRunObserver observer, bool compress)
     {
-        var columns = encoder.Columns;
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
         _client = client;
         _errors = errors;
         _database = database;
         _table = table;
-        _columns = columns.Select(c => c.Name).ToArray();
+        _columns = encoder.Columns.Select(c => c.Name).ToArray();
         _quotedColumns = _columns.Select(Quote).ToArray();
-        _types = columns.Select(c => c.Type).ToArray();
         _encoder = encoder;
         _compress = compress;
         _options = options;
@@ -90,7 +87,7 @@ internal sealed class TableWriter<TRow> : ITableWriter<TRow>
             var i = ex.Column;
             var why = ex.InnerException is ColumnValueException
                 ? ex.Message
-                : $"{ex.ValueKind} does not convert to {_types[i]} ({ex.InnerException!.GetType().Name})";
+                : $"{ex.ValueKind} does not convert to {_encoder.Columns[i].Type} ({ex.InnerException!.GetType().Name})";
             throw _errors.TypeMismatch(new ColumnValueException(why), Qualified, _columns[i], null, $"row {_rowsAdded + 1}: {why}");
         }
         batch.Rows++;

@@ -11,42 +11,32 @@ namespace QTickets.Engine.Webhooks;
 /// request gets is the handler's decision; this class only enforces what needs the socket: the body limit while
 /// reading (also for a body without a declared length), the read deadline, and how many requests run at once.
 /// </summary>
-public sealed class WebhookListener : IWebhookListener
+public sealed class WebhookListener(WebhookListenerOptions options, IWebhookHandler handler, IRunObserver observer) : IWebhookListener
 {
-    readonly WebhookListenerOptions _options;
-    readonly IWebhookHandler _handler;
-    readonly IRunObserver _observer;
-    readonly string _prefix;
-
-    public WebhookListener(WebhookListenerOptions options, IWebhookHandler handler, IRunObserver observer)
-    {
-        if (!options.Path.StartsWith('/')) throw new ArgumentException($"The webhook path must start with '/': '{options.Path}'.");
-        _options = options;
-        _handler = handler;
-        _observer = observer;
-        var host = options.Address switch
+    /// <summary>The prefix's host as HttpListener takes it: "+" for every address, an IPv6 address in brackets.</summary>
+    readonly string _host = !options.Path.StartsWith('/')
+        ? throw new ArgumentException($"The webhook path must start with '/': '{options.Path}'.")
+        : options.Address switch
         {
             "0.0.0.0" or "*" or "+" or "::" => "+",
             var a when IPAddress.TryParse(a, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => $"[{a}]",
             var a => a,
         };
-        _prefix = $"http://{host}:{options.Port}/";
-        var shown = host == "+" ? "0.0.0.0" : host;
-        Url = $"http://{shown}:{options.Port}{options.Path}";
-    }
 
-    public string Url { get; }
+    string Prefix => $"http://{_host}:{options.Port}/";
+
+    public string Url => $"http://{(_host == "+" ? "0.0.0.0" : _host)}:{options.Port}{options.Path}";
 
     public async Task RunAsync(CancellationToken cancellation, Action? listening = null)
     {
         using var listener = new HttpListener { IgnoreWriteExceptions = true };
-        listener.Prefixes.Add(_prefix);
+        listener.Prefixes.Add(Prefix);
         Start(listener);
         try
         {
-            _observer.Verbose($"Listening on {Url}");
+            observer.Verbose($"Listening on {Url}");
             listening?.Invoke();
-            using var slots = new SemaphoreSlim(_options.MaxConcurrency);
+            using var slots = new SemaphoreSlim(options.MaxConcurrency);
             var inFlight = new HashSet<Task>();
             using var stop = cancellation.Register(listener.Stop);
             while (!cancellation.IsCancellationRequested)
@@ -63,7 +53,7 @@ public sealed class WebhookListener : IWebhookListener
                 catch (HttpListenerException ex) when (listener.IsListening)
                 {
                     // One connection failed while being accepted (reset by its client): the listener itself is fine.
-                    _observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
+                    observer.Warning($"webhook: a connection failed before its request was read ({ex.ErrorCode}: {ex.Message})");
                     continue;
                 }
                 await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -74,7 +64,7 @@ public sealed class WebhookListener : IWebhookListener
             Task[] remaining;
             lock (inFlight) remaining = inFlight.ToArray();
             // The requests in progress finish (their rows may be on the way into staging); QTickets retries any cut off.
-            await Task.WhenAll(remaining).WaitAsync(_options.DrainTimeout, CancellationToken.None)
+            await Task.WhenAll(remaining).WaitAsync(options.DrainTimeout, CancellationToken.None)
                 .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
         finally
@@ -95,9 +85,9 @@ public sealed class WebhookListener : IWebhookListener
             // ListenerSocket); where that is not possible, plain Start, and its failure says what to do.
             if (ListenAddress() is { } address)
             {
-                release = ListenerSocket.Prepare(listener, address, _options.Port, out var unsupported);
+                release = ListenerSocket.Prepare(listener, address, options.Port, out var unsupported);
                 if (unsupported is not null)
-                    _observer.Warning($"webhook: this .NET runtime's HttpListener lacks {unsupported}; starting it plainly, so a connection " +
+                    observer.Warning($"webhook: this .NET runtime's HttpListener lacks {unsupported}; starting it plainly, so a connection " +
                                       "arriving in the instant it starts can stop the receiver (the service manager restarts it)");
             }
             listener.Start();
@@ -105,14 +95,14 @@ public sealed class WebhookListener : IWebhookListener
         catch (Exception ex) when (ex is HttpListenerException or SocketException)
         {
             Abandon(listener, release);
-            throw new InvalidOperationException($"Cannot listen on {_prefix} ({ex.Message}): the port is in use or the address is not this machine's. " +
+            throw new InvalidOperationException($"Cannot listen on {Prefix} ({ex.Message}): the port is in use or the address is not this machine's. " +
                                                 "Set QTICKETS_WEBHOOK_PORT / QTICKETS_WEBHOOK_LISTEN (or -Port / -ListenAddress).", ex);
         }
         catch (ArgumentNullException ex)
         {
             // Plain Start met dotnet/corefx#35191: its socket stays bound, so only a new process can listen again.
             Abandon(listener, release);
-            throw new InvalidOperationException($"HttpListener failed to start on {_prefix}: a connection arrived while it started (a .NET " +
+            throw new InvalidOperationException($"HttpListener failed to start on {Prefix}: a connection arrived while it started (a .NET " +
                                                 "HttpListener bug on Linux and macOS); the port stays taken until this process exits. Start the " +
                                                 "receiver again (the systemd unit in scripts/systemd does so by itself).", ex);
         }
@@ -133,9 +123,8 @@ public sealed class WebhookListener : IWebhookListener
     /// <summary>The address HttpListener binds for the prefix's host (it resolves it the same way), or null to leave it to Start.</summary>
     IPAddress? ListenAddress()
     {
-        var host = _prefix["http://".Length.._prefix.LastIndexOf(':')];
-        if (host == "+") return IPAddress.Any;
-        try { return Dns.GetHostAddresses(host) is [var first, ..] ? first : null; }
+        if (_host == "+") return IPAddress.Any;
+        try { return Dns.GetHostAddresses(_host) is [var first, ..] ? first : null; }
         catch (Exception ex) when (ex is SocketException or ArgumentException) { return null; }
     }
 
@@ -148,11 +137,11 @@ public sealed class WebhookListener : IWebhookListener
             var method = request.HttpMethod;
             var path = request.Url?.AbsolutePath ?? "";
             var declared = request.HasEntityBody && request.ContentLength64 >= 0 ? request.ContentLength64 : (long?)null;
-            var answer = _handler.Admit(method, path, declared);
+            var answer = handler.Admit(method, path, declared);
             if (answer is null)
             {
                 var (body, problem) = await ReadBodyAsync(request, declared).ConfigureAwait(false);
-                answer = problem ?? await _handler.HandleAsync(new WebhookRequest(method, path, request.Headers["X-Signature"],
+                answer = problem ?? await handler.HandleAsync(new WebhookRequest(method, path, request.Headers["X-Signature"],
                     request.Headers["X-Event-Type"], request.Headers["X-Model-Name"], body,
                     request.RemoteEndPoint?.Address.ToString() ?? "?"), CancellationToken.None).ConfigureAwait(false);
             }
@@ -160,7 +149,7 @@ public sealed class WebhookListener : IWebhookListener
         }
         catch (Exception ex)
         {
-            _observer.Warning($"webhook 500: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            observer.Warning($"webhook 500: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
             try { await WriteAsync(response, 500, "internal error").ConfigureAwait(false); }
             catch (Exception) { response.Abort(); }
         }
@@ -168,10 +157,10 @@ public sealed class WebhookListener : IWebhookListener
 
     async Task<(ReadOnlyMemory<byte> Body, WebhookResponse? Problem)> ReadBodyAsync(HttpListenerRequest request, long? declared)
     {
-        var limit = _options.MaxBodyBytes;
+        var limit = options.MaxBodyBytes;
         var buffer = new byte[declared is { } n ? (int)Math.Min(n, limit) + 1 : 16 * 1024];
         var length = 0;
-        using var deadline = new CancellationTokenSource(_options.ReadTimeout);
+        using var deadline = new CancellationTokenSource(options.ReadTimeout);
         var stream = request.InputStream;
         try
         {
@@ -190,14 +179,14 @@ public sealed class WebhookListener : IWebhookListener
         }
         catch (OperationCanceledException)
         {
-            var line = $"webhook 408: the body was not read within {_options.ReadTimeout.TotalSeconds:0} s ({length} bytes so far)";
-            _observer.Warning(line);
+            var line = $"webhook 408: the body was not read within {options.ReadTimeout.TotalSeconds:0} s ({length} bytes so far)";
+            observer.Warning(line);
             return (default, new WebhookResponse(408, "request timeout", line));
         }
         if (length > limit)
         {
             var line = $"webhook 413: the body is over the limit of {limit} bytes";
-            _observer.Warning(line);
+            observer.Warning(line);
             return (default, new WebhookResponse(413, "body too large", line));
         }
         return (buffer.AsMemory(0, length), null);
