@@ -60,12 +60,13 @@ internal readonly record struct PagesInFlightChange(int From, int To, string Rea
 /// for any bucket holding at most a second's worth (early in a read, little more than the burst has been seen).</item>
 /// <item>Requests go one every 1/pace seconds (<see cref="Reserve"/>), evenly, so the API's bucket never sees a burst.
 /// Each request that waited for its turn (the pace, not the pages in flight, held it back) adds a step to the pace:
-/// <see cref="PaceFindingStep"/> requests a second while the pace is still that lower bound (2 % of itself a second,
+/// <see cref="PaceFindingStep"/> requests a second while the pace is still that lower bound (1 % of itself a second,
 /// whatever its size), then <see cref="PaceStep"/> (0.5 %).</item>
 /// <item>A later 429 (for a request sent after the last change of the pace: those sent before were sent at the old
 /// one) cuts the pace to <see cref="PaceCut"/> of itself. Above the rate, the bucket drains by the excess, so a probe
-/// costs one 429, once the bucket is empty: with 0.5 % a second and a cut of 15 %, one every 30–40 s of reading (a
-/// limit of 5 a second: one 429 in ~170 requests) while the pace averages the limit.</item>
+/// costs one 429, once the bucket is empty: with 0.5 % a second and a cut of 20 %, one every ~45 s of reading (a
+/// limit of 5 a second: one 429 in ~220 requests) while the pace averages close to the limit (the bucket's burst is
+/// spent at each probe).</item>
 /// <item>Every 429 takes the next slot of the pace for its retry (the transport retries it after Retry-After,
 /// outside the reader), and every request the reader did not schedule (a retry beyond that, another endpoint's)
 /// takes a slot when it is sent: the API's bucket counts every request.</item>
@@ -81,8 +82,8 @@ internal sealed class PagesInFlight
     public const double LatencyTolerance = 2.0;
     public const int WarmUpAnswers = 8;
     public const double PaceStep = 0.005;
-    public const double PaceFindingStep = 0.02;
-    public const double PaceCut = 0.85;
+    public const double PaceFindingStep = 0.01;
+    public const double PaceCut = 0.8;
     public static readonly TimeSpan PaceWindow = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan AssumedBurst = TimeSpan.FromSeconds(1);
     const double BaselineWeight = 1.0 / 16;

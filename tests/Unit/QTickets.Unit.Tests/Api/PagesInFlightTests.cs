@@ -74,8 +74,8 @@ public sealed class PagesInFlightTests(ITestOutputHelper output)
         Assert.Equal(4.4 * PagesInFlight.PaceCut, later!.Value.Pace!.Value, 6);
         Assert.StartsWith("HTTP 429 (too many requests) at 4.4 requests a second", later.Value.Reason);
         var r = p.Report();
-        Assert.Equal((5L, 2L, 3.74, 3.74), (r.Throttled, r.Cuts, r.Pace, r.PaceMin));
-        Assert.EndsWith("5 x 429, paced at 3.74 requests/s, lowest 3.74)", r.ToString());
+        Assert.Equal((5L, 2L, 3.52, 3.52), (r.Throttled, r.Cuts, r.Pace, r.PaceMin));
+        Assert.EndsWith("5 x 429, paced at 3.52 requests/s, lowest 3.52)", r.ToString());
     }
 
     [Fact]
