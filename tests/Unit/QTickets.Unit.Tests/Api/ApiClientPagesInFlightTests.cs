@@ -145,5 +145,16 @@ public sealed class ApiClientPagesInFlightTests
         Assert.Contains(json, summary.ToJson());
         Assert.Contains(json, summary.JobRunMetrics(2));
         Assert.DoesNotContain("pages_in_flight", new LoadSummary { Job = "offline" }.ToJson());
+        Assert.DoesNotContain("pace", summary.ToJson());
+
+        var paced = new LoadSummary
+        {
+            Job = "qtickets_api", StartedAt = DateTimeOffset.UnixEpoch, FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(3),
+            PagesInFlight = new PagesInFlightReport("adaptive", 8, 2, 6, 3, 3.1, 203, 1, 0, 0, 1, Pace: 5.58, PaceMin: 3.7),
+        };
+        Assert.Contains("2-6 pages in flight (mean 3.1, ceiling 8, 1 cuts, 1 x 429, paced at 5.58 requests/s, lowest 3.7)", paced.HumanLine);
+        const string pacedJson = "\"cuts\":1,\"pace_per_second\":5.58,\"pace_min_per_second\":3.7}";
+        Assert.Contains(pacedJson, paced.ToJson());
+        Assert.Contains(pacedJson, paced.JobRunMetrics(2));
     }
 }
