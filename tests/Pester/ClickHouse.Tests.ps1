@@ -64,6 +64,25 @@ Describe 'Write-QTicketsClickHouse' {
             Invoke-Admin "DROP DATABASE IF EXISTS $fitDb"
         }
     }
+    It 'writes the module''s sales rows to orders staging by their type, the same bytes as a -ColumnMap of every column' {
+        $fixtures = Join-Path (Get-TestRepositoryRoot) 'tests' 'fixtures'
+        $document = [System.Text.Json.JsonDocument]::Parse((Get-Content -LiteralPath (Join-Path $fixtures 'events_page1.json') -Raw))
+        $events = @($document.RootElement.GetProperty('data').EnumerateArray() | ForEach-Object { [QTickets.Core.Json.QTicketsJson]::ParseEvent($_) })
+        $rows = @(Get-Content -LiteralPath (Join-Path $fixtures 'orders_page1.json') -Raw | ConvertTo-QTicketsSalesRow -Event $events)
+        $typed = $rows | Write-QTicketsClickHouse @conn -BatchSize 16 -PassThru
+        $typed.Table | Should -Be 'stg_qtickets_api_orders_raw'
+        $typed.Rows | Should -Be 40
+        $typed.Batches | Should -Be 3
+        # The same rows through the mapper (a -ColumnMap naming every column) into a copy of the table.
+        Invoke-Admin "CREATE TABLE $script:db.stg_copy AS $script:db.stg_qtickets_api_orders_raw"
+        $columns = (Invoke-Admin "SELECT name FROM system.columns WHERE database = '$script:db' AND table = 'stg_copy' AND default_kind = '' ORDER BY position") -split "`n"
+        $map = @{}; foreach ($c in $columns) { $map[$c] = $c }
+        $mapped = $rows | Write-QTicketsClickHouse stg_copy -ColumnMap $map @conn -PassThru
+        $mapped.Rows | Should -Be 40
+        $digest = "SELECT count(), sum(cityHash64(order_id, event_id, city, sale_ts, tickets_sold, revenue, currency, payload_json, _ver, _dedup_key)) FROM $script:db"
+        Invoke-Admin "$digest.stg_qtickets_api_orders_raw" | Should -Be (Invoke-Admin "$digest.stg_copy")
+        Invoke-Admin "SELECT countIf(isValidJSON(payload_json)), sum(revenue) FROM $script:db.stg_qtickets_api_orders_raw" | Should -Be "40`t11397"
+    }
     It 'fails with a specific error for a missing table' {
         { [pscustomobject]@{ a = 1 } | Write-QTicketsClickHouse -Table no_such_table @conn -ErrorAction Stop } |
             Should -Throw -ErrorId 'QTickets.ClickHouse.TableMissing*'

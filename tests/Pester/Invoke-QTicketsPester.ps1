@@ -15,7 +15,9 @@ param(
     [string] $PesterPath,
     [string] $Output = 'Detailed',
     # Run only these files (paths or names under tests/Pester); default: every *.Tests.ps1.
-    [string[]] $Path
+    [string[]] $Path,
+    # Where Pester writes its NUnit XML (the build reads it for the report at the end of a test run).
+    [string] $ResultPath = (Join-Path $PSScriptRoot '../../out/pester-results.xml')
 )
 $ErrorActionPreference = 'Stop'
 if ($PesterPath) { Import-Module $PesterPath -Force } else { Import-Module Pester -MinimumVersion 5.0 }
@@ -26,7 +28,7 @@ $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = $Output
 $config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = Join-Path $PSScriptRoot '../../out/pester-results.xml'
+$config.TestResult.OutputPath = $ResultPath
 $result = Invoke-Pester -Configuration $config
 
 $summary = 'Pester: {0} passed, {1} failed, {2} skipped' -f $result.PassedCount, $result.FailedCount, $result.SkippedCount

@@ -10,7 +10,8 @@ namespace QTickets.Cmdlets.ClickHouse;
 
 /// <summary>
 /// Streams pipeline rows into ClickHouse in batches: the module's SalesRow and InventoryRow go to their staging
-/// tables; any other objects need -Table (columns matched by property name, or -ColumnMap). Rows never pile up:
+/// tables as typed rows (the loader's writer); any other objects need -Table (columns matched by property name, or
+/// -ColumnMap). Rows never pile up:
 /// each goes into the current batch, and full batches wait in a small bounded channel for the insert task, so the
 /// pipeline slows down instead of buffering. Every batch carries a content-hash insert_deduplication_token, so a
 /// retried batch is kept once.
@@ -37,10 +38,23 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
     sealed class Target
     {
         public required string Table { get; init; }
-        public RowMap? Map { get; set; }
-        public ITableWriter<object?[]>? Writer { get; set; }
+        public ISink? Sink { get; set; }
         public long Rows { get; set; }
         public bool Skipped { get; set; }
+    }
+
+    /// <summary>One table's writer, with the way a pipeline object becomes its row.</summary>
+    interface ISink : IAsyncDisposable
+    {
+        ValueTask AddAsync(object input, CancellationToken cancellation);
+        Task<WriteResult> CompleteAsync(CancellationToken cancellation);
+    }
+
+    sealed class Sink<TRow>(ITableWriter<TRow> writer, Func<object, TRow> row) : ISink
+    {
+        public ValueTask AddAsync(object input, CancellationToken cancellation) => writer.AddAsync(row(input), cancellation);
+        public Task<WriteResult> CompleteAsync(CancellationToken cancellation) => writer.CompleteAsync(cancellation);
+        public ValueTask DisposeAsync() => writer.DisposeAsync();
     }
 
     readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
@@ -62,16 +76,15 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
         if (_whatIf) return;
         try
         {
-            target.Map ??= CreateMap(target, InputObject);
-            target.Writer ??= Store.OpenWriter(target.Table, target.Map.Columns,
-                new WriteOptions { BatchSize = BatchSize, ProgressId = 1 + _targets.Count }, Queue);
-            RunInline(ct => target.Writer.AddAsync(target.Map.Values(InputObject), ct));
+            var sink = target.Sink ??= OpenSink(target, InputObject);
+            var input = InputObject;
+            RunInline(ct => sink.AddAsync(input, ct));
         }
         catch (ClickHouseStoreException ex)
         {
             // A value that does not fit fails its row alone: the rows before it are finished first, so the table
             // holds exactly the input up to that row and a re-run after the fix adds the rest (tokens drop repeats).
-            if (ex.Failure == ClickHouseFailure.TypeMismatch && target.Writer is not null) FinishBefore(target);
+            if (ex.Failure == ClickHouseFailure.TypeMismatch && target.Sink is not null) FinishBefore(target);
             Fail(ex, target.Table);
         }
         WritePosted();
@@ -81,10 +94,10 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
     {
         foreach (var target in _targets.Values)
         {
-            if (target.Writer is null) continue;
+            if (target.Sink is not { } sink) continue;
             try
             {
-                var result = Run(ct => target.Writer.CompleteAsync(ct));
+                var result = Run(ct => sink.CompleteAsync(ct));
                 WriteWarning(target == failed
                     ? $"Wrote the {result.Rows} rows before the failing one to {result.Database}.{result.Table}; nothing after it."
                     : $"Wrote {result.Rows} rows to {result.Database}.{result.Table} before stopping.");
@@ -123,22 +136,39 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
         return target;
     }
 
-    RowMap CreateMap(Target target, PSObject sample)
+    /// <summary>
+    /// The module's own rows go to their own table through the typed writer (no boxing, the payload's UTF-8 bytes as
+    /// the transform made them); any other object, or a -ColumnMap, through a <see cref="RowMap"/>.
+    /// </summary>
+    ISink OpenSink(Target target, PSObject sample)
     {
+        var options = new WriteOptions { BatchSize = BatchSize, ProgressId = 1 + _targets.Count };
+        if (Table is null && ColumnMap is not { Count: > 0 })
+        {
+            switch (sample.BaseObject)
+            {
+                case SalesRow:
+                    return new Sink<SalesRow>(Run(Store, (store, ct) => store.OpenWriterAsync<SalesRow>(target.Table, options, Queue, ct)), o => (SalesRow)((PSObject)o).BaseObject);
+                case InventoryRow:
+                    return new Sink<InventoryRow>(Run(Store, (store, ct) => store.OpenWriterAsync<InventoryRow>(target.Table, options, Queue, ct)), o => (InventoryRow)((PSObject)o).BaseObject);
+            }
+        }
         var columns = Run(Store, (store, ct) => store.DescribeTableAsync(target.Table, ct));
         if (columns.Count == 0)
             throw new ClickHouseStoreException(ClickHouseFailure.TableMissing,
                 $"Table {Store.Database}.{target.Table} does not exist on {Store.Endpoint} (or user cannot see it). Run Initialize-QTicketsClickHouse " +
                 "as an administrator to create the schema, or check -Table and CLICKHOUSE_DB.", table: target.Table);
+        RowMap map;
         try
         {
-            return RowMap.Create(target.Table, columns, sample, ColumnMap);
+            map = RowMap.Create(target.Table, columns, sample, ColumnMap);
         }
         catch (ArgumentException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "QTickets.ClickHouse.ColumnMapInvalid", ErrorCategory.InvalidArgument, ColumnMap));
             throw; // unreachable
         }
+        return new Sink<object?[]>(Store.OpenWriter(target.Table, map.Columns, options, Queue), map.Values);
     }
 
     protected override void EndProcessing()
@@ -154,10 +184,10 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
                 if (PassThru) WriteObject(new WriteResult { Table = target.Table, Rows = target.Rows, Batches = batches, Elapsed = _clock.Elapsed, WhatIf = true });
                 continue;
             }
-            if (target.Writer is null) continue;
+            if (target.Sink is not { } sink) continue;
             try
             {
-                var result = Run(ct => target.Writer.CompleteAsync(ct));
+                var result = Run(ct => sink.CompleteAsync(ct));
                 WriteVerbose($"Wrote {result.Rows} rows to {result.Database}.{result.Table} in {result.Batches} batches, {result.Elapsed.TotalSeconds:0.###} s");
                 if (PassThru) WriteObject(result);
             }
@@ -171,8 +201,8 @@ public sealed class WriteQTicketsClickHouseCommand : ClickHouseCmdlet
     protected override void DisposeWriters()
     {
         foreach (var target in _targets.Values)
-            if (target.Writer is { } writer)
-                writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            if (target.Sink is { } sink)
+                sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _targets.Clear();
     }
 }

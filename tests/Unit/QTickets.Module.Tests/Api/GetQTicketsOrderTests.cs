@@ -177,10 +177,12 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
     }
 
     [Fact]
-    public async Task Stop_ends_a_slow_read_within_a_second()
+    public async Task Stop_ends_a_slow_read_without_waiting_for_its_answer()
     {
+        // Answers take 30 s: a Stop that waited for the request in flight would take over 28 s; the bound leaves room
+        // for a CPU-starved test machine.
         using var slow = SandboxProcess.Start("--seed", "23", "--orders", "200");
-        await slow.SetFaultsAsync("""{"latency":{"minMs":4000,"maxMs":4000}}""");
+        await slow.SetFaultsAsync("""{"latency":{"minMs":30000,"maxMs":30000}}""");
         using var ps = PowerShell.Create();
         ps.Runspace = _ps.Runspace;
         ps.AddScript($"Get-QTicketsOrder -Token '{slow.Token}' -BaseUrl '{slow.BaseUrl}' {Window}");
@@ -192,7 +194,7 @@ public sealed class GetQTicketsOrderTests(OrderSandbox sandbox) : IClassFixture<
         clock.Stop();
 
         Assert.True(running.IsCompleted);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"Stop took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Stop took {clock.Elapsed}");
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
     }
 }

@@ -241,8 +241,10 @@ public sealed class ApiClientResilienceTests
     }
 
     [Fact]
-    public async Task Cancellation_stops_a_hanging_request_within_a_second()
+    public async Task Cancellation_stops_a_hanging_request_long_before_it_would_answer()
     {
+        // The bound proves the request was cut (it would hang for 30 s) while leaving room for a CPU-starved test
+        // machine: other test classes run beside this one.
         var api = new FakeApi { Intercept = async (_, _) => { await Task.Delay(TimeSpan.FromSeconds(30)); return null; } };
         using var client = Create(FastOptions(api, speed: 1) with { AttemptTimeout = TimeSpan.FromMinutes(5) });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
@@ -250,7 +252,7 @@ public sealed class ApiClientResilienceTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAsync(client, cts.Token));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.2), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
     [Fact]

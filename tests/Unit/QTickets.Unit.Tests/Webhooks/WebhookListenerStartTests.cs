@@ -10,6 +10,7 @@ namespace QTickets.Unit.Tests.Webhooks;
 /// HttpListener's managed Start has a window between listen and its first accept in which a queued connection makes
 /// it throw and leaves its socket to end the process on the next connection. The receiver must come up every time.
 /// </summary>
+[Collection(SocketStorm.Name)]
 public sealed class WebhookListenerStartTests
 {
     sealed class Answer : IWebhookHandler
@@ -139,4 +140,14 @@ public sealed class WebhookListenerStartTests
         public void Warning(string message) { lock (warnings) warnings.Add(message); }
         public void Progress(ProgressUpdate update) { }
     }
+}
+
+/// <summary>
+/// The connection storms above keep eight threads busy on a machine of two cores: they run alone, so the timing of
+/// the tests beside them (a request cancelled, a read stopped) is not theirs to bear.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SocketStorm
+{
+    public const string Name = "Socket storms";
 }
