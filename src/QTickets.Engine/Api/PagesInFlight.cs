@@ -22,7 +22,7 @@ internal readonly record struct PagesInFlightChange(int From, int To, string Rea
 {
     public override string ToString() => Pace is double pace
         ? string.Create(CultureInfo.InvariantCulture,
-            $"Pages in flight {From} -> {To}, at most {pace:0.0#} requests a second: {Reason}.")
+            $"Pages in flight {(From == To ? $"{To}" : $"{From} -> {To}")}, at most {pace:0.0#} requests a second: {Reason}.")
         : $"Pages in flight {From} -> {To}: {Reason}.";
 }
 

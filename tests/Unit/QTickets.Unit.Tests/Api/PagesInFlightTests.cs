@@ -72,7 +72,8 @@ public sealed class PagesInFlightTests(ITestOutputHelper output)
 
         var later = p.Record(p.Sent(), AttemptSignal.Throttled, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(4.8));
         Assert.Equal(4.4 * PagesInFlight.PaceCut, later!.Value.Pace!.Value, 6);
-        Assert.StartsWith("HTTP 429 (too many requests) at 4.4 requests a second", later.Value.Reason);
+        Assert.Equal("Pages in flight 3 -> 2, at most 3.52 requests a second: HTTP 429 (too many requests) at 4.4 requests a second.", later.Value.ToString());
+        Assert.Equal("Pages in flight 2, at most 2.82 requests a second: HTTP 429.", new PagesInFlightChange(2, 2, "HTTP 429", 2.816).ToString());
         var r = p.Report();
         Assert.Equal((5L, 2L, 3.52, 3.52), (r.Throttled, r.Cuts, r.Pace, r.PaceMin));
         Assert.EndsWith("5 x 429, paced at 3.52 requests/s, lowest 3.52)", r.ToString());
