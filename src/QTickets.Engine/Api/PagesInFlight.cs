@@ -71,8 +71,9 @@ internal readonly record struct PagesInFlightChange(int From, int To, string Rea
 /// outside the reader), and every request the reader did not schedule (a retry beyond that, another endpoint's)
 /// takes a slot when it is sent: the API's bucket counts every request.</item>
 /// <item>While paced, the pages in flight are at most what the pace needs, pace × latency, plus one (so the pace,
-/// not the pages, sets the rate), and never below what one page at a time asks: a 429 even then (a limit below one
-/// page per latency, or 429s by chance) is met by the transport's retries, as with one page at a time.</item>
+/// not the pages, sets the rate). The pace never goes below half a page in flight (<see cref="Floor"/>): 429s even
+/// there (a limit below that, or 429s by chance, which every pace would draw) are met by the transport's retries, as
+/// with one page at a time, and do not slow the read down to nothing.</item>
 /// </list>
 /// A pinned limit (-Parallelism N) never moves and is not paced; its answers are still counted for the report.
 /// </summary>
