@@ -29,8 +29,31 @@ internal sealed class OrderReader
 {
     [ThreadStatic] static OrderReader? t_reader;
 
-    public static Order Read(ReadOnlySpan<byte> json, bool includePersonalData) =>
-        (t_reader ??= new OrderReader()).ReadOrder(json, includePersonalData);
+    /// <summary>One order alone: its JSON is all of <paramref name="json"/> (saved by hand: comments and trailing commas allowed).</summary>
+    /// <exception cref="JsonException">The JSON is not valid, not an object, or a basket in it is not one.</exception>
+    public static Order Read(ReadOnlySpan<byte> json, bool includePersonalData)
+    {
+        var r = new Utf8JsonReader(json, s_options);
+        r.Read();
+        try
+        {
+            return Read(json, ref r, includePersonalData);
+        }
+        catch (OrderShapeException ex)
+        {
+            throw new JsonException(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The order at the reader's token, the reader left on the order's last token: an element of a page read by the
+    /// same reader (<see cref="OrderPageReader"/>), so a page is tokenized once. <paramref name="json"/> is everything
+    /// the reader reads (positions in the payload's notes are the reader's).
+    /// </summary>
+    /// <exception cref="OrderShapeException">The order is not an object, or a basket in it is not one.</exception>
+    /// <exception cref="JsonException">The JSON is not valid (the reader's own).</exception>
+    public static Order Read(ReadOnlySpan<byte> json, ref Utf8JsonReader r, bool includePersonalData) =>
+        (t_reader ??= new OrderReader()).ReadOrder(json, ref r, includePersonalData);
 
     // The order's keys; those that can carry a problem come first, in the order their problems are listed.
     enum OrderKey { Id, Payed, PayedAt, EventId, Price, OriginalPrice, ReservedTo, CreatedAt, UpdatedAt, DeletedAt,
@@ -44,7 +67,7 @@ internal sealed class OrderReader
 
     const int BasketProblemSlots = (int)BasketKey.RefundedAmount + 1;
 
-    static readonly Utf8KeyTable<OrderKey> s_orderKeys = new(new Dictionary<string, OrderKey>
+    static readonly Dictionary<string, OrderKey> s_orderKeys = new()
     {
         ["id"] = OrderKey.Id, ["payed"] = OrderKey.Payed, ["payed_at"] = OrderKey.PayedAt, ["event_id"] = OrderKey.EventId,
         ["price"] = OrderKey.Price, ["original_price"] = OrderKey.OriginalPrice, ["reserved_to"] = OrderKey.ReservedTo,
@@ -53,9 +76,9 @@ internal sealed class OrderReader
         ["discount_id"] = OrderKey.DiscountId, ["promo_code_id"] = OrderKey.PromoCodeId, ["reserved"] = OrderKey.Reserved,
         ["utm"] = OrderKey.Utm, ["client"] = OrderKey.Client, ["baskets"] = OrderKey.Baskets,
         ["payment_card_number"] = OrderKey.PaymentCardNumber,
-    });
+    };
 
-    static readonly Utf8KeyTable<BasketKey> s_basketKeys = new(new Dictionary<string, BasketKey>
+    static readonly Dictionary<string, BasketKey> s_basketKeys = new()
     {
         ["id"] = BasketKey.Id, ["show_id"] = BasketKey.ShowId, ["original_price"] = BasketKey.OriginalPrice,
         ["discount_value"] = BasketKey.DiscountValue, ["price"] = BasketKey.Price, ["ticket_amount"] = BasketKey.TicketAmount,
@@ -65,7 +88,23 @@ internal sealed class OrderReader
         ["seat_name"] = BasketKey.SeatName, ["client_email"] = BasketKey.ClientEmail, ["client_phone"] = BasketKey.ClientPhone,
         ["client_name"] = BasketKey.ClientName, ["client_surname"] = BasketKey.ClientSurname,
         ["client_middlename"] = BasketKey.ClientMiddlename,
-    });
+    };
+
+    /// <summary>The payload's shape of a basket: what <see cref="ReadBasket"/> is given when baskets are kept.</summary>
+    static readonly PersonalData.Shape s_basketShape = PersonalData.PayloadKeys.Keys["baskets"];
+
+    /// <summary>
+    /// Every key an order (a basket) is read or kept for, with both answers, so that a key costs one lookup: its
+    /// field (-1: none) and its shape in the payload (null: not kept).
+    /// </summary>
+    static readonly Utf8KeyTable<(int Field, PersonalData.Shape? Kept)> s_orderMembers = Members(s_orderKeys, PersonalData.PayloadKeys);
+    static readonly Utf8KeyTable<(int Field, PersonalData.Shape? Kept)> s_basketMembers = Members(s_basketKeys, s_basketShape);
+
+    static Utf8KeyTable<(int, PersonalData.Shape?)> Members<TField>(Dictionary<string, TField> fields, PersonalData.Shape kept)
+        where TField : struct, Enum =>
+        new(fields.Keys.Union(kept.Keys.Keys).Select(key => KeyValuePair.Create(key,
+            (fields.TryGetValue(key, out var field) ? Convert.ToInt32(field, CultureInfo.InvariantCulture) : -1,
+             kept.Keys.TryGetValue(key, out var shape) ? shape : null))));
 
     static readonly string[] s_utmKeys = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"];
     static readonly Utf8KeyTable<int> s_utmIndex = new(s_utmKeys.Select((k, i) => KeyValuePair.Create(k, i)));
@@ -74,6 +113,10 @@ internal sealed class OrderReader
     static readonly JsonReaderOptions s_options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     readonly ArrayBufferWriter<byte> _payload = new(16 * 1024);
+    /// <summary>The run of members kept as served, not yet copied: from the first one's name to the last one's value; -1: none.</summary>
+    int _runStart = -1, _runEnd;
+    /// <summary>The run's strings with letters, by where they are served (quotes included), noted when the run is copied.</summary>
+    readonly List<(int Start, int End)> _runTexts = new();
     readonly PayloadWriter _writer;
     readonly ArrayBufferWriter<byte> _renamed = new(16 * 1024);
     readonly Utf8JsonWriter _textWriter;
@@ -86,6 +129,16 @@ internal sealed class OrderReader
     /// at <c>Source</c>, written as they were).
     /// </summary>
     readonly List<(int Start, int End, int Source, int Length, string? Text)> _maskedTexts = new();
+    /// <summary>
+    /// This order's strings that came escaped, unescaped as UTF-8 (PHP escapes every non-ASCII character and every
+    /// slash, so every Cyrillic text does): looked at and written as bytes, like the served ones, without a string.
+    /// A source below 0 (<see cref="Served"/>) is the complement of an offset in here.
+    /// </summary>
+    byte[] _text = new byte[4096];
+    int _textUsed;
+    (long At, int Source, int Length) _lastUnescaped;
+    /// <summary>Where the last timestamp the model read in the served form was: kept, it is known to go as served.</summary>
+    long _servedTimeAt;
     char[] _chars = new char[256];
     readonly Utf8StringCache _repeated = new();
     /// <summary>Name values (strings only) in the order names are masked: buyer's name, surname, middle name, then each holder's.</summary>
@@ -105,13 +158,18 @@ internal sealed class OrderReader
         _textWriter = new Utf8JsonWriter(_renamed, PersonalData.PayloadWriting);
     }
 
-    Order ReadOrder(ReadOnlySpan<byte> json, bool includePersonalData)
+    Order ReadOrder(ReadOnlySpan<byte> json, ref Utf8JsonReader r, bool includePersonalData)
     {
+        if (r.TokenType != JsonTokenType.StartObject)
+            throw new OrderShapeException($"an order is {Kind(r.TokenType)}, not an object");
         _personal = includePersonalData;
         Array.Clear(_orderProblems);
         _orderProblems[(int)OrderKey.Id] = Missing("id");
         _orderProblems[(int)OrderKey.Payed] = Missing("payed");
         _maskedTexts.Clear();
+        _textUsed = 0;
+        _lastUnescaped = (-1, 0, 0);
+        _servedTimeAt = -1;
         Array.Clear(_buyerNames);
         _holderNames.Clear();
         _ticketProblems.Clear();
@@ -119,33 +177,32 @@ internal sealed class OrderReader
         _utmIsObject = _clientIsObject = _detailsIsObject = false;
         _clientEmail = _clientPhone = _cardNumber = _buyerName = _buyerMiddlename = _buyerSurname = null;
         _writer.Reset();
+        _runStart = -1;
+        _runTexts.Clear();
 
-        var r = new Utf8JsonReader(json, s_options);
-        if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
-            throw new JsonException($"an order is {Kind(r.TokenType)}, not an object");
         var order = new Order();
         _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
+            var at = (int)r.TokenStartIndex;
             var name = Name(ref r);
-            var known = s_orderKeys.TryGet(name, out var key);
-            var kept = PersonalData.PayloadKeys.TryGet(name, out var shape) ? shape : null;
-            if (kept is not null) _writer.WritePropertyName(name);
+            var known = s_orderMembers.TryGet(name, out var member) && member.Field >= 0;
+            var key = (OrderKey)member.Field;
+            var kept = member.Kept;
             r.Read();
             if (known)
             {
                 switch (key)
                 {
-                    case OrderKey.Client: ReadClient(ref r, kept); continue;
-                    case OrderKey.Utm: ReadUtm(ref r, kept); continue;
-                    case OrderKey.Baskets: ReadBaskets(ref r, kept, includePersonalData); continue;
+                    case OrderKey.Client: ReadClient(json, ref r, Named(json, kept, name)); continue;
+                    case OrderKey.Utm: ReadUtm(json, ref r, Named(json, kept, name)); continue;
+                    case OrderKey.Baskets: ReadBaskets(json, ref r, Named(json, kept, name), includePersonalData); continue;
                     default: ReadOrderValue(ref r, key, order); break;
                 }
             }
-            if (kept is not null) WriteValue(ref r, kept);
-            else r.Skip();
+            Member(json, ref r, at, name, kept);
         }
-        _writer.WriteEndObject();
+        EndObject(json);
 
         _names.Clear();
         foreach (var value in _buyerNames) AddName(json, value);
@@ -177,28 +234,54 @@ internal sealed class OrderReader
     string Tag(int index) => _names.Mask(PersonalData.MaskText((_utm[index] ?? "").Trim()));
 
     /// <summary>
-    /// A name value (a string as served) where the reader saw it: its served bytes, or its text when it came escaped;
-    /// names are only looked at as chars, and are strings only in the rare order whose texts quote one.
+    /// A name value (a string) where the reader saw it (<see cref="Served"/>); names are only looked at as chars, and
+    /// are strings only in the rare order whose texts quote one.
     /// </summary>
-    readonly record struct NameValue(int Source, int Length, string? Text)
+    readonly record struct NameValue(int Source, int Length);
+
+    NameValue NameOf(ref Utf8JsonReader r)
     {
-        public static NameValue Of(ref Utf8JsonReader r) =>
-            r.TokenType != JsonTokenType.String ? default
-            : r.ValueIsEscaped ? new NameValue(0, 0, r.GetString())
-            : new NameValue((int)r.TokenStartIndex + 1, r.ValueSpan.Length, null);
+        if (r.TokenType != JsonTokenType.String) return default;
+        var length = Unescaped(ref r, out var source).Length;
+        return new NameValue(source, length);
     }
 
     void AddName(ReadOnlySpan<byte> json, NameValue value)
     {
-        if (value.Text is not null)
-        {
-            _names.Add(value.Text);
-            return;
-        }
         if (value.Length == 0) return;
         if (_chars.Length < value.Length) _chars = new char[value.Length];
-        _names.Add(_chars.AsSpan(0, Encoding.UTF8.GetChars(json.Slice(value.Source, value.Length), _chars)));
+        _names.Add(_chars.AsSpan(0, Encoding.UTF8.GetChars(Served(json, value.Source, value.Length), _chars)));
     }
+
+    /// <summary>
+    /// The string at the reader, unescaped: its served bytes, or (escaped) a copy in <see cref="_text"/>; where it is, for
+    /// <see cref="Served"/>.
+    /// </summary>
+    ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader r, out int source)
+    {
+        if (!r.ValueIsEscaped)
+        {
+            source = (int)r.TokenStartIndex + 1;
+            return r.ValueSpan;
+        }
+        // A value read for the model and then kept (seat names) is unescaped once.
+        if (_lastUnescaped.At == r.TokenStartIndex && _lastUnescaped.Source < 0)
+        {
+            source = _lastUnescaped.Source;
+            return _text.AsSpan(~source, _lastUnescaped.Length);
+        }
+        // Unescaped, a string is never longer than served.
+        if (_text.Length - _textUsed < r.ValueSpan.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textUsed + r.ValueSpan.Length));
+        var length = r.CopyString(_text.AsSpan(_textUsed));
+        source = ~_textUsed;
+        _textUsed += length;
+        _lastUnescaped = (r.TokenStartIndex, source, length);
+        return _text.AsSpan(~source, length);
+    }
+
+    /// <summary>A string noted by <see cref="Unescaped"/>: in the served bytes (source from 0), or in <see cref="_text"/>.</summary>
+    ReadOnlySpan<byte> Served(ReadOnlySpan<byte> json, int source, int length) =>
+        source >= 0 ? json.Slice(source, length) : _text.AsSpan(~source, length);
 
     void ReadOrderValue(ref Utf8JsonReader r, OrderKey key, Order order)
     {
@@ -261,48 +344,50 @@ internal sealed class OrderReader
     }
 
     /// <summary>The buyer: read for the names to mask (and their contacts when asked for); never in the payload.</summary>
-    void ReadClient(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    void ReadClient(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape? kept)
     {
         _clientIsObject = _detailsIsObject = false;
         _clientEmail = _clientPhone = _buyerName = _buyerMiddlename = _buyerSurname = null;
         Array.Clear(_buyerNames);
         if (r.TokenType != JsonTokenType.StartObject)
         {
-            WriteOrSkip(ref r, kept);
+            WriteOrSkip(json, ref r, kept);
             return;
         }
         _clientIsObject = true;
         if (kept is not null) _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
+            var at = (int)r.TokenStartIndex;
             var name = Name(ref r);
-            var child = Named(kept, name);
+            var child = Child(kept, name);
             var isEmail = name.SequenceEqual("email"u8);
             var isDetails = !isEmail && name.SequenceEqual("details"u8);
             r.Read();
             if (isEmail && _personal) _clientEmail = Text(ref r);
-            if (isDetails) ReadDetails(ref r, child);
-            else WriteOrSkip(ref r, child);
+            if (isDetails) ReadDetails(json, ref r, Named(json, child, name));
+            else Member(json, ref r, at, name, child);
         }
-        if (kept is not null) _writer.WriteEndObject();
+        if (kept is not null) EndObject(json);
     }
 
-    void ReadDetails(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    void ReadDetails(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape? kept)
     {
         _detailsIsObject = false;
         _clientPhone = _buyerName = _buyerMiddlename = _buyerSurname = null;
         Array.Clear(_buyerNames);
         if (r.TokenType != JsonTokenType.StartObject)
         {
-            WriteOrSkip(ref r, kept);
+            WriteOrSkip(json, ref r, kept);
             return;
         }
         _detailsIsObject = true;
         if (kept is not null) _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
+            var at = (int)r.TokenStartIndex;
             var name = Name(ref r);
-            var child = Named(kept, name);
+            var child = Child(kept, name);
             var which = name.SequenceEqual("name"u8) ? 0 : name.SequenceEqual("surname"u8) ? 1 : name.SequenceEqual("middlename"u8) ? 2
                 : name.SequenceEqual("phone"u8) ? 3 : -1;
             r.Read();
@@ -316,57 +401,58 @@ internal sealed class OrderReader
                     case 1: _buyerSurname = text; break;
                     default: _buyerMiddlename = text; break;
                 }
-                _buyerNames[which] = NameValue.Of(ref r);
+                _buyerNames[which] = NameOf(ref r);
             }
-            WriteOrSkip(ref r, child);
+            Member(json, ref r, at, name, child);
         }
-        if (kept is not null) _writer.WriteEndObject();
+        if (kept is not null) EndObject(json);
     }
 
-    void ReadUtm(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    void ReadUtm(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape? kept)
     {
         // `[]` when the order has no tags (PHP's empty array); an object otherwise.
         _utmIsObject = r.TokenType == JsonTokenType.StartObject;
         Array.Clear(_utm);
         if (!_utmIsObject)
         {
-            WriteOrSkip(ref r, kept);
+            WriteOrSkip(json, ref r, kept);
             return;
         }
         if (kept is not null) _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
+            var at = (int)r.TokenStartIndex;
             var name = Name(ref r);
-            var child = Named(kept, name);
+            var child = Child(kept, name);
             var tag = s_utmIndex.TryGet(name, out var index) ? index : -1;
             r.Read();
             if (tag >= 0) _utm[tag] = Text(ref r);
-            WriteOrSkip(ref r, child);
+            Member(json, ref r, at, name, child);
         }
-        if (kept is not null) _writer.WriteEndObject();
+        if (kept is not null) EndObject(json);
     }
 
-    void ReadBaskets(ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
+    void ReadBaskets(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
     {
         _baskets = [];
         _ticketProblems.Clear();
         _holderNames.Clear();
         if (r.TokenType != JsonTokenType.StartArray)
         {
-            WriteOrSkip(ref r, kept);
+            WriteOrSkip(json, ref r, kept);
             return;
         }
         if (kept is not null) _writer.WriteStartArray();
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
             if (r.TokenType != JsonTokenType.StartObject)
-                throw new JsonException($"a basket is {Kind(r.TokenType)}, not an object");
-            _baskets.Add(ReadBasket(ref r, kept, includePersonalData));
+                throw new OrderShapeException($"a basket is {Kind(r.TokenType)}, not an object");
+            _baskets.Add(ReadBasket(json, ref r, kept, includePersonalData));
         }
         if (kept is not null) _writer.WriteEndArray();
     }
 
-    Basket ReadBasket(ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
+    Basket ReadBasket(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape? kept, bool includePersonalData)
     {
         var problems = _basketProblems;
         Array.Clear(problems);
@@ -380,9 +466,12 @@ internal sealed class OrderReader
         if (kept is not null) _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
+            var at = (int)r.TokenStartIndex;
             var key = Name(ref r);
-            var known = s_basketKeys.TryGet(key, out var field);
-            var child = Named(kept, key);
+            // Baskets are kept with their shape or not at all.
+            var known = s_basketMembers.TryGet(key, out var member) && member.Field >= 0;
+            var field = (BasketKey)member.Field;
+            var child = kept is null ? null : member.Kept;
             r.Read();
             if (known)
             {
@@ -427,21 +516,21 @@ internal sealed class OrderReader
                     case BasketKey.ClientPhone: phone = includePersonalData ? Text(ref r) : null; break;
                     case BasketKey.ClientName:
                         name = includePersonalData ? Text(ref r) : null;
-                        nameValue = NameValue.Of(ref r);
+                        nameValue = NameOf(ref r);
                         break;
                     case BasketKey.ClientSurname:
                         surname = includePersonalData ? Text(ref r) : null;
-                        surnameValue = NameValue.Of(ref r);
+                        surnameValue = NameOf(ref r);
                         break;
                     case BasketKey.ClientMiddlename:
                         middlename = includePersonalData ? Text(ref r) : null;
-                        middlenameValue = NameValue.Of(ref r);
+                        middlenameValue = NameOf(ref r);
                         break;
                 }
             }
-            WriteOrSkip(ref r, child);
+            Member(json, ref r, at, key, child);
         }
-        if (kept is not null) _writer.WriteEndObject();
+        if (kept is not null) EndObject(json);
 
         // Each problem names the basket, so the order's rejection says which ticket carried the bad value.
         string Which() => basket.Id > 0 ? $"basket {basket.Id.ToString(CultureInfo.InvariantCulture)}" : "a basket";
@@ -464,18 +553,112 @@ internal sealed class OrderReader
 
     // ---------------------------------------------------------------- the payload
 
-    /// <summary>The shape under a key of a kept object, its name written; null when the key is not kept.</summary>
-    PersonalData.Shape? Named(PersonalData.Shape? kept, ReadOnlySpan<byte> name)
+    /// <summary>The shape under a key of a kept object; null when the key is not kept.</summary>
+    static PersonalData.Shape? Child(PersonalData.Shape? kept, ReadOnlySpan<byte> name) =>
+        kept is not null && kept.TryGet(name, out var child) ? child : null;
+
+    /// <summary>The shape under a kept key, its name written (the value follows); null when the key is not kept.</summary>
+    PersonalData.Shape? Named(ReadOnlySpan<byte> json, PersonalData.Shape? kept, ReadOnlySpan<byte> name)
     {
-        if (kept is null || !kept.TryGet(name, out var child)) return null;
+        if (kept is null) return null;
+        Flush(json);
         _writer.WritePropertyName(name);
-        return child;
+        return kept;
+    }
+
+    /// <summary>
+    /// A member of an object being written, the reader on its value: not kept, skipped; kept and as it would be written
+    /// (<see cref="AsServed"/>), its served bytes joined to the run of such members before it, copied in one go when the
+    /// run ends; anything else written token by token. An order is mostly such members, and copying them costs a
+    /// fraction of writing each.
+    /// </summary>
+    void Member(ReadOnlySpan<byte> json, ref Utf8JsonReader r, int nameStart, scoped ReadOnlySpan<byte> name, PersonalData.Shape? kept)
+    {
+        if (kept is null)
+        {
+            r.Skip();
+            return;
+        }
+        // Compact as served (no white space around the colon, an unescaped name): the served bytes are the written ones.
+        if (r.TokenStartIndex == nameStart + name.Length + 3 && AsServed(ref r, out var noted))
+        {
+            // A run goes on only over the comma that separates two members.
+            if (_runStart >= 0 && nameStart != _runEnd + 1) Flush(json);
+            if (_runStart < 0) _runStart = nameStart;
+            _runEnd = (int)r.BytesConsumed;
+            if (noted) _runTexts.Add(((int)r.TokenStartIndex, _runEnd));
+            return;
+        }
+        Flush(json);
+        _writer.WritePropertyName(name);
+        WriteValue(json, ref r, kept);
+    }
+
+    /// <summary>
+    /// A value the payload keeps exactly as served, the reader left on its last token: a number, true, false, null, an
+    /// empty list or object, or a string served unescaped that
+    /// <see cref="WriteText"/> would write as it came (a timestamp in the served form, or printable ASCII without an
+    /// e-mail or a phone number, which <see cref="PersonalData.PayloadWriting"/>'s encoder leaves as it is).
+    /// </summary>
+    /// <param name="noted">It has letters: a name found later may be in it (<see cref="_maskedTexts"/>).</param>
+    bool AsServed(ref Utf8JsonReader r, out bool noted)
+    {
+        noted = false;
+        switch (r.TokenType)
+        {
+            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
+                return true;
+            case JsonTokenType.StartArray or JsonTokenType.StartObject:
+            {
+                // PHP's empty lists (refunds, services, related baskets): written [] or {} whatever the shape.
+                var next = r;
+                if (!next.Read() || next.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject) ||
+                    next.TokenStartIndex != r.TokenStartIndex + 1)
+                    return false;
+                r = next;
+                return true;
+            }
+            case not JsonTokenType.String:
+                return false;
+        }
+        if (r.ValueIsEscaped) return false;
+        var raw = r.ValueSpan;
+        if (r.TokenStartIndex == _servedTimeAt || QTicketsJson.IsServedForm(raw)) return true;
+        // One pass for what NoPatternIn, MayHoldName and the encoder each look for. Unescaped, a string holds no '"'
+        // or '\', and the reader refuses control characters in it.
+        var digits = 0;
+        var plus = false;
+        foreach (var b in raw)
+        {
+            if ((uint)(b - '0') <= 9) digits++;
+            else if ((uint)((b | 0x20) - 'a') <= 'z' - 'a') noted = true;
+            else if (b >= 0x7F || b == '@') return false;
+            else if (b == '+') plus = true;
+        }
+        return digits < 9 || (digits == 9 && !plus);
+    }
+
+    /// <summary>The run of members kept as served, copied into the payload, and its noted texts where the copy put them.</summary>
+    void Flush(ReadOnlySpan<byte> json)
+    {
+        if (_runStart < 0) return;
+        var shift = _writer.WriteMembers(json[_runStart.._runEnd]) - _runStart;
+        foreach (var (start, end) in _runTexts)
+            _maskedTexts.Add((start + shift, end + shift, start + 1, end - start - 2, null));
+        _runTexts.Clear();
+        _runStart = -1;
+    }
+
+    void EndObject(ReadOnlySpan<byte> json)
+    {
+        Flush(json);
+        _writer.WriteEndObject();
     }
 
     /// <summary>The value under a kept key written with its shape (the key is written already); under any other skipped.</summary>
-    void WriteOrSkip(ref Utf8JsonReader r, PersonalData.Shape? kept)
+    void WriteOrSkip(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape? kept)
     {
-        if (kept is not null) WriteValue(ref r, kept);
+        if (kept is not null) WriteValue(json, ref r, kept);
         else r.Skip();
     }
 
@@ -483,7 +666,7 @@ internal sealed class OrderReader
     /// Which keys an object keeps is its shape's; an array applies its shape to every item; a scalar is kept, a string
     /// masked (<see cref="PersonalData.MaskText"/>).
     /// </summary>
-    void WriteValue(ref Utf8JsonReader r, PersonalData.Shape shape)
+    void WriteValue(ReadOnlySpan<byte> json, ref Utf8JsonReader r, PersonalData.Shape shape)
     {
         switch (r.TokenType)
         {
@@ -491,15 +674,17 @@ internal sealed class OrderReader
                 _writer.WriteStartObject();
                 while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                 {
-                    var child = Named(shape, Name(ref r));
+                    var at = (int)r.TokenStartIndex;
+                    var name = Name(ref r);
+                    var child = Child(shape, name);
                     r.Read();
-                    WriteOrSkip(ref r, child);
+                    Member(json, ref r, at, name, child);
                 }
-                _writer.WriteEndObject();
+                EndObject(json);
                 break;
             case JsonTokenType.StartArray:
                 _writer.WriteStartArray();
-                while (r.Read() && r.TokenType != JsonTokenType.EndArray) WriteValue(ref r, shape);
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray) WriteValue(json, ref r, shape);
                 _writer.WriteEndArray();
                 break;
             case JsonTokenType.String:
@@ -521,11 +706,17 @@ internal sealed class OrderReader
     /// </summary>
     void WriteText(ref Utf8JsonReader r)
     {
-        var raw = r.ValueSpan;
-        if (!r.ValueIsEscaped && (QTicketsJson.TryServedForm(raw, out _) || PersonalData.NoPatternIn(raw)))
+        var raw = Unescaped(ref r, out var source);
+        if (QTicketsJson.IsServedForm(raw))
+        {
+            // Digits and one letter: no name (two letters or more) can be in it.
+            _writer.WriteStringValue(raw);
+            return;
+        }
+        if (PersonalData.NoPatternIn(raw))
         {
             var at = _writer.WriteStringValue(raw);
-            if (PersonalData.MayHoldName(raw)) _maskedTexts.Add((at, _writer.Position, (int)r.TokenStartIndex + 1, raw.Length, null));
+            if (PersonalData.MayHoldName(raw)) _maskedTexts.Add((at, _writer.Position, source, raw.Length, null));
             return;
         }
         var text = PersonalData.MaskText(r.GetString()!);
@@ -546,7 +737,7 @@ internal sealed class OrderReader
             if (text is null)
             {
                 // The served bytes are looked at as chars without a string: most texts hold no name.
-                var served = json.Slice(source, length);
+                var served = Served(json, source, length);
                 if (_chars.Length < length) _chars = new char[length];
                 var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(served, _chars));
                 if (!_names.AnyIn(chars)) continue;
@@ -651,13 +842,14 @@ internal sealed class OrderReader
     }
 
     /// <summary>A timestamp: the served form read from the bytes, any other ISO-8601 form with an offset; not a string: none.</summary>
-    static string? Time(ref Utf8JsonReader r, string name, out DateTimeOffset? value)
+    string? Time(ref Utf8JsonReader r, string name, out DateTimeOffset? value)
     {
         value = null;
         if (r.TokenType != JsonTokenType.String) return null;
         if (!r.ValueIsEscaped && QTicketsJson.TryServedForm(r.ValueSpan, out var served))
         {
             value = served;
+            _servedTimeAt = r.TokenStartIndex;
             return null;
         }
         var text = r.GetString();
@@ -687,9 +879,9 @@ internal sealed class OrderReader
         _ => null,
     };
 
-    /// <summary><see cref="Text"/> of a value that repeats across orders: a string of served, unescaped bytes comes from the cache.</summary>
+    /// <summary><see cref="Text"/> of a value that repeats across orders: a string comes from the cache by its unescaped bytes.</summary>
     string? RepeatedText(ref Utf8JsonReader r) =>
-        r.TokenType == JsonTokenType.String && !r.ValueIsEscaped ? _repeated.Get(r.ValueSpan) : Text(ref r);
+        r.TokenType == JsonTokenType.String ? _repeated.Get(Unescaped(ref r, out _)) : Text(ref r);
 
     static long? Int64(ref Utf8JsonReader r)
     {

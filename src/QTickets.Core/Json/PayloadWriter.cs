@@ -69,6 +69,18 @@ internal sealed class PayloadWriter
         return start;
     }
 
+    /// <summary>
+    /// Members of the open object as served and as this writer would write them, e.g. <c>"id":1,"payed":true</c>: copied,
+    /// with the comma before them when the object holds members already; returns where the copy starts.
+    /// </summary>
+    public int WriteMembers(ReadOnlySpan<byte> served)
+    {
+        Separate();
+        var start = Position;
+        Bytes(served);
+        return start;
+    }
+
     /// <summary>A number as served (the reader has checked it).</summary>
     public void WriteNumberValue(ReadOnlySpan<byte> served)
     {

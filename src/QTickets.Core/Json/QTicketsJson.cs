@@ -21,6 +21,13 @@ public static class QTicketsJson
     /// <exception cref="JsonException">The JSON is not an object, or a basket in it is not one.</exception>
     public static Order ParseOrder(ReadOnlySpan<byte> utf8, bool includePersonalData) => OrderReader.Read(utf8, includePersonalData);
 
+    /// <summary>
+    /// A page of `GET /orders` read in one pass (<see cref="OrderPageReader"/>): its envelope, and each order as
+    /// <see cref="ParseOrder(ReadOnlySpan{byte}, bool)"/> reads one, on the same reader.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes are not one complete JSON value (a cut-off body).</exception>
+    public static OrdersPage ParseOrdersPage(ReadOnlySpan<byte> utf8, bool includePersonalData) => OrderPageReader.Read(utf8, includePersonalData);
+
     /// <summary>An order that is an element of a parsed page or answer: read from the element's own UTF-8 bytes.</summary>
     public static Order ParseOrder(JsonElement e, bool includePersonalData) =>
         e.ValueKind == JsonValueKind.Object
@@ -179,17 +186,23 @@ public static class QTicketsJson
     internal static bool TryServedForm(ReadOnlySpan<byte> raw, out DateTimeOffset value)
     {
         value = default;
+        if (!IsServedForm(raw)) return false;
+        var offset = new TimeSpan(Digits(raw, 20, 2), Digits(raw, 23, 2), 0);
+        value = new DateTimeOffset(Digits(raw, 0, 4), Digits(raw, 5, 2), Digits(raw, 8, 2), Digits(raw, 11, 2), Digits(raw, 14, 2),
+            Digits(raw, 17, 2), raw[19] == '-' ? -offset : offset);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="TryServedForm"/> reads the bytes, without making the value (the payload only copies them).</summary>
+    internal static bool IsServedForm(ReadOnlySpan<byte> raw)
+    {
         if (raw.Length != 25 || raw[4] != '-' || raw[7] != '-' || raw[10] != 'T' || raw[13] != ':' || raw[16] != ':' ||
             raw[19] is not ((byte)'+' or (byte)'-') || raw[22] != ':')
             return false;
         int year = Digits(raw, 0, 4), month = Digits(raw, 5, 2), day = Digits(raw, 8, 2), hour = Digits(raw, 11, 2),
             minute = Digits(raw, 14, 2), second = Digits(raw, 17, 2), offsetHours = Digits(raw, 20, 2), offsetMinutes = Digits(raw, 23, 2);
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour is < 0 or > 23 ||
-            minute is < 0 or > 59 || second is < 0 or > 59 || offsetHours is < 0 or > 14 || offsetMinutes is < 0 or > 59)
-            return false;
-        var offset = new TimeSpan(offsetHours, offsetMinutes, 0);
-        value = new DateTimeOffset(year, month, day, hour, minute, second, raw[19] == '-' ? -offset : offset);
-        return true;
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour is >= 0 and <= 23 &&
+               minute is >= 0 and <= 59 && second is >= 0 and <= 59 && offsetHours is >= 0 and <= 14 && offsetMinutes is >= 0 and <= 59;
     }
 
     static int Digits(ReadOnlySpan<byte> raw, int at, int count)

@@ -15,14 +15,22 @@ internal sealed record ApiRequest(string Path, string? Body, int? Page = null)
 }
 
 /// <summary>
-/// What one HTTP attempt produced: the status, the body and, for a 2xx, the parsed JSON. Non-2xx answers are
-/// results rather than exceptions so the retry strategy can read Retry-After from them.
+/// Reads a whole 2xx body, held as its UTF-8 bytes, into the answer, inside the attempt: the reader's
+/// <see cref="JsonException"/> (the bytes are not JSON) makes the attempt a malformed one, which is retried.
 /// </summary>
-internal sealed class ApiAttempt(int status, byte[] body, JsonDocument? json, TimeSpan? retryAfter)
+/// <param name="items">How many items the answer holds, for the attempt's verbose line.</param>
+internal delegate TAnswer Utf8AnswerReader<out TAnswer>(ReadOnlySpan<byte> body, out int items);
+
+/// <summary>
+/// What one HTTP attempt produced: the status, the body and, for a 2xx, the answer read from it (a JsonDocument, or
+/// what a <see cref="Utf8AnswerReader{TAnswer}"/> made). Non-2xx answers are results rather than exceptions so the
+/// retry strategy can read Retry-After from them.
+/// </summary>
+internal sealed class ApiAttempt(int status, byte[] body, object? answer, TimeSpan? retryAfter)
 {
     public int Status { get; } = status;
     public byte[] Body { get; } = body;
-    public JsonDocument? Json { get; } = json;
+    public object? Answer { get; } = answer;
     /// <summary>The wait the server asked for (429/503), from either Retry-After form.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
     public bool IsSuccess => Status is >= 200 and < 300;

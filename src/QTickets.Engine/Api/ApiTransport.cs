@@ -58,9 +58,22 @@ internal sealed class ApiTransport : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>The answer's JSON (the caller disposes it). Throws Contracts exceptions on failure.</summary>
-    public async Task<JsonDocument> SendAsync(ApiRequest request, CancellationToken cancellation)
+    public async Task<JsonDocument> SendAsync(ApiRequest request, CancellationToken cancellation) =>
+        (JsonDocument)await SendAsync(new RequestState(this, request, null, cancellation)).ConfigureAwait(false);
+
+    /// <summary>
+    /// The answer as <paramref name="read"/> makes it from the body's bytes, for an answer read in one pass without a
+    /// JsonDocument (orders pages). Throws Contracts exceptions on failure, and whatever <paramref name="read"/> throws
+    /// other than a <see cref="JsonException"/>.
+    /// </summary>
+    public async Task<TAnswer> SendAsync<TAnswer>(ApiRequest request, Utf8AnswerReader<TAnswer> read, CancellationToken cancellation)
+        where TAnswer : class =>
+        (TAnswer)await SendAsync(new RequestState(this, request, read, cancellation)).ConfigureAwait(false);
+
+    async Task<object> SendAsync(RequestState state)
     {
-        var state = new RequestState(this, request, cancellation);
+        var request = state.Request;
+        var cancellation = state.Cancellation;
         ApiAttempt answer;
         try
         {
@@ -104,7 +117,7 @@ internal sealed class ApiTransport : IDisposable
                 request.Describe, state.LastStatus, state.LastExcerpt, state.Attempts, timedOut: false, circuitOpen: false, ex);
         }
 
-        if (answer.IsSuccess) return answer.Json!;
+        if (answer.IsSuccess) return answer.Answer!;
         throw Failure(request, answer, state.Attempts);
     }
 
@@ -171,28 +184,41 @@ internal sealed class ApiTransport : IDisposable
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             var retryAfter = RetryAfter.From(response.Headers, _options.TimeProvider.GetUtcNow());
-            JsonDocument? json = null;
+            object? answer = null;
+            var items = 0;
             byte[] body;
             if (status is >= 200 and < 300)
             {
-                // Parsed from the stream: JsonDocument reads into pooled buffers and gives them back on Dispose. A
-                // byte[] per page (~1 MB for 200 orders, plus the copies of a growing buffer) was large-object-heap
-                // garbage that made a 1M-order run's peak memory wander by tens of MB.
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-                var recorded = new PrefixRecordingStream(stream, ExcerptLength * 4);
-                try
+                if (state.Read is { } read)
                 {
-                    json = await JsonDocument.ParseAsync(recorded, default, cancellation).ConfigureAwait(false);
+                    using var whole = await PooledBody.ReadAsync(stream, response.Content.Headers.ContentLength, cancellation).ConfigureAwait(false);
+                    try
+                    {
+                        answer = read(whole.Span, out items);
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw Malformed(new MalformedBodyException(status, whole.Prefix(ExcerptLength * 4), whole.Length, ex));
+                    }
                 }
-                catch (JsonException ex)
+                else
                 {
-                    var malformed = new MalformedBodyException(status, recorded.Prefix, recorded.BytesRead, ex);
-                    state.Record(status, Excerpt(recorded.Prefix), $"HTTP {status} with {malformed.Message}");
-                    Verbose(request, attemptNote, $"{status}, {malformed.Message}", started);
-                    Signal(ticket, AttemptSignal.Unavailable, started);
-                    throw malformed;
+                    // Parsed from the stream: JsonDocument reads into pooled buffers and gives them back on Dispose (a
+                    // byte[] per answer would be large-object-heap garbage, see PooledBody).
+                    var recorded = new PrefixRecordingStream(stream, ExcerptLength * 4);
+                    try
+                    {
+                        var json = await JsonDocument.ParseAsync(recorded, default, cancellation).ConfigureAwait(false);
+                        items = Items(json);
+                        answer = json;
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw Malformed(new MalformedBodyException(status, recorded.Prefix, recorded.BytesRead, ex));
+                    }
                 }
-                body = []; // a parsed answer is read through its JsonDocument; only failures quote the body
+                body = []; // a read answer is used as read; only failures quote the body
             }
             else
             {
@@ -200,11 +226,19 @@ internal sealed class ApiTransport : IDisposable
                 state.Record(status, Excerpt(body), $"HTTP {status}: {Excerpt(body)}");
                 if (TransientFailure.IsTransientStatus(status)) _lastFailure = state.LastAnswer;
             }
-            Verbose(request, attemptNote, json is null ? $"{status}" : $"{status}, {Items(json)} items", started);
-            if (json is not null) Signal(ticket, AttemptSignal.Answered, started);
+            Verbose(request, attemptNote, answer is null ? $"{status}" : $"{status}, {items} items", started);
+            if (answer is not null) Signal(ticket, AttemptSignal.Answered, started);
             else if (status == 429) Signal(ticket, AttemptSignal.Throttled, started);
             else if (TransientFailure.IsTransientStatus(status)) Signal(ticket, AttemptSignal.Unavailable, started);
-            return new ApiAttempt(status, body, json, retryAfter);
+            return new ApiAttempt(status, body, answer, retryAfter);
+
+            MalformedBodyException Malformed(MalformedBodyException malformed)
+            {
+                state.Record(malformed.Status, Excerpt(malformed.Body), $"HTTP {malformed.Status} with {malformed.Message}");
+                Verbose(request, attemptNote, $"{malformed.Status}, {malformed.Message}", started);
+                Signal(ticket, AttemptSignal.Unavailable, started);
+                return malformed;
+            }
         }
         catch (Exception ex) when (ex is not MalformedBodyException && TransientFailure.IsTransient(ex))
         {
@@ -312,8 +346,10 @@ internal sealed class ApiTransport : IDisposable
     }
 
     /// <summary>What the attempts of one request saw, for the final error message.</summary>
-    sealed class RequestState(ApiTransport transport, ApiRequest request, CancellationToken cancellation)
+    sealed class RequestState(ApiTransport transport, ApiRequest request, Utf8AnswerReader<object>? read, CancellationToken cancellation)
     {
+        /// <summary>How a 2xx body becomes the answer; null: a JsonDocument.</summary>
+        public Utf8AnswerReader<object>? Read { get; } = read;
         /// <summary>The caller's token: when it fired, an attempt that ended without an answer was not a timeout.</summary>
         public CancellationToken Cancellation { get; } = cancellation;
         readonly long _started = transport._options.TimeProvider.GetTimestamp();

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using QTickets.Core.Contracts;
 
 namespace QTickets.Engine.Api;
@@ -57,7 +56,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
     enum RunEnd { Empty, Short, Stalled }
 
     public async IAsyncEnumerable<T> ReadAsync<T>(
-        string path, IReadOnlyList<WhereCondition> where, Func<JsonElement, T> parse, Func<T, long> idOf, string noun,
+        string path, IReadOnlyList<WhereCondition> where, PageFormat<T> format, Func<T, long> idOf, string noun,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         var activityId = Interlocked.Increment(ref s_activity);
@@ -75,7 +74,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
             while (true)
             {
                 var conditions = after is long a ? where.Append(new WhereCondition("id", ">", a)).ToList() : where;
-                run = new Run<T>(this, path, conditions, parse, idOf, cancellation);
+                run = new Run<T>(this, path, conditions, format, idOf, cancellation);
                 var page = await run.FirstAsync().ConfigureAwait(false);
                 RunEnd? end = null;
                 while (true)
@@ -196,56 +195,24 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
         observer.Progress(new ProgressUpdate(activityId, activity, status, percent));
     }
 
-    async Task<Page<T>> FetchAsync<T>(string path, IReadOnlyList<WhereCondition> where, int number, Func<JsonElement, T> parse,
+    async Task<Page<T>> FetchAsync<T>(string path, IReadOnlyList<WhereCondition> where, int number, PageFormat<T> format,
         Func<T, long> idOf, CancellationToken cancellation)
     {
-        // Off the caller's context: parsing a page runs on the pool, in parallel with the other pages in flight.
+        // Off the caller's context: reading a page runs on the pool, in parallel with the other pages in flight.
         await Task.Yield();
         var request = new ApiRequest(path, ListBody.Build(where, number, options.PageSize), number);
         await PaceAsync(cancellation).ConfigureAwait(false);
-        using var json = await transport.SendAsync(request, cancellation).ConfigureAwait(false);
-        var root = json.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
-            throw Invalid(request, "has no data array");
-        long? total = null;
-        int? perPage = null;
-        var hasPaging = false;
-        if (root.TryGetProperty("paging", out var paging) && paging.ValueKind != JsonValueKind.Null
-            && !(paging.ValueKind == JsonValueKind.Array && paging.GetArrayLength() == 0)) // PHP renders an empty object as []
-        {
-            if (paging.ValueKind != JsonValueKind.Object)
-                throw Invalid(request, $"has a paging of kind {paging.ValueKind} instead of an object");
-            hasPaging = true;
-            if (paging.TryGetProperty("total", out var t) && t.ValueKind != JsonValueKind.Null)
-                total = t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var tv) && tv >= 0 ? tv
-                    : throw Invalid(request, $"has an unreadable paging.total ({Excerpt(t)})");
-            if (paging.TryGetProperty("perPage", out var p) && p.ValueKind != JsonValueKind.Null)
-                perPage = p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var pv) && pv > 0 ? pv
-                    : throw Invalid(request, $"has an unreadable paging.perPage ({Excerpt(p)})");
-        }
-        var items = new List<T>(data.GetArrayLength());
+        var answer = await format.ReadAsync(transport, request, cancellation).ConfigureAwait(false);
         var previous = long.MinValue;
-        var index = 0;
-        foreach (var element in data.EnumerateArray())
+        foreach (var item in answer.Items)
         {
-            T item;
-            try
-            {
-                item = parse(element);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw Invalid(request, $"has an item (#{index + 1}) that cannot be read: {ex.Message}", ex);
-            }
             var id = idOf(item);
             // Paging relies on the id order; an answer out of order would make the watermark drop rows silently.
             if (id <= previous)
                 throw Invalid(request, $"is not sorted by id (id {id} after {previous}); the read would not be reliable");
             previous = id;
-            items.Add(item);
-            index++;
         }
-        return new Page<T>(request, number, items, total, perPage, hasPaging);
+        return new Page<T>(request, number, answer.Items, answer.Total, answer.PerPage, answer.HasPaging);
     }
 
     /// <summary>Returns when the pace lets the next request go: at once while there is no pace.</summary>
@@ -265,13 +232,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
         }
     }
 
-    static string Excerpt(JsonElement value)
-    {
-        var text = value.GetRawText();
-        return text.Length <= 40 ? text : text[..40] + "…";
-    }
-
-    static QTicketsResponseException Invalid(ApiRequest request, string what, Exception? inner = null) =>
+    internal static QTicketsResponseException Invalid(ApiRequest request, string what, Exception? inner = null) =>
         new($"The answer to {request.Describe} {what}.", request.Describe, 200, "", 1, inner: inner);
 
     sealed record Page<T>(ApiRequest Request, int Number, List<T> Items, long? Total, int? PerPage, bool HasPaging);
@@ -308,7 +269,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
     /// (in flight or waiting their turn) are at most twice the ceiling, which bounds the parsed pages held. Disposing
     /// cancels and drains whatever is still in flight.
     /// </summary>
-    sealed class Run<T>(PagedReader reader, string path, IReadOnlyList<WhereCondition> where, Func<JsonElement, T> parse,
+    sealed class Run<T>(PagedReader reader, string path, IReadOnlyList<WhereCondition> where, PageFormat<T> format,
         Func<T, long> idOf, CancellationToken cancellation) : IAsyncDisposable
     {
         readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -319,9 +280,9 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
         int Limit => Math.Max(1, reader._inFlight.Limit);
         int MostAhead => 2 * Math.Max(Limit, reader._inFlight.Ceiling);
 
-        Task<Page<T>> Fetch(int number) => reader.FetchAsync(path, where, number, parse, idOf, _stop.Token);
+        Task<Page<T>> Fetch(int number) => reader.FetchAsync(path, where, number, format, idOf, _stop.Token);
 
-        public Task<Page<T>> FirstAsync() => reader.FetchAsync(path, where, 1, parse, idOf, cancellation);
+        public Task<Page<T>> FirstAsync() => reader.FetchAsync(path, where, 1, format, idOf, cancellation);
 
         /// <summary>The page after a full one.</summary>
         /// <param name="lastPage">The last page by the latest total; null when the answers carry none.</param>

@@ -34,9 +34,8 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     public async IAsyncEnumerable<Order> GetOrdersAsync(OrderQuery query, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         var filter = new OrderFilter(query);
-        var personal = query.IncludePersonalData;
         await foreach (var order in _pages.ReadAsync("/orders", filter.ServerConditions(),
-                           e => QTicketsJson.ParseOrder(e, personal), o => o.Id, "orders", cancellation).ConfigureAwait(false))
+                           new OrderPages(query.IncludePersonalData), o => o.Id, "orders", cancellation).ConfigureAwait(false))
         {
             if (filter.Keep(order)) yield return order;
         }
@@ -50,13 +49,13 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     }
 
     public IAsyncEnumerable<Event> GetEventsAsync(CancellationToken cancellation = default) =>
-        _pages.ReadAsync("/events", Array.Empty<WhereCondition>(), QTicketsJson.ParseEvent, e => e.Id, "events", cancellation);
+        _pages.ReadAsync("/events", Array.Empty<WhereCondition>(), new DocumentPages<Event>(QTicketsJson.ParseEvent), e => e.Id, "events", cancellation);
 
     public IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default) =>
-        _pages.ReadAsync("/promo-codes", Array.Empty<WhereCondition>(), QTicketsJson.ParsePromoCode, p => p.Id, "promo codes", cancellation);
+        _pages.ReadAsync("/promo-codes", Array.Empty<WhereCondition>(), new DocumentPages<PromoCode>(QTicketsJson.ParsePromoCode), p => p.Id, "promo codes", cancellation);
 
     public IAsyncEnumerable<Discount> GetDiscountsAsync(CancellationToken cancellation = default) =>
-        _pages.ReadAsync("/discounts", Array.Empty<WhereCondition>(), QTicketsJson.ParseDiscount, d => d.Id, "discounts", cancellation);
+        _pages.ReadAsync("/discounts", Array.Empty<WhereCondition>(), new DocumentPages<Discount>(QTicketsJson.ParseDiscount), d => d.Id, "discounts", cancellation);
 
     public async Task<IReadOnlyList<ColorTheme>> GetColorThemesAsync(CancellationToken cancellation = default)
     {

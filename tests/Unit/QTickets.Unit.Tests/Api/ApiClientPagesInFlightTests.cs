@@ -1,5 +1,4 @@
 using QTickets.Core.Contracts;
-using QTickets.Core.Json;
 using QTickets.Core.Load;
 using QTickets.Engine.Api;
 using static QTickets.Unit.Tests.Api.ApiKit;
@@ -99,7 +98,7 @@ public sealed class ApiClientPagesInFlightTests
         var reader = new PagedReader(transport, options, inFlight, observer);
 
         var started = clock.GetElapsedTime(0);
-        var ids = await reader.ReadAsync("/orders", [], e => QTicketsJson.ParseOrder(e, false), o => o.Id, "orders", default).ToListAsync();
+        var ids = await reader.ReadAsync("/orders", [], new OrderPages(false), o => o.Id, "orders", default).ToListAsync();
 
         Assert.Equal(Enumerable.Range(1000, 200).Select(i => (long)i), ids.Select(o => o.Id));
         // Each request took the next slot, one 1/pace apart from the first; the pace only grew meanwhile (every request

@@ -37,7 +37,7 @@ public sealed class OrderReaderAgreementTests
         }
     }
 
-    static string Describe(Order order)
+    internal static string Describe(Order order)
     {
         var text = new StringBuilder();
         void Properties(object item)
