@@ -111,6 +111,11 @@ public sealed class LoadSummary : JobSummary
         w.WriteNumber("unavailable", p.Unavailable);
         w.WriteNumber("timed_out", p.TimedOut);
         w.WriteNumber("cuts", p.Cuts);
+        if (p.Pace is double pace)
+        {
+            w.WriteNumber("pace_per_second", pace);
+            w.WriteNumber("pace_min_per_second", p.PaceMin ?? pace);
+        }
         w.WriteEndObject();
     }
 

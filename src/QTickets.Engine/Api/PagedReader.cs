@@ -40,11 +40,15 @@ namespace QTickets.Engine.Api;
 /// Why page numbers and not only keyset paging: pages are independent requests, so several are in flight (the API
 /// takes 2–8 s per page). How many is <see cref="PagesInFlight"/>'s call: it finds the API's capacity between 1 and
 /// the ceiling while reading, or keeps the number -Parallelism pinned. Pages are still yielded strictly in page
-/// order, and at most twice the ceiling of parsed pages are held.
+/// order, and at most twice the ceiling of parsed pages are held. Once 429s have set a pace, every page request also
+/// waits for its slot of the pace (<see cref="PaceAsync"/>) before it goes.
 /// </summary>
 internal sealed class PagedReader(ApiTransport transport, ApiOptions options, PagesInFlight inFlight, IRunObserver observer)
 {
     readonly PagesInFlight _inFlight = inFlight;
+    // One request at a time waits for the next slot of the pace, the others wait their turn here: slots go out in the
+    // order pages were asked for, and a cut of the pace holds back the one waiting as well.
+    readonly SemaphoreSlim _paceTurn = new(1, 1);
 
     static int s_activity = 0x51540000;
 
@@ -197,6 +201,7 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
         // Off the caller's context: reading a page runs on the pool, in parallel with the other pages in flight.
         await Task.Yield();
         var request = new ApiRequest(path, ListBody.Build(where, number, options.PageSize), number);
+        await PaceAsync(cancellation).ConfigureAwait(false);
         var answer = await format.ReadAsync(transport, request, cancellation).ConfigureAwait(false);
         var previous = long.MinValue;
         foreach (var item in answer.Items)
@@ -208,6 +213,23 @@ internal sealed class PagedReader(ApiTransport transport, ApiOptions options, Pa
             previous = id;
         }
         return new Page<T>(request, number, answer.Items, answer.Total, answer.PerPage, answer.HasPaging);
+    }
+
+    /// <summary>Returns when the pace lets the next request go: at once while there is no pace.</summary>
+    async Task PaceAsync(CancellationToken cancellation)
+    {
+        var clock = options.TimeProvider;
+        if (_inFlight.Reserve(clock.GetElapsedTime(0), waited: false) <= TimeSpan.Zero) return;
+        await _paceTurn.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            while (_inFlight.Reserve(clock.GetElapsedTime(0), waited: true) is var wait && wait > TimeSpan.Zero)
+                await Task.Delay(wait, clock, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _paceTurn.Release();
+        }
     }
 
     internal static QTicketsResponseException Invalid(ApiRequest request, string what, Exception? inner = null) =>

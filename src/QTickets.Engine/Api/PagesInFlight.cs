@@ -16,52 +16,79 @@ internal enum AttemptSignal
     TimedOut,
 }
 
-/// <summary>A change of the limit, for the verbose log.</summary>
-internal readonly record struct PagesInFlightChange(int From, int To, string Reason)
+/// <summary>A change of the limit or of the pace, for the verbose log.</summary>
+/// <param name="Pace">The requests a second allowed from now on, when the change set or cut the pace.</param>
+internal readonly record struct PagesInFlightChange(int From, int To, string Reason, double? Pace = null)
 {
-    public override string ToString() => $"Pages in flight {From} -> {To}: {Reason}.";
+    public override string ToString() => Pace is double pace
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"Pages in flight {(From == To ? $"{To}" : $"{From} -> {To}")}, at most {pace:0.0#} requests a second: {Reason}.")
+        : $"Pages in flight {From} -> {To}: {Reason}.";
 }
 
 /// <summary>
-/// How many pages the reader keeps in flight: the API's real capacity, found while reading. Plain state, no IO and
-/// no clock: the transport reports every attempt (<see cref="Sent"/>, <see cref="Record"/>), the reader asks
-/// <see cref="Limit"/> before every request. One per API client, shared by all its reads, because capacity is the
-/// API's, not a query's.
+/// How many pages the reader keeps in flight, and how fast it sends them: the API's real capacity, found while
+/// reading. Plain state, no IO: the transport reports every attempt (<see cref="Sent"/>, <see cref="Record"/>), the
+/// reader asks <see cref="Limit"/> before every request and, once a 429 has set a pace, <see cref="Reserve"/> for
+/// when it may send it. One per API client, shared by all its reads, because capacity is the API's, not a query's.
 ///
-/// The rule is AIMD (additive increase, multiplicative decrease), in rounds: a round ends when as many answers as the
-/// limit have arrived (about one latency at the current limit).
+/// Pages in flight follow AIMD (additive increase, multiplicative decrease), in rounds: a round ends when as many
+/// answers as the limit have arrived (about one latency at the current limit).
 /// <list type="bullet">
-/// <item>Start at <see cref="StartLimit"/> (or the ceiling if lower): a healthy API reaches 8 after one round, a
-/// struggling one sees few requests before the first cut. Double after every clean round until the first sign of
-/// trouble (slow start); after that, +1 per clean round. Never above the ceiling.</item>
-/// <item>A 429, a 503 (or another retried 5xx, a reset, a cut-off body) or a timeout halves the limit, at least 1. Only
+/// <item>Start at <see cref="StartLimit"/> (or the ceiling if lower) and add one per clean answer until the first
+/// sign of trouble (slow start: the limit doubles each round, and a round's new requests go out one answer at a time
+/// rather than all at its end, so a limit met on the way is met by one request, not by the whole step); after that,
+/// +1 per clean round. Never above the ceiling.</item>
+/// <item>A 503 (or another retried 5xx, a reset, a cut-off body) or a timeout halves the limit, at least 1. Only
 /// once per burst: answers to requests sent before the last cut say nothing new (they were sent at the old limit),
-/// so they do not cut again. A 429 cuts further when the pace of the last answers says so (<see cref="Sustainable"/>):
-/// a rate limit is a number of requests a second, and it is the pace just before the 429.</item>
+/// so they do not cut again. The API struggling now passes (production has 503 phases of 15–30 minutes): the limit
+/// climbs back one a round.</item>
 /// <item>Rising latency cuts by a quarter: a round whose mean latency is over <see cref="LatencyTolerance"/> × the
 /// baseline (a slow moving average of the rounds' mean latency, starting from the mean of the first
-/// <see cref="WarmUpAnswers"/> answers). A mean over a round, and the tolerance of 2, keep the ordinary spread of page times (the API's 2–8 s) from cutting;
-/// a queue building up on the server grows it by more. At 1 there is nothing to cut, so the baseline follows there.</item>
-/// <item>The level above the one a 429 cut to is not tried again until <c>hold</c> clean answers have arrived since;
-/// the hold starts at <see cref="HoldStart"/> answers, doubles each time the same level refuses again (up to
-/// <see cref="HoldMax"/>), and halves once the level has served a whole hold. A 429 is a limit in force (a rate
-/// limit in requests per second shows in no latency, only in 429s), and probing it every few rounds would cost a
-/// 429 or two each time. The cap weighs those 429s against time spent below the limit: a rate limit between two
-/// levels (5 a second is 1.25 pages of 250 ms) is met by time at each, and 64 answers between probes keeps the
-/// probes' 429s near 2% of the requests. A 503, a timeout or slow answers are the API struggling now, which passes
-/// (production has 503 phases of 15–30 minutes): those cut without a hold, and the limit climbs back one a round.</item>
+/// <see cref="WarmUpAnswers"/> answers). A mean over a round, and the tolerance of 2, keep the ordinary spread of page
+/// times (the API's 2–8 s) from cutting; a queue building up on the server grows it by more. At 1 there is nothing to
+/// cut, so the baseline follows there.</item>
 /// </list>
-/// A pinned limit (-Parallelism N) never moves; its answers are still counted for the report.
+/// A 429 is a limit in requests a second, which shows in no latency and is not a number of pages in flight: under a
+/// token bucket of R a second, any pages in flight above R × latency drain the bucket, and then every request sent
+/// finds it empty. Probing such a limit with pages in flight costs a 429 for every request in flight at the probe.
+/// So a 429 sets a pace instead (AIMD on the rate):
+/// <list type="bullet">
+/// <item>The first 429 sets the pace to the rate the API accepted: the requests answered (sent within the last
+/// <see cref="PaceWindow"/>) and those still in flight, over that time plus <see cref="AssumedBurst"/>. A bucket lets
+/// through its burst and then its rate; counting the burst as a second of rate makes that a lower bound of the rate
+/// for any bucket holding at most a second's worth (early in a read, little more than the burst has been seen).</item>
+/// <item>Requests go one every 1/pace seconds (<see cref="Reserve"/>), evenly, so the API's bucket never sees a burst.
+/// Each request that waited for its turn (the pace, not the pages in flight, held it back) adds a step to the pace:
+/// <see cref="PaceFindingStep"/> requests a second while the pace is still that lower bound (1 % of itself a second,
+/// whatever its size), then <see cref="PaceStep"/> (0.5 %).</item>
+/// <item>A later 429 (for a request sent after the last change of the pace: those sent before were sent at the old
+/// one) cuts the pace to <see cref="PaceCut"/> of itself. Above the rate, the bucket drains by the excess, so a probe
+/// costs one 429, once the bucket is empty: with 0.5 % a second and a cut of 20 %, one every ~45 s of reading (a
+/// limit of 5 a second: one 429 in ~220 requests) while the pace averages close to the limit (the bucket's burst is
+/// spent at each probe).</item>
+/// <item>Every 429 takes the next slot of the pace for its retry (the transport retries it after Retry-After,
+/// outside the reader), and every request the reader did not schedule (a retry beyond that, another endpoint's)
+/// takes a slot when it is sent: the API's bucket counts every request.</item>
+/// <item>While paced, the pages in flight are at most what the pace needs, pace × latency, plus one (so the pace,
+/// not the pages, sets the rate). The pace never goes below half a page in flight (<see cref="Floor"/>): 429s even
+/// there (a limit below that, or 429s by chance, which every pace would draw) are met by the transport's retries, as
+/// with one page at a time, and do not slow the read down to nothing.</item>
+/// </list>
+/// A pinned limit (-Parallelism N) never moves and is not paced; its answers are still counted for the report.
 /// </summary>
 internal sealed class PagesInFlight
 {
     public const int StartLimit = 4;
     public const double LatencyTolerance = 2.0;
     public const int WarmUpAnswers = 8;
-    public const int HoldStart = 16;
-    public const int HoldMax = 64;
+    public const double PaceStep = 0.005;
+    public const double PaceFindingStep = 0.01;
+    public const double PaceCut = 0.8;
+    public static readonly TimeSpan PaceWindow = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan AssumedBurst = TimeSpan.FromSeconds(1);
     const double BaselineWeight = 1.0 / 16;
-    const int RateWindow = 16;
+    const int PaceWindowMost = 1024;
 
     readonly object _lock = new();
     readonly int _ceiling;
@@ -72,6 +99,7 @@ internal sealed class PagesInFlight
     // the current round
     int _roundAnswers;
     double _roundLatencyMs;
+    int _roundStartLimit;
 
     // latency baseline
     int _answers;
@@ -80,15 +108,23 @@ internal sealed class PagesInFlight
 
     // cuts
     long _sent;          // attempts sent so far; an attempt's ticket is its number
-    long _cutAfter;      // attempts numbered up to here were sent before the last cut
-    int? _failedLevel;   // the lowest level thought to draw a 429
-    readonly Queue<TimeSpan> _answeredAt = new(RateWindow);
-    int _hold = HoldStart;
-    long _cleanSinceThrottle;
+    long _cutAfter;      // attempts numbered up to here were sent before the last cut of the limit
+
+    // the pace. The schedule is on the reader's clock (Reserve's now), what was accepted on the transport's (Record's
+    // at); both are the system's monotonic clock, and only a test scales the reader's.
+    readonly Queue<TimeSpan> _acceptedSentAt = new(); // when the answered attempts of the last PaceWindow were sent
+    double? _pace;       // requests a second; null until a 429
+    bool _paceFound;     // a 429 came at the pace itself (not only at the first estimate)
+    long _paceCutAfter;  // attempts numbered up to here were sent before the last change of the pace
+    TimeSpan _nextAt;    // the next paced request may go at this instant
+    TimeSpan _lastNow;
+    int _reserved;       // slots given by Reserve whose attempts are not sent yet
+    int _prepaid;        // slots taken by 429s for their retries
 
     // report
     int _min, _max;
     long _limitSum, _requests, _throttled, _unavailable, _timedOut, _cuts;
+    double? _paceMin;
 
     /// <param name="ceiling">The most pages ever in flight (at least 1).</param>
     /// <param name="pinned">A fixed limit (-Parallelism): used as given, whatever the ceiling.</param>
@@ -97,6 +133,7 @@ internal sealed class PagesInFlight
         _ceiling = Math.Max(1, ceiling);
         _pinned = pinned is not null;
         _limit = pinned is int p ? Math.Max(1, p) : Math.Min(StartLimit, _ceiling);
+        _roundStartLimit = _limit;
         _min = _max = _limit;
     }
 
@@ -108,12 +145,51 @@ internal sealed class PagesInFlight
         get { lock (_lock) return _limit; }
     }
 
+    /// <summary>Requests a second the API is sent at most; null while no 429 has set a pace (and when pinned).</summary>
+    public double? Pace
+    {
+        get { lock (_lock) return _pace; }
+    }
+
+    /// <summary>
+    /// A paged request asks when it may go: zero gives it the next slot of the pace (and it goes now), more is how
+    /// long to wait before asking again. Always zero without a pace.
+    /// </summary>
+    /// <param name="now">The reader's clock, only moving forward.</param>
+    /// <param name="waited">The request already waited for the pace (it was held back by it, not by the pages in flight).</param>
+    public TimeSpan Reserve(TimeSpan now, bool waited)
+    {
+        lock (_lock)
+        {
+            if (now > _lastNow) _lastNow = now;
+            if (_pace is not double pace) return TimeSpan.Zero;
+            if (now < _nextAt) return _nextAt - now;
+            var interval = TimeSpan.FromSeconds(1 / pace);
+            // On time (at most one slot late): keep the schedule, so a late wake-up does not slow the pace. Later than
+            // that the reader had nothing to send: start from now, no catching up in a burst.
+            _nextAt = (now - _nextAt < interval ? _nextAt : now) + interval;
+            _reserved++;
+            if (waited)
+            {
+                _pace = pace + (_paceFound ? PaceStep : PaceFindingStep);
+                CapToPace();
+            }
+            return TimeSpan.Zero;
+        }
+    }
+
     /// <summary>An attempt is being sent; returns its ticket for <see cref="Record"/>.</summary>
     public long Sent()
     {
         lock (_lock)
         {
             _limitSum += _limit;
+            if (_pace is not null)
+            {
+                if (_reserved > 0) _reserved--;
+                else if (_prepaid > 0) _prepaid--;
+                else TakeSlot(); // not scheduled by the reader: a retry, another endpoint
+            }
             return ++_sent;
         }
     }
@@ -128,12 +204,11 @@ internal sealed class PagesInFlight
             switch (signal)
             {
                 case AttemptSignal.Answered:
-                    if (_answeredAt.Count == RateWindow) _answeredAt.Dequeue();
-                    _answeredAt.Enqueue(at);
+                    Accepted(at - latency, at);
                     return Answered(latency.TotalMilliseconds);
                 case AttemptSignal.Throttled:
                     _throttled++;
-                    return Trouble(ticket, "HTTP 429 (too many requests)", throttled: true);
+                    return Throttled(ticket, at);
                 case AttemptSignal.Unavailable:
                     _unavailable++;
                     return Trouble(ticket, "the API failed a request (5xx, reset or cut-off answer)");
@@ -147,7 +222,6 @@ internal sealed class PagesInFlight
     PagesInFlightChange? Answered(double ms)
     {
         _answers++;
-        _cleanSinceThrottle++;
         if (_answers <= WarmUpAnswers)
         {
             _warmUpSumMs += ms;
@@ -155,12 +229,19 @@ internal sealed class PagesInFlight
         }
         _roundAnswers++;
         _roundLatencyMs += ms;
-        if (_roundAnswers < _limit) return null;
+        if (_pinned)
+        {
+            if (_roundAnswers >= _limit) _roundAnswers = 0;
+            return null;
+        }
+        if (_slowStart && _limit < Most()) Set(_limit + 1); // the round's doubling, one request an answer
+        if (_roundAnswers < _limit && !(_slowStart && _roundAnswers >= _roundStartLimit)) return null;
 
         var mean = _roundLatencyMs / _roundAnswers;
+        var from = _roundStartLimit;
         _roundAnswers = 0;
         _roundLatencyMs = 0;
-        if (_pinned) return null;
+        _roundStartLimit = _limit;
 
         var rising = _answers > WarmUpAnswers && _limit > 1 && mean > LatencyTolerance * _baselineMs;
         // The baseline learns from every round but a rising one, which it follows only at a tenth of the pace: a
@@ -174,67 +255,123 @@ internal sealed class PagesInFlight
             return Cut(to, string.Create(CultureInfo.InvariantCulture,
                 $"latency rose to {mean:0} ms a page against {_baselineMs:0} ms usual"));
         }
-        return Raise();
-    }
-
-    PagesInFlightChange? Raise()
-    {
-        var next = Math.Min(_ceiling, _slowStart ? _limit * 2 : _limit + 1);
-        if (_failedLevel is int failed)
-        {
-            if (_cleanSinceThrottle < _hold) next = Math.Min(next, failed - 1);
-            else if (_limit >= failed && _cleanSinceThrottle >= 2L * _hold)
-            {
-                // The level that failed has held for a whole hold: it is the API's again.
-                _failedLevel = null;
-                _hold = Math.Max(HoldStart, _hold / 2);
-            }
-            else next = Math.Min(next, failed);
-        }
+        if (_slowStart)
+            return _limit > from ? new PagesInFlightChange(from, _limit, "answers fast and clean (ramping up)") : null;
+        var next = Math.Min(Most(), _limit + 1);
         if (next <= _limit) return null;
-        var from = _limit;
+        var before = _limit;
         Set(next);
-        return new PagesInFlightChange(from, next, _slowStart ? "answers fast and clean (ramping up)" : "answers fast and clean");
+        _roundStartLimit = next;
+        return new PagesInFlightChange(before, next, "answers fast and clean");
     }
 
-    PagesInFlightChange? Trouble(long ticket, string reason, bool throttled = false)
+    PagesInFlightChange? Trouble(long ticket, string reason)
     {
         if (_pinned || ticket <= _cutAfter) return null;
-        if (_limit == 1)
-        {
-            // Nothing left to cut. A 429 even at one page says the limit is still in force: the hold starts again.
-            _slowStart = false;
-            if (throttled) _cleanSinceThrottle = 0;
-            return null;
-        }
-        var to = Math.Max(1, _limit / 2);
-        if (throttled && Sustainable() is int sustainable && sustainable < to)
-        {
-            to = Math.Max(1, sustainable);
-            reason += string.Create(CultureInfo.InvariantCulture, $"; {sustainable} page(s) in flight match the {_rate:0.#} answers a second it allowed");
-        }
-        return Cut(to, reason, throttled);
+        _slowStart = false;
+        if (_limit == 1) return null; // nothing left to cut
+        return Cut(Math.Max(1, _limit / 2), reason);
     }
 
-    double _rate;
+    /// <summary>A 429: the pace is set, or cut; the pages in flight follow it.</summary>
+    PagesInFlightChange? Throttled(long ticket, TimeSpan at)
+    {
+        if (_pinned) return null;
+        if (_pace is not null)
+        {
+            _prepaid++;
+            TakeSlot(); // this 429's retry
+        }
+        if (ticket <= _paceCutAfter) return null; // sent before the pace changed: it says nothing new
+        _slowStart = false;
+        string reason;
+        double pace;
+        var first = _pace is null;
+        if (_pace is double current)
+        {
+            pace = Math.Max(Floor(), current * PaceCut);
+            _paceFound = true;
+            reason = string.Create(CultureInfo.InvariantCulture, $"HTTP 429 (too many requests) at {current:0.0#} requests a second");
+        }
+        else if (Accepted(at) is double accepted)
+        {
+            pace = Math.Max(Floor(), accepted);
+            reason = string.Create(CultureInfo.InvariantCulture, $"HTTP 429 (too many requests) after {accepted:0.0#} requests a second accepted");
+            _nextAt = _lastNow;
+        }
+        else
+        {
+            // A 429 before anything was answered: no pace to learn yet, so fewer pages, as for a 503.
+            if (ticket <= _cutAfter || _limit == 1) return null;
+            return Cut(Math.Max(1, _limit / 2), "HTTP 429 (too many requests)");
+        }
+        _pace = pace;
+        _paceMin = Math.Min(_paceMin ?? pace, pace);
+        _paceCutAfter = _sent;
+        _cutAfter = _sent;
+        _cuts++;
+        if (first)
+        {
+            _prepaid++;
+            TakeSlot(); // this 429's retry (later ones took theirs above)
+        }
+        var from = _limit;
+        CapToPace();
+        _roundAnswers = 0;
+        _roundLatencyMs = 0;
+        _roundStartLimit = _limit;
+        return new PagesInFlightChange(from, _limit, reason, pace);
+    }
+
+    /// <summary>An answered attempt sent at <paramref name="sentAt"/>: the pace's first estimate counts it.</summary>
+    void Accepted(TimeSpan sentAt, TimeSpan at)
+    {
+        _acceptedSentAt.Enqueue(sentAt);
+        while (_acceptedSentAt.Count > PaceWindowMost || (_acceptedSentAt.Count > 0 && _acceptedSentAt.Peek() < at - PaceWindow))
+            _acceptedSentAt.Dequeue();
+    }
 
     /// <summary>
-    /// The pages in flight the API's recent pace allows (Little's law: answers a second × seconds a page); null before
-    /// enough answers. A 429 comes once the rate it enforces is exceeded, so the pace of the answers just before it is
-    /// that rate: a limit of 5 requests a second at 250 ms a page is 1.25 pages in flight, where halving 8 would take
-    /// three 429s to get there.
+    /// Requests a second the API accepted up to <paramref name="at"/>: those answered (sent within the window) and those
+    /// still in flight, over the window plus <see cref="AssumedBurst"/>. Null before the first answer.
     /// </summary>
-    int? Sustainable()
+    double? Accepted(TimeSpan at)
     {
-        if (_answeredAt.Count < 4) return null;
-        var span = (_answeredAt.Last() - _answeredAt.Peek()).TotalSeconds;
-        if (span <= 0) return null;
-        _rate = (_answeredAt.Count - 1) / span;
-        var pageSeconds = (_answers > WarmUpAnswers ? _baselineMs : _warmUpSumMs / Math.Min(_answers, WarmUpAnswers)) / 1000;
-        return (int)Math.Floor(_rate * pageSeconds);
+        while (_acceptedSentAt.Count > 0 && _acceptedSentAt.Peek() < at - PaceWindow) _acceptedSentAt.Dequeue();
+        if (_acceptedSentAt.Count == 0) return null;
+        var inFlight = Math.Clamp(_sent - _requests, 0, _limit);
+        var seconds = (at - _acceptedSentAt.Peek() + AssumedBurst).TotalSeconds;
+        return (_acceptedSentAt.Count + inFlight) / seconds;
     }
 
-    PagesInFlightChange? Cut(int to, string reason, bool throttled = false)
+    /// <summary>Seconds a page takes, as far as known (0 before any answer).</summary>
+    double PageSeconds() =>
+        (_answers >= WarmUpAnswers ? _baselineMs : _answers > 0 ? _warmUpSumMs / _answers : 0) / 1000;
+
+    /// <summary>
+    /// The lowest pace: half a page in flight. Below it a 429 is taken for one that no pace helps (a limit below one
+    /// page at a time, or 429s by chance): as with one page at a time, the transport's retries meet it.
+    /// </summary>
+    double Floor() => PageSeconds() is var s and > 0 ? 0.5 / s : 0.5;
+
+    /// <summary>The most pages in flight: the ceiling, and while paced what the pace needs (pace × latency, plus one).</summary>
+    int Most() => _pace is double pace
+        ? Math.Clamp((int)Math.Ceiling(pace * PageSeconds()) + 1, 1, _ceiling)
+        : _ceiling;
+
+    void CapToPace()
+    {
+        if (_limit > Most()) Set(Most());
+    }
+
+    /// <summary>The next slot of the pace goes to a request the reader did not schedule.</summary>
+    void TakeSlot()
+    {
+        if (_pace is double pace)
+            _nextAt = (_nextAt > _lastNow ? _nextAt : _lastNow) + TimeSpan.FromSeconds(1 / pace);
+    }
+
+    PagesInFlightChange? Cut(int to, string reason)
     {
         var from = _limit;
         _cuts++;
@@ -242,15 +379,8 @@ internal sealed class PagesInFlight
         _cutAfter = _sent;
         _roundAnswers = 0;
         _roundLatencyMs = 0;
-        if (throttled)
-        {
-            // The same level (or one above it) refused again: wait twice as long before the next try. A level below
-            // the one that refused before is a new finding: its first hold is the shortest.
-            _hold = _failedLevel is int failed && from >= failed ? Math.Min(HoldMax, _hold * 2) : HoldStart;
-            _failedLevel = to + 1; // the lowest level thought to exceed the limit
-            _cleanSinceThrottle = 0;
-        }
         Set(to);
+        _roundStartLimit = to;
         return new PagesInFlightChange(from, to, reason);
     }
 
@@ -268,6 +398,7 @@ internal sealed class PagesInFlight
             return new PagesInFlightReport(
                 _pinned ? "pinned" : "adaptive", Ceiling, _min, _max, _limit,
                 _sent == 0 ? _limit : Math.Round((double)_limitSum / _sent, 1),
-                _requests, _throttled, _unavailable, _timedOut, _cuts);
+                _requests, _throttled, _unavailable, _timedOut, _cuts,
+                _pace is double pace ? Math.Round(pace, 2) : null, _paceMin is double low ? Math.Round(low, 2) : null);
     }
 }

@@ -1,5 +1,6 @@
 using QTickets.Core.Contracts;
 using QTickets.Core.Load;
+using QTickets.Engine.Api;
 using static QTickets.Unit.Tests.Api.ApiKit;
 
 namespace QTickets.Unit.Tests.Api;
@@ -68,7 +69,46 @@ public sealed class ApiClientPagesInFlightTests
         Assert.Equal(6L, report.Throttled);
         Assert.True(report.Cuts >= 1);
         Assert.True(report.Min < 8);
-        Assert.Contains(observer.VerboseLines, l => l.StartsWith("Pages in flight ", StringComparison.Ordinal) && l.Contains("HTTP 429"));
+        Assert.NotNull(report.Pace);
+        Assert.Contains(observer.VerboseLines, l => l.StartsWith("Pages in flight ", StringComparison.Ordinal) && l.Contains("requests a second: HTTP 429"));
+        Assert.Contains(observer.VerboseLines, l => l.StartsWith("Read orders from GET /orders: ", StringComparison.Ordinal) && l.Contains(" requests/s"));
+    }
+
+    [Fact]
+    public async Task Once_a_429_has_set_a_pace_the_reader_sends_every_page_in_its_slot()
+    {
+        // A controller paced at about 4 requests a second (the reader's clock: the test's, 100 times real time).
+        var inFlight = new PagesInFlight(ceiling: 8);
+        for (var i = 1; i <= 20; i++)
+            inFlight.Record(inFlight.Sent(), AttemptSignal.Answered, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(200 * i + 250));
+        inFlight.Record(inFlight.Sent(), AttemptSignal.Throttled, TimeSpan.Zero, TimeSpan.FromSeconds(4.2));
+        inFlight.Sent(); // the 429's retry, in the slot it took
+
+        var api = new FakeApi { PerPage = 10 }.AddOrders(PaidOrders(1000, 200));
+        var options = FastOptions(api);
+        var clock = options.TimeProvider;
+        var sentAt = new List<TimeSpan>();
+        api.Intercept = (_, _) =>
+        {
+            lock (sentAt) sentAt.Add(clock.GetElapsedTime(0));
+            return Task.FromResult<HttpResponseMessage?>(null);
+        };
+        var observer = new RecordingObserver();
+        using var transport = new ApiTransport(new Uri("http://127.0.0.1:9/api/rest/v1"), Token, "fp", options, observer, inFlight);
+        var reader = new PagedReader(transport, options, inFlight, observer);
+
+        var started = clock.GetElapsedTime(0);
+        var ids = await reader.ReadAsync("/orders", [], new OrderPages(false), o => o.Id, "orders", default).ToListAsync();
+
+        Assert.Equal(Enumerable.Range(1000, 200).Select(i => (long)i), ids.Select(o => o.Id));
+        // Each request took the next slot, one 1/pace apart from the first; the pace only grew meanwhile (every request
+        // waited for its slot), so the last went no sooner than (requests - 1) slots of the final pace after the start.
+        var pace = inFlight.Pace!.Value;
+        Assert.True(pace > 3.9);
+        Assert.True(sentAt.Count >= 21, $"{sentAt.Count} requests");
+        Assert.True(sentAt.Max() - started >= TimeSpan.FromSeconds((sentAt.Count - 1) / pace),
+            $"{sentAt.Count} requests within {(sentAt.Max() - started).TotalSeconds:0.00} s at {pace:0.00} a second");
+        Assert.Equal(1L, inFlight.Report().Throttled); // only the one that set the pace
     }
 
     [Fact]
@@ -104,5 +144,16 @@ public sealed class ApiClientPagesInFlightTests
         Assert.Contains(json, summary.ToJson());
         Assert.Contains(json, summary.JobRunMetrics(2));
         Assert.DoesNotContain("pages_in_flight", new LoadSummary { Job = "offline" }.ToJson());
+        Assert.DoesNotContain("pace", summary.ToJson());
+
+        var paced = new LoadSummary
+        {
+            Job = "qtickets_api", StartedAt = DateTimeOffset.UnixEpoch, FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(3),
+            PagesInFlight = new PagesInFlightReport("adaptive", 8, 2, 6, 3, 3.1, 203, 1, 0, 0, 1, Pace: 5.58, PaceMin: 3.7),
+        };
+        Assert.Contains("2-6 pages in flight (mean 3.1, ceiling 8, 1 cuts, 1 x 429, paced at 5.58 requests/s, lowest 3.7)", paced.HumanLine);
+        const string pacedJson = "\"cuts\":1,\"pace_per_second\":5.58,\"pace_min_per_second\":3.7}";
+        Assert.Contains(pacedJson, paced.ToJson());
+        Assert.Contains(pacedJson, paced.JobRunMetrics(2));
     }
 }
