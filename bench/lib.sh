@@ -136,3 +136,16 @@ bench_read_orders() {
 
 # sandbox_stat <jq path>: a figure of GET /_sandbox/stats (0 when absent).
 sandbox_stat() { curl -sS "$SB_CONTROL/stats" | jq -r "try ($1 // 0) catch 0"; } # an empty map is served as []
+
+# bench_receiver DB TOKEN SANDBOX_URL SECRET PORT NOW: DB's env file with the webhook settings, the scheduled backfill
+# (its first line printed), then scripts/Start-QTicketsWebhookReceiver.ps1 in the background until it listens.
+# Sets ENV_FILE and RECEIVER_PID (the pwsh process is the receiver itself: no child process serves).
+bench_receiver() {
+  ENV_FILE="$BENCH_TMP/$1.env"
+  printf 'QTICKETS_TOKEN=%s\nQTICKETS_BASE_URL=%s\nQTICKETS_WEBHOOK_SECRET=%s\nQTICKETS_WEBHOOK_PORT=%s\n' "$2" "$3" "$4" "$5" >>"$ENV_FILE"
+  "$PWSH" -NoProfile -File "$bench_root/scripts/Invoke-QTicketsLoader.ps1" -EnvFile "$ENV_FILE" -Now "$6" >"$BENCH_TMP/backfill.out"
+  head -1 "$BENCH_TMP/backfill.out"
+  "$PWSH" -NoProfile -File "$bench_root/scripts/Start-QTicketsWebhookReceiver.ps1" -EnvFile "$ENV_FILE" >"$BENCH_TMP/receiver.out" 2>"$BENCH_TMP/receiver.err" &
+  RECEIVER_PID=$!; bench_pids+=("$RECEIVER_PID")
+  for _ in $(seq 600); do grep -q 'listening on' "$BENCH_TMP/receiver.out" 2>/dev/null && break; sleep 0.1; done
+}

@@ -38,15 +38,8 @@ sb="$(head -1 "$out" | sed 's/^QTickets sandbox listening on //')"; root="${sb%/
 ctl() { curl -sS --fail-with-body -X "$1" "$root$2" -H 'Content-Type: application/json' ${3:+--data-binary "$3"}; }
 
 bench_schema "$db"
-env="$BENCH_TMP/$db.env"
-printf 'QTICKETS_TOKEN=%s\nQTICKETS_BASE_URL=%s\nQTICKETS_WEBHOOK_SECRET=%s\nQTICKETS_WEBHOOK_PORT=%s\n' "$token" "$sb" "$secret" "$port" >>"$env"
-"$PWSH" -NoProfile -File "$bench_root/scripts/Invoke-QTicketsLoader.ps1" -EnvFile "$env" -Now "$now" >"$BENCH_TMP/backfill.out"
-head -1 "$BENCH_TMP/backfill.out"
-
-"$PWSH" -NoProfile -File "$bench_root/scripts/Start-QTicketsWebhookReceiver.ps1" -EnvFile "$env" >"$BENCH_TMP/receiver.out" 2>"$BENCH_TMP/receiver.err" &
-rpid=$!; bench_pids+=("$rpid")
-for _ in $(seq 600); do grep -q 'listening on' "$BENCH_TMP/receiver.out" 2>/dev/null && break; sleep 0.1; done
-# The pwsh process the script started is the receiver itself (no child process serves).
+bench_receiver "$db" "$token" "$sb" "$secret" "$port" "$now"
+env="$ENV_FILE"; rpid="$RECEIVER_PID"
 rss() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$rpid/status"; }
 hwm() { awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$rpid/status"; }
 cpid=""

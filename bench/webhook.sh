@@ -41,14 +41,8 @@ if [ "${STAGING_FSYNC:-1}" = 0 ]; then
   ch_sql "ALTER TABLE $db.stg_qtickets_api_orders_raw MODIFY SETTING fsync_after_insert = 0, fsync_part_directory = 0" >/dev/null
 fi
 echo "staging table: $(ch_sql "SELECT extract(create_table_query, 'fsync_after_insert = [01], fsync_part_directory = [01]') FROM system.tables WHERE database = '$db' AND name = 'stg_qtickets_api_orders_raw' FORMAT TSV")"
-env="$BENCH_TMP/$db.env"
-printf 'QTICKETS_TOKEN=%s\nQTICKETS_BASE_URL=%s\nQTICKETS_WEBHOOK_SECRET=%s\nQTICKETS_WEBHOOK_PORT=%s\n' "$token" "$sb" "$secret" "$port" >>"$env"
-"$PWSH" -NoProfile -File "$bench_root/scripts/Invoke-QTicketsLoader.ps1" -EnvFile "$env" -Now "$now" >"$BENCH_TMP/backfill.out"
-head -1 "$BENCH_TMP/backfill.out"
-
-"$PWSH" -NoProfile -File "$bench_root/scripts/Start-QTicketsWebhookReceiver.ps1" -EnvFile "$env" >"$BENCH_TMP/receiver.out" 2>"$BENCH_TMP/receiver.err" &
-rpid=$!; bench_pids+=("$rpid")
-for _ in $(seq 600); do grep -q 'listening on' "$BENCH_TMP/receiver.out" 2>/dev/null && break; sleep 0.1; done
+bench_receiver "$db" "$token" "$sb" "$secret" "$port" "$now"
+env="$ENV_FILE"; rpid="$RECEIVER_PID"
 rss() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$rpid/status"; }
 hwm() { awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$rpid/status"; }
 rss_start="$(rss)"
