@@ -41,7 +41,7 @@ public class ParseAndConvertBenchmarks
     List<Order> ReadPage()
     {
         var page = _format.Read(_page, out _);
-        return page.Problem is null ? page.Orders : throw new InvalidOperationException($"The page {page.Problem}.");
+        return page.Problem is null ? page.Items : throw new InvalidOperationException($"The page {page.Problem}.");
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = OrdersPerPage, Description = "Floor: STJ deserialize into a minimal class")]

@@ -1,23 +1,21 @@
-using QTickets.Core.Model;
-
 namespace QTickets.Core.Json;
 
 /// <summary>
-/// One answer of `GET /orders` read in one pass (<see cref="QTicketsJson.ParseOrdersPage"/>): its orders in the order
-/// served and its `paging`, or what is wrong with it.
+/// One answer of a list endpoint (`{"data":[…],"paging":{…}}`) read in one pass (<see cref="ListPageReader"/>): its
+/// items in the order served and its `paging`, or what is wrong with it.
 /// </summary>
-public sealed class OrdersPage
+public sealed class ListPage<T>
 {
-    internal OrdersPage(List<Order> orders, long? total, int? perPage, bool hasPaging, string? problem)
+    internal ListPage(List<T> items, long? total, int? perPage, bool hasPaging, string? problem)
     {
-        Orders = orders;
+        Items = items;
         Total = total;
         PerPage = perPage;
         HasPaging = hasPaging;
         Problem = problem;
     }
 
-    public List<Order> Orders { get; }
+    public List<T> Items { get; }
 
     /// <summary>paging.total; null when the answer has none.</summary>
     public long? Total { get; }
@@ -29,8 +27,8 @@ public sealed class OrdersPage
     public bool HasPaging { get; }
 
     /// <summary>
-    /// Valid JSON that is not a page of orders, said to follow "The answer to GET /orders page N" (e.g. "has no data
-    /// array"); null for a page. When it is set, the other properties are not to be used.
+    /// Valid JSON that is not a page, said to follow "The answer to GET /orders page N" (e.g. "has no data array");
+    /// null for a page. When it is set, the other properties are not to be used.
     /// </summary>
     public string? Problem { get; }
 }

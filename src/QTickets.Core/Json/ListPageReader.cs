@@ -1,32 +1,35 @@
 using System.Text;
 using System.Text.Json;
-using QTickets.Core.Model;
 
 namespace QTickets.Core.Json;
 
+/// <summary>Reads one element of a page's `data` where the reader stands (on its first token), leaving it on its last.</summary>
+public delegate T PageItemReader<out T>(ReadOnlySpan<byte> page, ref Utf8JsonReader reader);
+
 /// <summary>
-/// An orders page (`{"data":[…],"paging":{…}}`) read by one Utf8JsonReader from its first byte to its last: the
-/// envelope here, each element of `data` by <see cref="OrderReader"/> on the same reader. Parsing the page into a
-/// JsonDocument first and reading every order from its element's bytes tokenized each order twice, and the document
-/// alone cost as much as the plain System.Text.Json read of the page (BENCHMARKS.md, "Parse and convert").
+/// A list page (`{"data":[…],"paging":{…}}`) read by one Utf8JsonReader from its first byte to its last: the envelope
+/// here, each element of `data` by the caller's <see cref="PageItemReader{T}"/> on the same reader (orders by
+/// <see cref="OrderReader"/>). Parsing an orders page into a JsonDocument first and reading every order from its
+/// element's bytes tokenized each order twice, and the document alone cost as much as the plain System.Text.Json read
+/// of the page (BENCHMARKS.md, "Parse and convert").
 /// <para>
 /// The reader takes what JsonDocument takes (no comments, no trailing commas) and goes to the end of the bytes, so a
 /// body that is not complete JSON throws the reader's <see cref="JsonException"/> and never yields part of a page.
-/// Valid JSON of another shape is a <see cref="OrdersPage.Problem"/> instead; the bytes after such a problem are still
+/// Valid JSON of another shape is a <see cref="ListPage{T}.Problem"/> instead; the bytes after such a problem are still
 /// checked, so a cut-off body stays a JsonException whatever its valid part held.
 /// </para>
 /// </summary>
-internal static class OrderPageReader
+internal static class ListPageReader
 {
     const int ExcerptLength = 40;
 
     /// <exception cref="JsonException">The bytes are not one complete JSON value.</exception>
-    public static OrdersPage Read(ReadOnlySpan<byte> page, bool includePersonalData)
+    public static ListPage<T> Read<T>(ReadOnlySpan<byte> page, PageItemReader<T> readItem)
     {
         var r = new Utf8JsonReader(page);
         r.Read();
-        if (r.TokenType != JsonTokenType.StartObject) return Refused(page, "has no data array");
-        List<Order>? orders = null;
+        if (r.TokenType != JsonTokenType.StartObject) return Refused<T>(page, "has no data array");
+        List<T>? items = null;
         string? dataProblem = "has no data array", totalProblem = null, perPageProblem = null;
         long? total = null;
         int? perPage = null;
@@ -46,18 +49,18 @@ internal static class OrderPageReader
                     continue;
                 }
                 dataProblem = null;
-                orders = new List<Order>();
+                items = new List<T>();
                 while (r.Read() && r.TokenType != JsonTokenType.EndArray)
                 {
                     try
                     {
-                        orders.Add(OrderReader.Read(page, ref r, includePersonalData));
+                        items.Add(readItem(page, ref r));
                     }
                     catch (Exception ex) when (ex is not JsonException)
                     {
-                        // Valid JSON the order cannot be read from (a basket that is not an object, text that is not
+                        // Valid JSON the item cannot be read from (a basket that is not an object, text that is not
                         // UTF-8): the API will send it again, so it is no reason to retry.
-                        return Refused(page, $"has an item (#{orders.Count + 1}) that cannot be read: {ex.Message}");
+                        return Refused<T>(page, $"has an item (#{items.Count + 1}) that cannot be read: {ex.Message}");
                     }
                 }
             }
@@ -92,8 +95,8 @@ internal static class OrderPageReader
         }
         // The end of the bytes: anything after the envelope is not JSON (the reader throws).
         r.Read();
-        if ((dataProblem ?? totalProblem ?? perPageProblem) is { } problem) return new OrdersPage([], null, null, false, problem);
-        return new OrdersPage(orders!, total, perPage, hasPaging, null);
+        if ((dataProblem ?? totalProblem ?? perPageProblem) is { } problem) return new ListPage<T>([], null, null, false, problem);
+        return new ListPage<T>(items!, total, perPage, hasPaging, null);
     }
 
     static void ReadPaging(ReadOnlySpan<byte> page, ref Utf8JsonReader r, ref long? total, ref int? perPage,
@@ -127,13 +130,13 @@ internal static class OrderPageReader
     static bool IsEmptyArray(Utf8JsonReader r) => r.Read() && r.TokenType == JsonTokenType.EndArray;
 
     /// <summary>A problem with the page, once the rest of the bytes are known to be JSON (else the reader throws).</summary>
-    static OrdersPage Refused(ReadOnlySpan<byte> page, string problem)
+    static ListPage<T> Refused<T>(ReadOnlySpan<byte> page, string problem)
     {
         var check = new Utf8JsonReader(page);
         check.Read();
         check.Skip();
         check.Read();
-        return new OrdersPage([], null, null, false, problem);
+        return new ListPage<T>([], null, null, false, problem);
     }
 
     /// <summary>A value as served, at most 40 characters, for a problem; the reader is left on its last token.</summary>

@@ -47,7 +47,7 @@ internal sealed class OrderReader
 
     /// <summary>
     /// The order at the reader's token, the reader left on the order's last token: an element of a page read by the
-    /// same reader (<see cref="OrderPageReader"/>), so a page is tokenized once. <paramref name="json"/> is everything
+    /// same reader (<see cref="ListPageReader"/>), so a page is tokenized once. <paramref name="json"/> is everything
     /// the reader reads (positions in the payload's notes are the reader's).
     /// </summary>
     /// <exception cref="OrderShapeException">The order is not an object, or a basket in it is not one.</exception>

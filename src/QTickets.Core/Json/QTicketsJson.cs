@@ -22,11 +22,32 @@ public static class QTicketsJson
     public static Order ParseOrder(ReadOnlySpan<byte> utf8, bool includePersonalData) => OrderReader.Read(utf8, includePersonalData);
 
     /// <summary>
-    /// A page of `GET /orders` read in one pass (<see cref="OrderPageReader"/>): its envelope, and each order as
+    /// A page of `GET /orders` read in one pass (<see cref="ListPageReader"/>): its envelope, and each order as
     /// <see cref="ParseOrder(ReadOnlySpan{byte}, bool)"/> reads one, on the same reader.
     /// </summary>
     /// <exception cref="JsonException">The bytes are not one complete JSON value (a cut-off body).</exception>
-    public static OrdersPage ParseOrdersPage(ReadOnlySpan<byte> utf8, bool includePersonalData) => OrderPageReader.Read(utf8, includePersonalData);
+    public static ListPage<Order> ParseOrdersPage(ReadOnlySpan<byte> utf8, bool includePersonalData) =>
+        ListPageReader.Read(utf8, (ReadOnlySpan<byte> page, ref Utf8JsonReader r) => OrderReader.Read(page, ref r, includePersonalData));
+
+    /// <summary>
+    /// A page of a small list (events, promo codes, discounts) read by the same envelope reader as orders pages, each
+    /// item parsed as an element by <paramref name="parse"/>; an item <paramref name="parse"/> refuses is a problem of
+    /// the page, not a body to fetch again.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes are not one complete JSON value (a cut-off body).</exception>
+    public static ListPage<T> ParseListPage<T>(ReadOnlySpan<byte> utf8, Func<JsonElement, T> parse) =>
+        ListPageReader.Read(utf8, (ReadOnlySpan<byte> page, ref Utf8JsonReader r) =>
+        {
+            var element = JsonElement.ParseValue(ref r);
+            try
+            {
+                return parse(element);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+        });
 
     /// <summary>An order that is an element of a parsed page or answer: read from the element's own UTF-8 bytes.</summary>
     public static Order ParseOrder(JsonElement e, bool includePersonalData) =>

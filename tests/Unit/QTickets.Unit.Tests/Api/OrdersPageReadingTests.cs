@@ -26,7 +26,7 @@ public sealed class OrdersPageReadingTests
                 .Select(e => OrderReaderAgreementTests.Describe(DomOrderReading.ParseOrder(e, personal))).ToList();
             var read = QTicketsJson.ParseOrdersPage(page, personal);
             Assert.Null(read.Problem);
-            var actual = read.Orders.Select(OrderReaderAgreementTests.Describe).ToList();
+            var actual = read.Items.Select(OrderReaderAgreementTests.Describe).ToList();
             Assert.Equal(expected.Count, actual.Count);
             for (var i = 0; i < expected.Count; i++)
                 Assert.True(expected[i] == actual[i], $"order #{i + 1} (personal data {personal}):\nexpected {expected[i]}\nactual   {actual[i]}");
@@ -38,7 +38,7 @@ public sealed class OrdersPageReadingTests
     {
         AssertPageAgrees(s_genuine);
         var page = QTicketsJson.ParseOrdersPage(s_genuine, false);
-        Assert.Equal(50, page.Orders.Count);
+        Assert.Equal(50, page.Items.Count);
         Assert.True(page.HasPaging);
         Assert.NotNull(page.Total);
         Assert.NotNull(page.PerPage);
@@ -50,8 +50,8 @@ public sealed class OrdersPageReadingTests
         var indented = JsonNode.Parse(s_genuine)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         AssertPageAgrees(Encoding.UTF8.GetBytes(indented));
         Assert.Equal(
-            QTicketsJson.ParseOrdersPage(s_genuine, false).Orders.Select(o => o.PayloadJson),
-            QTicketsJson.ParseOrdersPage(Encoding.UTF8.GetBytes(indented), false).Orders.Select(o => o.PayloadJson));
+            QTicketsJson.ParseOrdersPage(s_genuine, false).Items.Select(o => o.PayloadJson),
+            QTicketsJson.ParseOrdersPage(Encoding.UTF8.GetBytes(indented), false).Items.Select(o => o.PayloadJson));
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class OrdersPageReadingTests
         var page = QTicketsJson.ParseOrdersPage(Encoding.UTF8.GetBytes(json), false);
 
         Assert.Null(page.Problem);
-        Assert.Equal(orders, page.Orders.Count);
+        Assert.Equal(orders, page.Items.Count);
         Assert.Equal(total, page.Total);
         Assert.Equal(perPage, page.PerPage);
         Assert.Equal(hasPaging, page.HasPaging);
@@ -88,7 +88,7 @@ public sealed class OrdersPageReadingTests
         var page = QTicketsJson.ParseOrdersPage(Encoding.UTF8.GetBytes(json), false);
 
         Assert.Equal(problem, page.Problem);
-        Assert.Empty(page.Orders);
+        Assert.Empty(page.Items);
     }
 
     [Fact]
