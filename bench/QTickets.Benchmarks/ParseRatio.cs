@@ -41,6 +41,32 @@ public static class ParseRatio
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {Median(micros[^1]) / floor:0.00}"));
     }
 
+    /// <summary>
+    /// One side (floor, document, parse or convert) run alone for <paramref name="seconds"/>, so that a profiler
+    /// (`perf record -g`, BENCHMARKS.md "Parse and convert") sees only its code.
+    /// </summary>
+    public static void Loop(string side, int seconds)
+    {
+        var b = new ParseAndConvertBenchmarks();
+        b.Setup();
+        Func<int> body = side switch
+        {
+            "floor" => b.Floor,
+            "document" => b.Document,
+            "parse" => b.Parse,
+            "convert" => b.Convert,
+            _ => throw new ArgumentException($"No side '{side}': floor, document, parse or convert."),
+        };
+        var until = Stopwatch.GetTimestamp() + seconds * Stopwatch.Frequency;
+        var pages = 0;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            body();
+            pages++;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{side}: {pages} pages, {seconds * 1e6 / (pages * OrdersPerPage):0.00} µs per order"));
+    }
+
     /// <summary>Microseconds per order over <paramref name="pages"/> pages.</summary>
     static double Time(Func<int> body, int pages)
     {

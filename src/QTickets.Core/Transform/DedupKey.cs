@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace QTickets.Core.Transform;
@@ -16,7 +15,12 @@ public static class DedupKey
     /// (order 4360 → md5("4360")). In ClickHouse: <c>lower(hex(MD5(order_id)))</c>, which is how legacy rows
     /// can be re-keyed.
     /// </summary>
-    public static string ForOrder(long orderId) => Md5Hex(orderId.ToString(CultureInfo.InvariantCulture));
+    public static string ForOrder(long orderId)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        orderId.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+        return Md5Hex(digits[..length]);
+    }
 
     /// <summary>
     /// Inventory row: md5 of "&lt;event_id&gt;::&lt;snapshot_ts as yyyy-MM-dd HH:mm:ss&gt;" (the legacy recipe
@@ -24,12 +28,12 @@ public static class DedupKey
     /// <c>lower(hex(MD5(concat(event_id, '::', formatDateTime(snapshot_ts, '%Y-%m-%d %H:%i:%S')))))</c>.
     /// </summary>
     public static string ForInventory(long eventId, DateTime snapshotTs) =>
-        Md5Hex(string.Create(CultureInfo.InvariantCulture, $"{eventId}::{snapshotTs:yyyy-MM-dd HH:mm:ss}"));
+        Md5Hex(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{eventId}::{snapshotTs:yyyy-MM-dd HH:mm:ss}")));
 
-    static string Md5Hex(string text)
+    static string Md5Hex(ReadOnlySpan<byte> utf8)
     {
         Span<byte> hash = stackalloc byte[16];
-        MD5.HashData(Encoding.UTF8.GetBytes(text), hash);
+        Md5.HashData(utf8, hash);
         return Convert.ToHexStringLower(hash);
     }
 }
