@@ -580,7 +580,7 @@ internal sealed class OrderReader
             return;
         }
         // Compact as served (no white space around the colon, an unescaped name): the served bytes are the written ones.
-        if (r.TokenStartIndex == nameStart + name.Length + 3 && AsServed(ref r, out var noted))
+        if (r.TokenStartIndex == nameStart + name.Length + 3 && AsServed(json, ref r, out var noted))
         {
             // A run goes on only over the comma that separates two members.
             if (_runStart >= 0 && nameStart != _runEnd + 1) Flush(json);
@@ -601,7 +601,7 @@ internal sealed class OrderReader
     /// e-mail or a phone number, which <see cref="PersonalData.PayloadWriting"/>'s encoder leaves as it is).
     /// </summary>
     /// <param name="noted">It has letters: a name found later may be in it (<see cref="_maskedTexts"/>).</param>
-    bool AsServed(ref Utf8JsonReader r, out bool noted)
+    bool AsServed(ReadOnlySpan<byte> json, ref Utf8JsonReader r, out bool noted)
     {
         noted = false;
         switch (r.TokenType)
@@ -610,12 +610,12 @@ internal sealed class OrderReader
                 return true;
             case JsonTokenType.StartArray or JsonTokenType.StartObject:
             {
-                // PHP's empty lists (refunds, services, related baskets): written [] or {} whatever the shape.
-                var next = r;
-                if (!next.Read() || next.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject) ||
-                    next.TokenStartIndex != r.TokenStartIndex + 1)
+                // PHP's empty lists (refunds, services, related baskets): written [] or {} whatever the shape. Seen in
+                // the bytes: a copy of the reader to look ahead costs more than the list (the reader checks the end).
+                var at = (int)r.TokenStartIndex + 1;
+                if (at >= json.Length || json[at] != (r.TokenType == JsonTokenType.StartArray ? (byte)']' : (byte)'}'))
                     return false;
-                r = next;
+                r.Read();
                 return true;
             }
             case not JsonTokenType.String:
@@ -728,7 +728,7 @@ internal sealed class OrderReader
     byte[] Payload(ReadOnlySpan<byte> json)
     {
         var written = _payload.WrittenSpan;
-        if (_names.Count == 0) return written.ToArray();
+        if (_names.Count == 0) return Copy(written);
         _renamed.ResetWrittenCount();
         var from = 0;
         foreach (var (start, end, source, length, kept) in _maskedTexts)
@@ -751,9 +751,17 @@ internal sealed class OrderReader
             _textWriter.Flush();
             from = end;
         }
-        if (from == 0) return written.ToArray();
+        if (from == 0) return Copy(written);
         _renamed.Write(written[from..]);
-        return _renamed.WrittenSpan.ToArray();
+        return Copy(_renamed.WrittenSpan);
+    }
+
+    /// <summary>The payload's own array, not zeroed first: it is overwritten at once, and payloads run to kilobytes.</summary>
+    static byte[] Copy(ReadOnlySpan<byte> payload)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(payload.Length);
+        payload.CopyTo(copy);
+        return copy;
     }
 
     /// <summary>A property name unescaped (names are looked up and written unescaped; escaped ones are never served).</summary>

@@ -206,24 +206,34 @@ public static class QTicketsJson
     /// </summary>
     internal static bool TryServedForm(ReadOnlySpan<byte> raw, out DateTimeOffset value)
     {
-        value = default;
-        if (!IsServedForm(raw)) return false;
-        var offset = new TimeSpan(Digits(raw, 20, 2), Digits(raw, 23, 2), 0);
-        value = new DateTimeOffset(Digits(raw, 0, 4), Digits(raw, 5, 2), Digits(raw, 8, 2), Digits(raw, 11, 2), Digits(raw, 14, 2),
-            Digits(raw, 17, 2), raw[19] == '-' ? -offset : offset);
+        if (!ServedForm(raw, out var date, out var offset))
+        {
+            value = default;
+            return false;
+        }
+        value = new DateTimeOffset(date, offset);
         return true;
     }
 
     /// <summary>Whether <see cref="TryServedForm"/> reads the bytes, without making the value (the payload only copies them).</summary>
-    internal static bool IsServedForm(ReadOnlySpan<byte> raw)
+    internal static bool IsServedForm(ReadOnlySpan<byte> raw) => ServedForm(raw, out _, out _);
+
+    /// <summary>The served form's fields, each read and checked once.</summary>
+    static bool ServedForm(ReadOnlySpan<byte> raw, out DateTime date, out TimeSpan offset)
     {
+        date = default;
+        offset = default;
         if (raw.Length != 25 || raw[4] != '-' || raw[7] != '-' || raw[10] != 'T' || raw[13] != ':' || raw[16] != ':' ||
             raw[19] is not ((byte)'+' or (byte)'-') || raw[22] != ':')
             return false;
         int year = Digits(raw, 0, 4), month = Digits(raw, 5, 2), day = Digits(raw, 8, 2), hour = Digits(raw, 11, 2),
             minute = Digits(raw, 14, 2), second = Digits(raw, 17, 2), offsetHours = Digits(raw, 20, 2), offsetMinutes = Digits(raw, 23, 2);
-        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour is >= 0 and <= 23 &&
-               minute is >= 0 and <= 59 && second is >= 0 and <= 59 && offsetHours is >= 0 and <= 14 && offsetMinutes is >= 0 and <= 59;
+        if (!(year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour is >= 0 and <= 23 &&
+              minute is >= 0 and <= 59 && second is >= 0 and <= 59 && offsetHours is >= 0 and <= 14 && offsetMinutes is >= 0 and <= 59))
+            return false;
+        date = new DateTime(year, month, day, hour, minute, second);
+        offset = new TimeSpan(raw[19] == '-' ? -offsetHours : offsetHours, raw[19] == '-' ? -offsetMinutes : offsetMinutes, 0);
+        return true;
     }
 
     static int Digits(ReadOnlySpan<byte> raw, int at, int count)
