@@ -272,12 +272,77 @@ internal sealed class OrderReader
         }
         // Unescaped, a string is never longer than served.
         if (_text.Length - _textUsed < r.ValueSpan.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textUsed + r.ValueSpan.Length));
-        var length = r.CopyString(_text.AsSpan(_textUsed));
+        var into = _text.AsSpan(_textUsed);
+        if (!PhpUnescaped(r.ValueSpan, into, out var length)) length = r.CopyString(into);
         source = ~_textUsed;
         _textUsed += length;
         _lastUnescaped = (r.TokenStartIndex, source, length);
         return _text.AsSpan(~source, length);
     }
+
+    /// <summary>
+    /// A string's served bytes unescaped, for what PHP escapes (every non-ASCII character as <c>\uXXXX</c>, every slash):
+    /// the reader's own unescaping goes escape by escape through a general parse, and every Cyrillic text takes it.
+    /// False for anything else (surrogate pairs, bytes that are not UTF-8), which the reader's CopyString unescapes, or
+    /// refuses with its own error.
+    /// </summary>
+    internal static bool PhpUnescaped(ReadOnlySpan<byte> served, Span<byte> into, out int length)
+    {
+        length = 0;
+        var w = 0;
+        for (var i = 0; i < served.Length;)
+        {
+            var b = served[i];
+            if (b != '\\')
+            {
+                into[w++] = b;
+                i++;
+                continue;
+            }
+            if (i + 1 >= served.Length) return false;
+            switch (served[i + 1])
+            {
+                case (byte)'u':
+                    if (i + 6 > served.Length) return false;
+                    var c = Hex(served[i + 2]) << 12 | Hex(served[i + 3]) << 8 | Hex(served[i + 4]) << 4 | Hex(served[i + 5]);
+                    if (c < 0 || c is >= 0xD800 and <= 0xDFFF) return false;
+                    if (c < 0x80) into[w++] = (byte)c;
+                    else if (c < 0x800)
+                    {
+                        into[w++] = (byte)(0xC0 | c >> 6);
+                        into[w++] = (byte)(0x80 | (c & 0x3F));
+                    }
+                    else
+                    {
+                        into[w++] = (byte)(0xE0 | c >> 12);
+                        into[w++] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                        into[w++] = (byte)(0x80 | (c & 0x3F));
+                    }
+                    i += 6;
+                    continue;
+                case (byte)'/' or (byte)'\\' or (byte)'"': into[w++] = served[i + 1]; break;
+                case (byte)'n': into[w++] = (byte)'\n'; break;
+                case (byte)'t': into[w++] = (byte)'\t'; break;
+                case (byte)'r': into[w++] = (byte)'\r'; break;
+                case (byte)'b': into[w++] = (byte)'\b'; break;
+                case (byte)'f': into[w++] = (byte)'\f'; break;
+                default: return false;
+            }
+            i += 2;
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(into[..w])) return false;
+        length = w;
+        return true;
+    }
+
+    /// <summary>A hex digit's value; negative for any other byte (so is any sum it is in).</summary>
+    static int Hex(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -0x10000,
+    };
 
     /// <summary>A string noted by <see cref="Unescaped"/>: in the served bytes (source from 0), or in <see cref="_text"/>.</summary>
     ReadOnlySpan<byte> Served(ReadOnlySpan<byte> json, int source, int length) =>
@@ -806,7 +871,7 @@ internal sealed class OrderReader
         var d = 0m;
         var read = r.TokenType switch
         {
-            JsonTokenType.Number => r.TryGetDecimal(out d),
+            JsonTokenType.Number => WholeAmount(r.ValueSpan, out d) || r.TryGetDecimal(out d),
             JsonTokenType.String => r.GetString() is { } s && QTicketsJson.IsPlainDecimal(s) &&
                                     decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
             _ => false,
@@ -815,6 +880,21 @@ internal sealed class OrderReader
         if (decimal.Round(d, 2) != d) return $"{name} {Quote(ref r)} is not a whole number of kopecks";
         value = d;
         return null;
+    }
+
+    /// <summary>
+    /// An amount served as a JSON integer (nearly all are: PHP sends whole roubles as 390), without the general decimal
+    /// parse, which cost more than reading the rest of the number's token; any other form is left to the reader.
+    /// </summary>
+    static bool WholeAmount(ReadOnlySpan<byte> raw, out decimal value)
+    {
+        value = 0m;
+        var digits = raw.Length > 0 && raw[0] == '-' ? raw[1..] : raw;
+        if (digits.Length is 0 or > 18 || digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')) return false;
+        long n = 0;
+        foreach (var b in digits) n = n * 10 + (b - '0');
+        value = digits.Length == raw.Length ? n : -n;
+        return true;
     }
 
     /// <summary>A ticket count: a whole number from 0 (JSON integer or digit string). Null is a problem.</summary>
