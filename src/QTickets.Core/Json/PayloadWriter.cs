@@ -102,7 +102,7 @@ internal sealed class PayloadWriter
 
     void String(ReadOnlySpan<byte> utf8)
     {
-        if (s_encoder.FindFirstCharacterToEncodeUtf8(utf8) < 0)
+        if (LeftAsIs(utf8) || s_encoder.FindFirstCharacterToEncodeUtf8(utf8) < 0)
         {
             var span = _output.GetSpan(utf8.Length + 2);
             span[0] = (byte)'"';
@@ -115,6 +115,26 @@ internal sealed class PayloadWriter
         _escaping.Reset(_output);
         _escaping.WriteStringValue(utf8);
         _escaping.Flush();
+    }
+
+    /// <summary>
+    /// Text the encoder is known to leave as it is, seen without it: printable ASCII but '"' and '\\', and the Cyrillic
+    /// letters U+0400–U+047F (two bytes, D0 or D1 and a continuation byte). The encoder decodes every non-ASCII character
+    /// one by one, and kept texts are mostly Cyrillic; anything else is left to it. Held to the encoder by unit tests.
+    /// </summary>
+    internal static bool LeftAsIs(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IndexOfAny((byte)'"', (byte)'\\') >= 0) return false;
+        var i = utf8.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
+        if (i < 0) return true;
+        for (; i < utf8.Length; i++)
+        {
+            var b = utf8[i];
+            if (b is >= 0x20 and <= 0x7E) continue;
+            if (b is not (0xD0 or 0xD1) || i + 1 >= utf8.Length || utf8[i + 1] is < 0x80 or > 0xBF) return false;
+            i++;
+        }
+        return true;
     }
 
     void Open(byte bracket)

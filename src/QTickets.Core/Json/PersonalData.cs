@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -100,16 +101,17 @@ public static partial class PersonalData
     /// </summary>
     internal static bool NoPatternIn(ReadOnlySpan<byte> raw)
     {
+        // Searched, not walked byte by byte: kept texts are mostly Cyrillic, with no digit or a few.
+        if (raw.IndexOfAny(s_patternMarks) >= 0) return false;
+        var first = raw.IndexOfAnyInRange((byte)'0', (byte)'9');
+        if (first < 0) return true;
         var digits = 0;
-        var plus = false;
-        foreach (var b in raw)
-        {
+        foreach (var b in raw[first..])
             if (b is >= (byte)'0' and <= (byte)'9') digits++;
-            else if (b is (byte)'@' or (byte)'"' or (byte)'\\') return false;
-            else if (b == (byte)'+') plus = true;
-        }
-        return digits < 9 || (digits == 9 && !plus);
+        return digits < 9 || (digits == 9 && !raw.Contains((byte)'+'));
     }
+
+    static readonly SearchValues<byte> s_patternMarks = SearchValues.Create("@\"\\"u8);
 
     /// <summary>Whether a name (two letters or more) could be in a value: an ASCII letter or any non-ASCII byte.</summary>
     internal static bool MayHoldName(ReadOnlySpan<byte> raw)
