@@ -304,7 +304,7 @@ internal sealed class OrderReader
             {
                 case (byte)'u':
                     if (i + 6 > served.Length) return false;
-                    var c = Hex(served[i + 2]) << 12 | Hex(served[i + 3]) << 8 | Hex(served[i + 4]) << 4 | Hex(served[i + 5]);
+                    var c = HexDigits[served[i + 2]] << 12 | HexDigits[served[i + 3]] << 8 | HexDigits[served[i + 4]] << 4 | HexDigits[served[i + 5]];
                     if (c < 0 || c is >= 0xD800 and <= 0xDFFF) return false;
                     if (c < 0x80) into[w++] = (byte)c;
                     else if (c < 0x800)
@@ -335,14 +335,18 @@ internal sealed class OrderReader
         return true;
     }
 
-    /// <summary>A hex digit's value; negative for any other byte (so is any sum it is in).</summary>
-    static int Hex(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -0x10000,
-    };
+    /// <summary>Each byte's value as a hex digit; -1 for any other byte (so is any value it is shifted and or-ed into).</summary>
+    static ReadOnlySpan<int> HexDigits =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
 
     /// <summary>A string noted by <see cref="Unescaped"/>: in the served bytes (source from 0), or in <see cref="_text"/>.</summary>
     ReadOnlySpan<byte> Served(ReadOnlySpan<byte> json, int source, int length) =>

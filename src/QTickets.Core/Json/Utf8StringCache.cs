@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace QTickets.Core.Json;
@@ -22,7 +23,7 @@ internal sealed class Utf8StringCache
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > LongestValue) return s_strict.GetString(utf8);
-        var slot = (int)((uint)HashCode.Combine(utf8.Length, Hash(utf8)) % Slots);
+        var slot = (int)((uint)(Hash(utf8) ^ utf8.Length * 0x2545F491) % Slots);
         if (_keys[slot] is { } key && utf8.SequenceEqual(key)) return _values[slot]!;
         var value = s_strict.GetString(utf8);
         _keys[slot] = utf8.ToArray();
@@ -30,10 +31,20 @@ internal sealed class Utf8StringCache
         return value;
     }
 
+    /// <summary>
+    /// The length and the first and last eight bytes: cheap, and enough to tell the repeating values apart (seat ids of
+    /// one show differ at their end); a collision only costs a miss.
+    /// </summary>
     static int Hash(ReadOnlySpan<byte> utf8)
     {
-        var hash = new HashCode();
-        hash.AddBytes(utf8);
-        return hash.ToHashCode();
+        if (utf8.Length < 8)
+        {
+            ulong small = 0;
+            foreach (var b in utf8) small = small << 8 | b;
+            return (int)(small * 0x9E3779B97F4A7C15UL >> 32);
+        }
+        var first = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+        var last = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
+        return (int)(((first * 0x9E3779B97F4A7C15UL) ^ (last * 0xC2B2AE3D27D4EB4FUL)) >> 32);
     }
 }
