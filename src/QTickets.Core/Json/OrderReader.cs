@@ -797,7 +797,7 @@ internal sealed class OrderReader
     byte[] Payload(ReadOnlySpan<byte> json)
     {
         var written = _payload.WrittenSpan;
-        if (_names.Count == 0) return Copy(written);
+        if (_names.Count == 0 || !AnyNameInNotedTexts(json)) return Copy(written);
         _renamed.ResetWrittenCount();
         var from = 0;
         foreach (var (start, end, source, length, kept) in _maskedTexts)
@@ -823,6 +823,31 @@ internal sealed class OrderReader
         if (from == 0) return Copy(written);
         _renamed.Write(written[from..]);
         return Copy(_renamed.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Whether any name is in the noted texts, all looked at in one search: nearly always none is, and a search of each
+    /// text for each name cost more than reading the texts. The texts are joined by a NUL, which a name part holds only
+    /// in a broken answer (then the texts are searched one by one, as when a name is found).
+    /// </summary>
+    bool AnyNameInNotedTexts(ReadOnlySpan<byte> json)
+    {
+        var used = 0;
+        foreach (var (_, _, source, length, kept) in _maskedTexts)
+        {
+            // A UTF-8 text has no more chars than bytes.
+            var most = (kept?.Length ?? length) + 1;
+            if (_chars.Length < used + most) Array.Resize(ref _chars, Math.Max(_chars.Length * 2, used + most));
+            used += kept is null ? Encoding.UTF8.GetChars(Served(json, source, length), _chars.AsSpan(used)) : Copied(kept, used);
+            _chars[used++] = '\0';
+        }
+        return _names.AnyIn(_chars.AsSpan(0, used));
+
+        int Copied(string text, int at)
+        {
+            text.CopyTo(_chars.AsSpan(at));
+            return text.Length;
+        }
     }
 
     /// <summary>The payload's own array, not zeroed first: it is overwritten at once, and payloads run to kilobytes.</summary>
