@@ -100,9 +100,10 @@ internal sealed class OrderReader
     static readonly Utf8KeyTable<(int Field, PersonalData.Shape? Kept)> s_orderMembers = Members(s_orderKeys, PersonalData.PayloadKeys);
     static readonly Utf8KeyTable<(int Field, PersonalData.Shape? Kept)> s_basketMembers = Members(s_basketKeys, s_basketShape);
 
+    // The personal keys are listed too (neither read nor kept), so that every served key has a slot to be predicted from.
     static Utf8KeyTable<(int, PersonalData.Shape?)> Members<TField>(Dictionary<string, TField> fields, PersonalData.Shape kept)
         where TField : struct, Enum =>
-        new(fields.Keys.Union(kept.Keys.Keys).Select(key => KeyValuePair.Create(key,
+        new(fields.Keys.Union(kept.Keys.Keys).Union(PersonalData.Keys).Select(key => KeyValuePair.Create(key,
             (fields.TryGetValue(key, out var field) ? Convert.ToInt32(field, CultureInfo.InvariantCulture) : -1,
              kept.Keys.TryGetValue(key, out var shape) ? shape : null))));
 
@@ -124,6 +125,8 @@ internal sealed class OrderReader
 
     readonly string?[] _orderProblems = new string?[OrderProblemSlots];
     readonly string?[] _basketProblems = new string?[BasketProblemSlots];
+    /// <summary>The order of the baskets' keys, learnt: a page's baskets are all served with their keys in one order.</summary>
+    readonly int[] _basketKeys = s_basketMembers.NewSequence();
     /// <summary>
     /// Kept texts that could quote a name: where the payload holds them, and the text written (null: the served bytes
     /// at <c>Source</c>, written as they were).
@@ -532,13 +535,14 @@ internal sealed class OrderReader
         string? email = null, phone = null, name = null, surname = null, middlename = null;
         NameValue nameValue = default, surnameValue = default, middlenameValue = default;
         var basket = new Basket { Quantity = 0 };
+        var previous = -1;
         if (kept is not null) _writer.WriteStartObject();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var at = (int)r.TokenStartIndex;
             var key = Name(ref r);
             // Baskets are kept with their shape or not at all.
-            var known = s_basketMembers.TryGet(key, out var member) && member.Field >= 0;
+            var known = s_basketMembers.TryGetPredicted(key, ref previous, _basketKeys, out var member) && member.Field >= 0;
             var field = (BasketKey)member.Field;
             var child = kept is null ? null : member.Kept;
             r.Read();

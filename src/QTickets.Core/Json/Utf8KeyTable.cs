@@ -38,18 +38,46 @@ internal sealed class Utf8KeyTable<T>
 
     public bool TryGet(ReadOnlySpan<byte> key, out T value)
     {
+        var at = Find(key);
+        value = at < _keys.Length ? _values[at] : default!;
+        return at < _keys.Length;
+    }
+
+    /// <summary>What <see cref="Predicted"/> learns in: per slot, one for any key not listed, and one for the first key.</summary>
+    public int[] NewSequence()
+    {
+        var next = new int[_keys.Length + 2];
+        Array.Fill(next, _keys.Length);
+        return next;
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> for the keys of objects served one after another with their keys in the same order (the
+    /// baskets of a page): the key that followed the <paramref name="previous"/> one last time (learnt in
+    /// <paramref name="next"/>, from <see cref="NewSequence"/>) is tried first, one comparison instead of a hash and a
+    /// probe. <paramref name="previous"/> starts at -1 for an object's first key, and is left on this key.
+    /// </summary>
+    public bool TryGetPredicted(ReadOnlySpan<byte> key, ref int previous, int[] next, out T value)
+    {
+        var after = previous < 0 ? _keys.Length + 1 : previous;
+        var guess = next[after];
+        var at = guess < _keys.Length && _keys[guess] is { } expected && key.SequenceEqual(expected) ? guess : Find(key);
+        next[after] = at;
+        previous = at;
+        value = at < _keys.Length ? _values[at] : default!;
+        return at < _keys.Length;
+    }
+
+    /// <summary>The key's slot; the table's size when it is not listed.</summary>
+    int Find(ReadOnlySpan<byte> key)
+    {
         var at = Hash(key) & _mask;
         while (_keys[at] is { } candidate)
         {
-            if (key.SequenceEqual(candidate))
-            {
-                value = _values[at];
-                return true;
-            }
+            if (key.SequenceEqual(candidate)) return at;
             at = (at + 1) & _mask;
         }
-        value = default!;
-        return false;
+        return _keys.Length;
     }
 
     static int Hash(ReadOnlySpan<byte> key)
