@@ -647,13 +647,16 @@ internal sealed class OrderReader
     /// </summary>
     void Member(ReadOnlySpan<byte> json, ref Utf8JsonReader r, int nameStart, scoped ReadOnlySpan<byte> name, PersonalData.Shape? kept)
     {
+        // Most members are scalars: neither a skip nor AsServed is called for them (half the keys of an order).
+        var scalar = r.TokenType is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
         if (kept is null)
         {
-            r.Skip();
+            if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) r.Skip();
             return;
         }
+        var noted = false;
         // Compact as served (no white space around the colon, an unescaped name): the served bytes are the written ones.
-        if (r.TokenStartIndex == nameStart + name.Length + 3 && AsServed(json, ref r, out var noted))
+        if (r.TokenStartIndex == nameStart + name.Length + 3 && (scalar || AsServed(json, ref r, out noted)))
         {
             // A run goes on only over the comma that separates two members.
             if (_runStart >= 0 && nameStart != _runEnd + 1) Flush(json);
