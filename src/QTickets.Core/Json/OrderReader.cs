@@ -904,10 +904,16 @@ internal sealed class OrderReader
     {
         value = null;
         if (r.TokenType == JsonTokenType.Null) return required ? Missing(name) : null;
+        if (r.TokenType == JsonTokenType.Number && WholeAmount(r.ValueSpan, out var whole))
+        {
+            // Whole roubles: nothing to round.
+            value = whole;
+            return null;
+        }
         var d = 0m;
         var read = r.TokenType switch
         {
-            JsonTokenType.Number => WholeAmount(r.ValueSpan, out d) || r.TryGetDecimal(out d),
+            JsonTokenType.Number => r.TryGetDecimal(out d),
             JsonTokenType.String => r.GetString() is { } s && QTicketsJson.IsPlainDecimal(s) &&
                                     decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
             _ => false,
