@@ -274,9 +274,21 @@ internal sealed class OrderReader
             return _text.AsSpan(~source, _lastUnescaped.Length);
         }
         // Unescaped, a string is never longer than served.
-        if (_text.Length - _textUsed < r.ValueSpan.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textUsed + r.ValueSpan.Length));
-        var into = _text.AsSpan(_textUsed);
+        var into = TextRoom(r.ValueSpan.Length);
         if (!PhpUnescaped(r.ValueSpan, into, out var length)) length = r.CopyString(into);
+        return NoteUnescaped(ref r, length, out source);
+    }
+
+    /// <summary>Room for <paramref name="length"/> bytes at the end of <see cref="_text"/>.</summary>
+    Span<byte> TextRoom(int length)
+    {
+        if (_text.Length - _textUsed < length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textUsed + length));
+        return _text.AsSpan(_textUsed);
+    }
+
+    /// <summary>The string at the reader, unescaped into the room at the end of <see cref="_text"/>: noted as its unescaped bytes.</summary>
+    ReadOnlySpan<byte> NoteUnescaped(ref Utf8JsonReader r, int length, out int source)
+    {
         source = ~_textUsed;
         _textUsed += length;
         _lastUnescaped = (r.TokenStartIndex, source, length);
@@ -1009,9 +1021,21 @@ internal sealed class OrderReader
         _ => null,
     };
 
-    /// <summary><see cref="Text"/> of a value that repeats across orders: a string comes from the cache by its unescaped bytes.</summary>
-    string? RepeatedText(ref Utf8JsonReader r) =>
-        r.TokenType == JsonTokenType.String ? _repeated.Get(Unescaped(ref r, out _)) : Text(ref r);
+    /// <summary>
+    /// <see cref="Text"/> of a value that repeats across orders: a string comes from the cache. One served escaped is
+    /// found by its served bytes, and its unescaped bytes noted as <see cref="Unescaped"/> notes them, for the payload,
+    /// which writes the same value next: neither unescapes it again.
+    /// </summary>
+    string? RepeatedText(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.String) return Text(ref r);
+        if (!r.ValueIsEscaped) return _repeated.Get(r.ValueSpan);
+        if (!_repeated.TryGetEscaped(r.ValueSpan, out var value, out var unescaped))
+            return _repeated.AddEscaped(r.ValueSpan, Unescaped(ref r, out _));
+        unescaped.CopyTo(TextRoom(unescaped.Length));
+        NoteUnescaped(ref r, unescaped.Length, out _);
+        return value;
+    }
 
     static long? Int64(ref Utf8JsonReader r)
     {
