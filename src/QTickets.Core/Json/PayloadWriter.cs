@@ -118,7 +118,7 @@ internal sealed class PayloadWriter
     }
 
     /// <summary>
-    /// Text the encoder is known to leave as it is, seen without it: printable ASCII but '"' and '\\', and the Cyrillic
+    /// Text the encoder is known to leave as it is, seen without it: printable ASCII but '"' and '\', and the Cyrillic
     /// letters U+0400–U+047F (two bytes, D0 or D1 and a continuation byte). The encoder decodes every non-ASCII character
     /// one by one, and kept texts are mostly Cyrillic; anything else is left to it. Held to the encoder by unit tests.
     /// </summary>

@@ -215,7 +215,7 @@ public static class QTicketsJson
         return true;
     }
 
-    /// <summary>Whether <see cref="TryServedForm"/> reads the bytes, without making the value (the payload only copies them).</summary>
+    /// <summary>Whether <see cref="TryServedForm"/> reads the bytes (the payload only copies them).</summary>
     internal static bool IsServedForm(ReadOnlySpan<byte> raw) => ServedForm(raw, out _, out _);
 
     /// <summary>The served form's fields, each read and checked once.</summary>
