@@ -158,6 +158,49 @@ public sealed class OrderReaderAgreementTests
     [InlineData("""{"id":6,"payed":1,"integrations":{"roistat":[{"roistat_visit":"+44 20 7946 0958"}],"amocrm":{"x":1}},"refunds":[{"id":1,"amount":"5","deleted_at":null,"who":"Ann"}],"site":[],"baskets":[{"id":1,"show_id":1,"price":1,"quantity":0,"series":"882024089","seat_id":123,"services":[[["deep"]]]}]}""")]
     public void Broken_and_odd_orders_read_the_same_both_ways(string json) => AssertAgree(json, json);
 
+    /// <summary>
+    /// Random variants aimed at what the forward pass keeps between orders and keys: the baskets' key order it predicts
+    /// (shuffled now and then), seat names it caches by their served bytes (the same and different values, escaped or
+    /// not, on one reader in a row), amounts it reads as integers, and names it searches for once per order.
+    /// </summary>
+    [Fact]
+    public void Random_variants_read_the_same_both_ways_one_after_another()
+    {
+        var random = new Random(18);
+        var served = ServedOrders().ToList();
+        string[] texts = ["Детский билет (в будни)", "Взрослый билет (в будни)", "Ряд 5, место 12", "VIP \"A\" / B", "ложа №3 «Север»",
+            "Anna", "анна-мария", "+7 916 555 01 23", "a@b.example", "😀 Ёлка", "", "  ", "ѐЀџЏ\u0480"];
+        string[] names = ["Anna", "Анна", "Мария Ивановна", "Li", "Ёлка", "O'Neil"];
+        JsonNode[] amounts = [390, 0, -5, JsonValue.Create(12.5m)!, JsonValue.Create(0.005m)!, "390", "1 500", JsonValue.Create(123456789012345678m)!,
+            JsonValue.Create(1234567890123456789012m)!, JsonValue.Create(-0.0m)!];
+        for (var i = 0; i < 600; i++)
+        {
+            var order = served[random.Next(served.Count)].DeepClone().AsObject();
+            foreach (var node in order["baskets"]!.AsArray())
+            {
+                var basket = node!.AsObject();
+                if (random.Next(4) == 0) basket["seat_name"] = texts[random.Next(texts.Length)];
+                if (random.Next(6) == 0) basket["price"] = amounts[random.Next(amounts.Length)].DeepClone();
+                if (random.Next(6) == 0) basket["client_name"] = names[random.Next(names.Length)];
+                if (random.Next(8) == 0)
+                {
+                    var members = basket.ToList();
+                    basket.Clear();
+                    foreach (var (key, value) in members.OrderBy(_ => random.Next())) basket[key] = value;
+                }
+            }
+            if (random.Next(4) == 0) order["custom"] = texts[random.Next(texts.Length)] + " " + names[random.Next(names.Length)];
+            if (random.Next(6) == 0) order["price"] = amounts[random.Next(amounts.Length)].DeepClone();
+            var json = random.Next(3) switch
+            {
+                0 => order.ToJsonString(),
+                1 => order.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }),
+                _ => Escaped(order, everyCharacter: false),
+            };
+            AssertAgree(json, $"variant #{i}: {json}");
+        }
+    }
+
     [Fact]
     public void What_is_not_an_order_is_refused_by_name()
     {
