@@ -11,7 +11,7 @@ namespace QTickets.Benchmarks;
 /// The genuine first page of `GET /orders` (50 orders, 139 tickets, 118 KB as served): the floor is plain
 /// System.Text.Json into a minimal class of the fields a sales row needs; then the module's read of the page into
 /// Orders (which also writes each order's scrubbed payload_json) by the very method the transport calls with a 2xx
-/// body of an orders page (<see cref="OrderPages"/>: one Utf8JsonReader over the page, no JsonDocument); then that
+/// body of an orders page (<see cref="PageFormat.Orders"/>: one Utf8JsonReader over the page, no JsonDocument); then that
 /// read and the conversion to SalesRows. Beside them, what a JsonDocument of the page alone costs.
 /// OperationsPerInvoke makes every figure per order.
 /// </summary>
@@ -23,7 +23,7 @@ public class ParseAndConvertBenchmarks
     EventDirectory _events = null!;
     SalesRowConverter _converter = null!;
     Order[] _orders = null!;
-    readonly OrderPages _format = new(includePersonalData: false);
+    readonly PageFormat<Order> _format = PageFormat.Orders(includePersonalData: false);
 
     [GlobalSetup]
     public void Setup()

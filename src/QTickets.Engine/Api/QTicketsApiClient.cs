@@ -35,7 +35,7 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     {
         var filter = new OrderFilter(query);
         await foreach (var order in _pages.ReadAsync("/orders", filter.ServerConditions(),
-                           new OrderPages(query.IncludePersonalData), o => o.Id, "orders", cancellation).ConfigureAwait(false))
+                           PageFormat.Orders(query.IncludePersonalData), o => o.Id, "orders", cancellation).ConfigureAwait(false))
         {
             if (filter.Keep(order)) yield return order;
         }
@@ -49,13 +49,13 @@ internal sealed class QTicketsApiClient : IQTicketsApi
     }
 
     public IAsyncEnumerable<Event> GetEventsAsync(CancellationToken cancellation = default) =>
-        _pages.ReadAsync("/events", Array.Empty<WhereCondition>(), new DocumentPages<Event>(QTicketsJson.ParseEvent), e => e.Id, "events", cancellation);
+        _pages.ReadAsync("/events", Array.Empty<WhereCondition>(), PageFormat.Elements(QTicketsJson.ParseEvent), e => e.Id, "events", cancellation);
 
     public IAsyncEnumerable<PromoCode> GetPromoCodesAsync(CancellationToken cancellation = default) =>
-        _pages.ReadAsync("/promo-codes", Array.Empty<WhereCondition>(), new DocumentPages<PromoCode>(QTicketsJson.ParsePromoCode), p => p.Id, "promo codes", cancellation);
+        _pages.ReadAsync("/promo-codes", Array.Empty<WhereCondition>(), PageFormat.Elements(QTicketsJson.ParsePromoCode), p => p.Id, "promo codes", cancellation);
 
     public IAsyncEnumerable<Discount> GetDiscountsAsync(CancellationToken cancellation = default) =>
-        _pages.ReadAsync("/discounts", Array.Empty<WhereCondition>(), new DocumentPages<Discount>(QTicketsJson.ParseDiscount), d => d.Id, "discounts", cancellation);
+        _pages.ReadAsync("/discounts", Array.Empty<WhereCondition>(), PageFormat.Elements(QTicketsJson.ParseDiscount), d => d.Id, "discounts", cancellation);
 
     public async Task<IReadOnlyList<ColorTheme>> GetColorThemesAsync(CancellationToken cancellation = default)
     {

@@ -98,7 +98,7 @@ public sealed class ApiClientPagesInFlightTests
         var reader = new PagedReader(transport, options, inFlight, observer);
 
         var started = clock.GetElapsedTime(0);
-        var ids = await reader.ReadAsync("/orders", [], new OrderPages(false), o => o.Id, "orders", default).ToListAsync();
+        var ids = await reader.ReadAsync("/orders", [], PageFormat.Orders(false), o => o.Id, "orders", default).ToListAsync();
 
         Assert.Equal(Enumerable.Range(1000, 200).Select(i => (long)i), ids.Select(o => o.Id));
         // Each request took the next slot, one 1/pace apart from the first; the pace only grew meanwhile (every request
