@@ -252,8 +252,15 @@ internal sealed class OrderReader
     void AddName(ReadOnlySpan<byte> json, NameValue value)
     {
         if (value.Length == 0) return;
-        if (_chars.Length < value.Length) _chars = new char[value.Length];
-        _names.Add(_chars.AsSpan(0, Encoding.UTF8.GetChars(Served(json, value.Source, value.Length), _chars)));
+        _names.Add(ServedChars(json, value.Source, value.Length));
+    }
+
+    /// <summary>A string noted by <see cref="Unescaped"/> as chars, in a buffer the next call reuses: looked at without a string.</summary>
+    ReadOnlySpan<char> ServedChars(ReadOnlySpan<byte> json, int source, int length)
+    {
+        // A UTF-8 text has no more chars than bytes.
+        if (_chars.Length < length) _chars = new char[length];
+        return _chars.AsSpan(0, Encoding.UTF8.GetChars(Served(json, source, length), _chars));
     }
 
     /// <summary>
@@ -712,18 +719,11 @@ internal sealed class OrderReader
         if (r.ValueIsEscaped) return false;
         var raw = r.ValueSpan;
         if (r.TokenStartIndex == _servedTimeAt || QTicketsJson.IsServedForm(raw)) return true;
-        // One pass for what NoPatternIn, MayHoldName and the encoder each look for. Unescaped, a string holds no '"'
-        // or '\', and the reader refuses control characters in it.
-        var digits = 0;
-        var plus = false;
-        foreach (var b in raw)
-        {
-            if ((uint)(b - '0') <= 9) digits++;
-            else if ((uint)((b | 0x20) - 'a') <= 'z' - 'a') noted = true;
-            else if (b >= 0x7F || b == '@') return false;
-            else if (b == '+') plus = true;
-        }
-        return digits < 9 || (digits == 9 && !plus);
+        // The checks WriteText makes: printable ASCII is what the encoder leaves as it is (unescaped, a string holds no
+        // '"' or '\', and the reader refuses control characters in it).
+        if (raw.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) || !PersonalData.NoPatternIn(raw)) return false;
+        noted = PersonalData.MayHoldName(raw);
+        return true;
     }
 
     /// <summary>The run of members kept as served, copied into the payload, and its noted texts where the copy put them.</summary>
@@ -824,10 +824,7 @@ internal sealed class OrderReader
             var text = kept;
             if (text is null)
             {
-                // The served bytes are looked at as chars without a string: most texts hold no name.
-                var served = Served(json, source, length);
-                if (_chars.Length < length) _chars = new char[length];
-                var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(served, _chars));
+                var chars = ServedChars(json, source, length);
                 if (!_names.AnyIn(chars)) continue;
                 text = new string(chars);
             }

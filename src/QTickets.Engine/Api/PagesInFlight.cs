@@ -204,7 +204,7 @@ internal sealed class PagesInFlight
             switch (signal)
             {
                 case AttemptSignal.Answered:
-                    Accepted(at - latency, at);
+                    NoteAccepted(at - latency, at);
                     return Answered(latency.TotalMilliseconds);
                 case AttemptSignal.Throttled:
                     _throttled++;
@@ -324,11 +324,16 @@ internal sealed class PagesInFlight
     }
 
     /// <summary>An answered attempt sent at <paramref name="sentAt"/>: the pace's first estimate counts it.</summary>
-    void Accepted(TimeSpan sentAt, TimeSpan at)
+    void NoteAccepted(TimeSpan sentAt, TimeSpan at)
     {
         _acceptedSentAt.Enqueue(sentAt);
-        while (_acceptedSentAt.Count > PaceWindowMost || (_acceptedSentAt.Count > 0 && _acceptedSentAt.Peek() < at - PaceWindow))
-            _acceptedSentAt.Dequeue();
+        if (_acceptedSentAt.Count > PaceWindowMost) _acceptedSentAt.Dequeue();
+        ForgetAcceptedBefore(at - PaceWindow);
+    }
+
+    void ForgetAcceptedBefore(TimeSpan sentAt)
+    {
+        while (_acceptedSentAt.Count > 0 && _acceptedSentAt.Peek() < sentAt) _acceptedSentAt.Dequeue();
     }
 
     /// <summary>
@@ -337,7 +342,7 @@ internal sealed class PagesInFlight
     /// </summary>
     double? Accepted(TimeSpan at)
     {
-        while (_acceptedSentAt.Count > 0 && _acceptedSentAt.Peek() < at - PaceWindow) _acceptedSentAt.Dequeue();
+        ForgetAcceptedBefore(at - PaceWindow);
         if (_acceptedSentAt.Count == 0) return null;
         var inFlight = Math.Clamp(_sent - _requests, 0, _limit);
         var seconds = (at - _acceptedSentAt.Peek() + AssumedBurst).TotalSeconds;
